@@ -24,6 +24,10 @@ pub const OPEN_ENUMS: &[&str] = &[
     "DiscoverySessionStatusValue",
     "PublicationStatusSummary",
     "SkillStage",
+    "ManifestCategory",
+    "SslCertificateType",
+    "DistributionMode",
+    "SkillApiKind",
 ];
 
 /// Why generation failed. Each variant names what was wrong in words a maintainer can act on.
@@ -54,7 +58,9 @@ pub enum CodegenError {
         message: String,
     },
     /// An entry of [`OPEN_ENUMS`] is not a string enum schema in the spec.
-    #[error("{file}: codegen OPEN_ENUMS names `{name}`, which is not a string-enum schema under components.schemas")]
+    #[error(
+        "{file}: codegen OPEN_ENUMS names `{name}`, which is not a string-enum schema under components.schemas"
+    )]
     OpenEnum {
         /// The spec file, as the caller named it.
         file: String,
@@ -89,7 +95,7 @@ pub fn settings() -> GenerationSettings {
     for name in OPEN_ENUMS {
         settings.with_replacement(
             *name,
-            format!("crate::open_enums::{name}"),
+            format!("crate::generated::open_enums::{name}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
@@ -114,11 +120,16 @@ pub fn generate(file: &str, text: &str) -> Result<String, CodegenError> {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
+    let open_enums = open_enums_module(&spec);
+    let tokens = quote::quote! { #tokens #open_enums };
     let ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&ast)))
+    Ok(format!(
+        "{GENERATED_HEADER}\n{}",
+        prettyplease::unparse(&ast)
+    ))
 }
 
 fn check_open_enums(file: &str, spec: &openapiv3::OpenAPI) -> Result<(), CodegenError> {
@@ -150,5 +161,119 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         s.clone()
     } else {
         "generator panicked".to_owned()
+    }
+}
+
+/// Generates `pub mod open_enums`: for each schema in [`OPEN_ENUMS`], an enum with one variant
+/// per value the spec lists plus `Unknown(String)`, so a value Amazon adds later still decodes
+/// (and re-encodes unchanged). The values come from the spec, never from a hand-kept list.
+fn open_enums_module(spec: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
+    use heck::ToUpperCamelCase;
+    use quote::{format_ident, quote};
+
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let enums = OPEN_ENUMS.iter().filter_map(|name| {
+        let schema = schemas?.get(*name)?.as_item()?;
+        let openapiv3::SchemaKind::Type(openapiv3::Type::String(st)) = &schema.schema_kind else {
+            return None;
+        };
+        let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+        let ident = format_ident!("{}", name);
+        let variants: Vec<_> = values
+            .iter()
+            .map(|v| format_ident!("{}", v.to_upper_camel_case()))
+            .collect();
+        let description = schema
+            .schema_data
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{name}` enumeration of the spec."));
+        let variant_docs = values.iter().map(|v| format!("`{v}`"));
+        let doc = format!(
+            "{}\n\nOpen enumeration: a value this version of the spec does not list decodes as \
+             [`{name}::Unknown`] and encodes back unchanged.",
+            description.trim_end()
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #ident {
+                #( #[doc = #variant_docs] #variants, )*
+                /// A value not listed in the spec this client was generated from.
+                Unknown(::std::string::String),
+            }
+
+            impl #ident {
+                /// Every value the spec lists, in spec order.
+                pub const KNOWN: &'static [#ident] = &[ #( #ident::#variants ),* ];
+
+                /// The wire form of this value.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( #ident::#variants => #values, )*
+                        #ident::Unknown(other) => other.as_str(),
+                    }
+                }
+
+                /// Whether this value is one the spec lists.
+                pub fn is_known(&self) -> bool {
+                    !matches!(self, #ident::Unknown(_))
+                }
+            }
+
+            impl ::std::convert::From<&str> for #ident {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #values => #ident::#variants, )*
+                        other => #ident::Unknown(other.to_owned()),
+                    }
+                }
+            }
+
+            impl ::std::str::FromStr for #ident {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl ::serde::Serialize for #ident {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_ref()))
+                }
+            }
+
+            impl ::schemars::JsonSchema for #ident {
+                fn schema_name() -> ::std::string::String {
+                    #name.to_owned()
+                }
+                fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                    ::schemars::schema::SchemaObject {
+                        instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                        ..Default::default()
+                    }
+                    .into()
+                }
+            }
+        })
+    });
+    quote! {
+        /// Open enumerations: response enums that keep decoding when Amazon adds a value.
+        pub mod open_enums {
+            #( #enums )*
+        }
     }
 }

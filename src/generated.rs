@@ -1,0 +1,14 @@
+//! The raw client progenitor generates from `openapi/smapi.yaml` at build time.
+//!
+//! Every operation of the spec is a builder method on [`Client`], named after its
+//! `operationId` in snake case (`get_skill_manifest`, `list_skills_for_vendor`, ...). Types of
+//! request and response bodies live in [`types`]; response enumerations that Amazon may extend
+//! live in [`open_enums`]. A reviewable copy of this code is checked in at
+//! `openapi/generated/client.rs` (`cargo xtask diff` shows how a spec change moves it).
+//!
+//! Requests made through this client pass through [`crate::transport`], which removes
+//! progenitor's `api-version` header, sets the `Accept` header the spec documents, and adds
+//! authorisation.
+#![allow(missing_docs, unused_qualifications, clippy::all, clippy::pedantic)]
+
+include!(concat!(env!("OUT_DIR"), "/smapi_client.rs"));

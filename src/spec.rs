@@ -1,0 +1,31 @@
+//! The spec the client was generated from, as data.
+//!
+//! The exact text of `openapi/smapi.yaml` is compiled into the crate, so dependents can read
+//! it (to validate, to serve, to generate from) without touching the file system.
+//!
+//! ```
+//! let spec = alexa_smapi::spec::parsed()?;
+//! assert_eq!(spec.openapi, "3.0.3");
+//! assert!(alexa_smapi::spec::YAML.contains("operationId: getSkillManifest"));
+//! # Ok::<(), alexa_smapi::spec::SpecError>(())
+//! ```
+
+/// The spec's YAML text, byte for byte as the client was generated from it.
+pub const YAML: &str = include_str!("../openapi/smapi.yaml");
+
+/// The spec's `info.version`, which the crate version follows.
+pub fn version() -> Result<String, SpecError> {
+    Ok(parsed()?.info.version)
+}
+
+/// The spec, parsed into an [`openapiv3::OpenAPI`]. Parsing happens on every call; keep the
+/// result if you need it more than once.
+pub fn parsed() -> Result<openapiv3::OpenAPI, SpecError> {
+    serde_norway::from_str(YAML).map_err(|e| SpecError(e.to_string()))
+}
+
+/// The embedded spec could not be parsed (only possible if the crate was built from a spec
+/// that progenitor accepted but this parser did not).
+#[derive(Debug, thiserror::Error)]
+#[error("embedded openapi/smapi.yaml does not parse: {0}")]
+pub struct SpecError(String);
