@@ -81,6 +81,10 @@ pub fn parse(file: &str, text: &str) -> Result<openapiv3::OpenAPI, CodegenError>
 
 /// The progenitor settings used for every build of the client.
 pub fn settings() -> GenerationSettings {
+    settings_with_open_enums(OPEN_ENUMS)
+}
+
+fn settings_with_open_enums(open_enums: &[&str]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -92,7 +96,7 @@ pub fn settings() -> GenerationSettings {
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_map_type("::std::collections::BTreeMap");
-    for name in OPEN_ENUMS {
+    for name in open_enums {
         settings.with_replacement(
             *name,
             format!("crate::generated::open_enums::{name}"),
@@ -104,9 +108,19 @@ pub fn settings() -> GenerationSettings {
 
 /// Generates the formatted client source (with [`GENERATED_HEADER`]) from spec text.
 pub fn generate(file: &str, text: &str) -> Result<String, CodegenError> {
+    generate_with_open_enums(file, text, OPEN_ENUMS)
+}
+
+/// [`generate`] with another list of open enums than [`OPEN_ENUMS`] (for specs other than
+/// ours, such as test fixtures).
+pub fn generate_with_open_enums(
+    file: &str,
+    text: &str,
+    open_enums: &[&str],
+) -> Result<String, CodegenError> {
     let spec = parse(file, text)?;
-    check_open_enums(file, &spec)?;
-    let mut generator = Generator::new(&settings());
+    check_open_enums(file, &spec, open_enums)?;
+    let mut generator = Generator::new(&settings_with_open_enums(open_enums));
     // progenitor reports some spec shapes it cannot handle by panicking (for example two
     // different error schemas in one operation). Turn that into one readable error.
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -120,7 +134,7 @@ pub fn generate(file: &str, text: &str) -> Result<String, CodegenError> {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    let open_enums = open_enums_module(&spec);
+    let open_enums = open_enums_module(&spec, open_enums);
     let tokens = quote::quote! { #tokens #open_enums };
     let ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
@@ -132,9 +146,13 @@ pub fn generate(file: &str, text: &str) -> Result<String, CodegenError> {
     ))
 }
 
-fn check_open_enums(file: &str, spec: &openapiv3::OpenAPI) -> Result<(), CodegenError> {
+fn check_open_enums(
+    file: &str,
+    spec: &openapiv3::OpenAPI,
+    open_enums: &[&str],
+) -> Result<(), CodegenError> {
     let schemas = spec.components.as_ref().map(|c| &c.schemas);
-    for name in OPEN_ENUMS {
+    for name in open_enums {
         let is_string_enum = schemas
             .and_then(|s| s.get(*name))
             .and_then(|s| s.as_item())
@@ -167,12 +185,12 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Generates `pub mod open_enums`: for each schema in [`OPEN_ENUMS`], an enum with one variant
 /// per value the spec lists plus `Unknown(String)`, so a value Amazon adds later still decodes
 /// (and re-encodes unchanged). The values come from the spec, never from a hand-kept list.
-fn open_enums_module(spec: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
+fn open_enums_module(spec: &openapiv3::OpenAPI, open_enums: &[&str]) -> proc_macro2::TokenStream {
     use heck::ToUpperCamelCase;
     use quote::{format_ident, quote};
 
     let schemas = spec.components.as_ref().map(|c| &c.schemas);
-    let enums = OPEN_ENUMS.iter().filter_map(|name| {
+    let enums = open_enums.iter().filter_map(|name| {
         let schema = schemas?.get(*name)?.as_item()?;
         let openapiv3::SchemaKind::Type(openapiv3::Type::String(st)) = &schema.schema_kind else {
             return None;

@@ -1,11 +1,94 @@
-//! `cargo xtask generate` and `cargo xtask diff` (being written).
+//! `cargo xtask generate` and `cargo xtask diff [--check]`.
+//!
+//! The snapshot `openapi/generated/client.rs` is never compiled: it is the reviewable record
+//! of what `build.rs` generates. Both go through `alexa_smapi_codegen::generate`, so the
+//! snapshot is exactly what the build compiles. A spec change is reviewed as two diffs: the
+//! YAML, and the snapshot `cargo xtask generate` rewrites.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run_generate(_args: &[String]) -> ExitCode {
-    ExitCode::FAILURE
+use similar::TextDiff;
+
+use crate::paths;
+
+fn fresh() -> Result<String, String> {
+    let spec = paths::root().join(paths::SPEC);
+    let text =
+        std::fs::read_to_string(&spec).map_err(|e| format!("{}: cannot read: {e}", paths::SPEC))?;
+    alexa_smapi_codegen::generate(paths::SPEC, &text).map_err(|e| e.to_string())
 }
 
-pub fn run_diff(_args: &[String]) -> ExitCode {
-    ExitCode::FAILURE
+fn snapshot_path() -> PathBuf {
+    paths::root().join(paths::SNAPSHOT)
+}
+
+/// `cargo xtask generate`: rewrites the snapshot from the spec.
+pub fn run_generate(args: &[String]) -> ExitCode {
+    if let Some(extra) = args.first() {
+        eprintln!("xtask generate: unexpected argument {extra}");
+        return ExitCode::from(2);
+    }
+    let code = match fresh() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = snapshot_path();
+    if let Some(parent) = path.parent() {
+        if let Err(e) = std::fs::create_dir_all(parent) {
+            eprintln!("error: cannot create {}: {e}", parent.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Err(e) = std::fs::write(&path, &code) {
+        eprintln!("error: cannot write {}: {e}", paths::SNAPSHOT);
+        return ExitCode::FAILURE;
+    }
+    println!("wrote {} ({} lines)", paths::SNAPSHOT, code.lines().count());
+    ExitCode::SUCCESS
+}
+
+/// `cargo xtask diff [--check]`: prints a unified diff from the snapshot to a fresh generation.
+/// With `--check`, exits non-zero when they differ.
+pub fn run_diff(args: &[String]) -> ExitCode {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => {
+            eprintln!("usage: cargo xtask diff [--check]");
+            return ExitCode::from(2);
+        }
+    };
+    let new = match fresh() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let old = std::fs::read_to_string(snapshot_path()).unwrap_or_default();
+    if old == new {
+        println!("{} is current", paths::SNAPSHOT);
+        return ExitCode::SUCCESS;
+    }
+    let diff = TextDiff::from_lines(&old, &new);
+    print!(
+        "{}",
+        diff.unified_diff().context_radius(3).header(
+            &format!("a/{}", paths::SNAPSHOT),
+            "b/(generated from the spec)"
+        )
+    );
+    if check {
+        eprintln!(
+            "{} is out of date: run `cargo xtask generate` and commit the result",
+            paths::SNAPSHOT
+        );
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

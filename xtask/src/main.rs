@@ -51,7 +51,9 @@ fn main() -> ExitCode {
 fn run_ci() -> ExitCode {
     let steps: [(&str, fn() -> ExitCode); 2] = [
         ("validate", || validate::run(&[])),
-        ("diff --check", || generate::run_diff(&["--check".to_owned()])),
+        ("diff --check", || {
+            generate::run_diff(&["--check".to_owned()])
+        }),
     ];
     for (name, step) in steps {
         eprintln!("== xtask {name}");

@@ -1,0 +1,164 @@
+//! `cargo xtask validate` accepts the real spec and rejects each broken fixture with the
+//! message that names its defect.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate")
+}
+
+/// Runs `xtask validate <fixture> --docs <fixtures>`; returns (success, stdout + stderr).
+fn validate_fixture(name: &str) -> (bool, String) {
+    let dir = fixtures();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .arg(dir.join(name))
+        .arg("--docs")
+        .arg(&dir)
+        .output()
+        .expect("run xtask");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn assert_rejected(name: &str, location: &str, message: &str) {
+    let (ok, text) = validate_fixture(name);
+    assert!(!ok, "{name} must be rejected, got:\n{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains(message))
+        .unwrap_or_else(|| panic!("{name}: no line mentions `{message}`:\n{text}"));
+    assert!(
+        line.contains(location),
+        "{name}: the problem must be located at `{location}`: {line}"
+    );
+}
+
+#[test]
+fn the_real_spec_is_valid_and_covers_the_twelve_documented_operations() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .output()
+        .expect("run xtask");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("openapi/smapi.yaml: valid"), "{text}");
+}
+
+#[test]
+fn the_valid_fixture_passes() {
+    let (ok, text) = validate_fixture("valid.yaml");
+    assert!(ok, "{text}");
+}
+
+#[test]
+fn missing_operation_id_is_rejected() {
+    assert_rejected(
+        "broken_missing_operation_id.yaml",
+        "paths./v1/things/{thingId}.get.operationId",
+        "operation has no operationId",
+    );
+}
+
+#[test]
+fn unresolvable_ref_is_rejected() {
+    assert_rejected(
+        "broken_bad_ref.yaml",
+        "content.application/json.schema.$ref",
+        "$ref `#/components/schemas/Thingy` does not resolve",
+    );
+}
+
+#[test]
+fn example_that_breaks_its_schema_is_rejected() {
+    assert_rejected(
+        "broken_invalid_example.yaml",
+        "responses.200.content.application/json.example",
+        "example does not match its schema at /size",
+    );
+}
+
+#[test]
+fn two_error_schemas_in_one_operation_are_rejected() {
+    assert_rejected(
+        "broken_two_error_schemas.yaml",
+        "paths./v1/things/{thingId}.get.responses",
+        "2 different error schemas",
+    );
+}
+
+#[test]
+fn undeclared_path_parameter_is_rejected() {
+    assert_rejected(
+        "broken_missing_path_param.yaml",
+        ".get.parameters",
+        "path parameter `partId` of `/v1/things/{thingId}/parts/{partId}` is not declared",
+    );
+}
+
+#[test]
+fn operation_without_source_is_rejected() {
+    assert_rejected(
+        "broken_missing_source.yaml",
+        ".get.x-source",
+        "must name its source page and section",
+    );
+}
+
+#[test]
+fn operation_with_two_tags_is_rejected() {
+    assert_rejected("broken_two_tags.yaml", ".get.tags", "exactly one tag");
+}
+
+#[test]
+fn a_section_missing_from_its_page_is_rejected() {
+    let dir = fixtures();
+    let spec = std::fs::read_to_string(dir.join("valid.yaml")).expect("fixture");
+    let renamed = spec.replace("section: Get a thing", "section: Get every thing");
+    let tmp = std::env::temp_dir().join(format!("xtask-validate-{}.yaml", std::process::id()));
+    std::fs::write(&tmp, renamed).expect("write temp spec");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .arg(&tmp)
+        .arg("--docs")
+        .arg(&dir)
+        .output()
+        .expect("run xtask");
+    let _ = std::fs::remove_file(&tmp);
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        text.contains("section heading `Get every thing` does not occur in `fixture.txt`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_documented_operation_missing_from_the_spec_is_rejected() {
+    let dir = fixtures();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .arg(dir.join("valid.yaml"))
+        .arg("--docs")
+        .arg(&dir)
+        .arg("--coverage")
+        .arg(dir.join("coverage.yaml"))
+        .output()
+        .expect("run xtask");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        text.contains("documented operation `deleteThing` (DELETE /v1/things/{thingId}) is missing from the spec"),
+        "{text}"
+    );
+    assert!(!text.contains("getThing"), "getThing is covered: {text}");
+}
