@@ -1,8 +1,277 @@
-//! `cargo xtask bundle` (not yet written).
+//! `cargo xtask bundle [--out DIR] [--spec PATH]`: the files another language team takes.
+//!
+//! Writes into `DIR` (default **`target/spec-bundle/`**, relative to the
+//! workspace root), with `<version>` read from the spec's `info.version`:
+//!
+//! | file | what it is |
+//! |---|---|
+//! | `smapi-<version>.yaml` | `openapi/smapi.yaml`, byte for byte (comments kept) |
+//! | `smapi-<version>.json` | the same document as JSON, key order kept |
+//! | `smapi-<version>.html` | a self-contained reference page (Redocly `build-docs --inlineBundle`): scripts and the spec are inlined, so it opens with no network |
+//! | `SHA256SUMS` | checksums of the three files, in `sha256sum -c` format |
+//!
+//! Earlier `smapi-*.{yaml,json,html}` files in `DIR` are removed first, so
+//! the folder holds one version and `SHA256SUMS` covers all of it.
+//!
+//! The HTML page needs the pinned Redocly CLI under
+//! `tools/spec-tools/node_modules/`; when it is missing the command says to
+//! run `bash tools/spec-checks.sh --install-only` and fails.
 
-use std::process::ExitCode;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
-pub fn run(_args: &[String]) -> ExitCode {
-    eprintln!("xtask bundle: not implemented yet");
-    ExitCode::FAILURE
+use sha2::{Digest, Sha256};
+
+use crate::paths;
+
+/// Where the bundle goes unless `--out` says otherwise.
+pub const DEFAULT_OUT: &str = "target/spec-bundle";
+/// The pinned Redocly CLI, as installed by `tools/spec-checks.sh`.
+const REDOCLY: &str = "tools/spec-tools/node_modules/.bin/redocly";
+/// Redocly's lint settings (also read by `build-docs`).
+const REDOCLY_CONFIG: &str = ".redocly.yaml";
+
+const USAGE: &str = "usage: cargo xtask bundle [--out DIR] [--spec PATH]";
+
+/// Entry point for `cargo xtask bundle`.
+pub fn run(args: &[String]) -> ExitCode {
+    let root = paths::root();
+    let mut out = root.join(DEFAULT_OUT);
+    let mut spec = root.join(paths::SPEC);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let target = match arg.as_str() {
+            "--out" => &mut out,
+            "--spec" => &mut spec,
+            other => {
+                eprintln!("xtask bundle: unknown argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+        match it.next() {
+            Some(v) => *target = PathBuf::from(v),
+            None => {
+                eprintln!("xtask bundle: {arg} needs a value\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match bundle(&root, &spec, &out) {
+        Ok(files) => {
+            println!("spec bundle written to {}:", out.display());
+            for f in files {
+                println!("  {f}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xtask bundle: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bundle(root: &Path, spec: &Path, out: &Path) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let parsed: openapiv3::OpenAPI = serde_norway::from_str(&text).map_err(|e| {
+        format!(
+            "{} is not a valid OpenAPI 3.0 document: {e}",
+            spec.display()
+        )
+    })?;
+    let version = parsed.info.version.trim();
+    if version.is_empty()
+        || !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c))
+    {
+        return Err(format!(
+            "info.version `{version}` cannot name a file (expected semver like 1.2.3)"
+        ));
+    }
+    let json = to_json(&text, &parsed)?;
+    let redocly = root.join(REDOCLY);
+    if !redocly.exists() {
+        return Err(format!(
+            "the pinned Redocly CLI is not installed ({} is missing).\n\
+             Install the spec tools with:  bash tools/spec-checks.sh --install-only\n\
+             (needs Node.js >= 20.19 and npm; versions come from tools/spec-tools/package-lock.json)",
+            redocly.display()
+        ));
+    }
+
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    remove_previous(out)?;
+
+    let yaml_name = format!("smapi-{version}.yaml");
+    let json_name = format!("smapi-{version}.json");
+    let html_name = format!("smapi-{version}.html");
+    write(&out.join(&yaml_name), text.as_bytes())?;
+    write(&out.join(&json_name), json.as_bytes())?;
+    build_docs(
+        root,
+        &redocly,
+        spec,
+        &out.join(&html_name),
+        &parsed.info.title,
+    )?;
+    check_offline(&out.join(&html_name), &parsed.info.title)?;
+
+    let mut sums = String::new();
+    for name in [&html_name, &json_name, &yaml_name] {
+        let bytes =
+            std::fs::read(out.join(name)).map_err(|e| format!("cannot read back {name}: {e}"))?;
+        let digest = Sha256::digest(&bytes);
+        let hex = digest.iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        });
+        let _ = writeln!(sums, "{hex}  {name}");
+    }
+    write(&out.join("SHA256SUMS"), sums.as_bytes())?;
+    Ok(vec![
+        yaml_name,
+        json_name,
+        html_name,
+        "SHA256SUMS".to_owned(),
+    ])
+}
+
+/// The YAML document as pretty JSON, in the YAML's key order. Checked by
+/// parsing the JSON back: it must be the same OpenAPI document.
+fn to_json(text: &str, parsed: &openapiv3::OpenAPI) -> Result<String, String> {
+    let mut value: serde_norway::Value =
+        serde_norway::from_str(text).map_err(|e| format!("cannot read the spec as YAML: {e}"))?;
+    value
+        .apply_merge()
+        .map_err(|e| format!("cannot apply YAML merge keys: {e}"))?;
+    let mut json = serde_json::to_string_pretty(&value)
+        .map_err(|e| format!("the spec has no JSON form (non-string key?): {e}"))?;
+    json.push('\n');
+    let back: openapiv3::OpenAPI = serde_json::from_str(&json)
+        .map_err(|e| format!("the JSON form does not parse back: {e}"))?;
+    if &back != parsed {
+        return Err("the JSON form differs from the YAML document after a round trip".to_owned());
+    }
+    Ok(json)
+}
+
+fn remove_previous(out: &Path) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(out).map_err(|e| format!("cannot list {}: {e}", out.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == "SHA256SUMS"
+            || (name.starts_with("smapi-")
+                && [".yaml", ".json", ".html"]
+                    .iter()
+                    .any(|x| name.ends_with(x)));
+        if ours {
+            std::fs::remove_file(entry.path())
+                .map_err(|e| format!("cannot remove old {name}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn build_docs(
+    root: &Path,
+    redocly: &Path,
+    spec: &Path,
+    html: &Path,
+    title: &str,
+) -> Result<(), String> {
+    let output = Command::new(redocly)
+        .arg("build-docs")
+        .arg(spec)
+        .arg("--output")
+        .arg(html)
+        .arg("--inlineBundle")
+        .arg("--title")
+        .arg(title)
+        .arg("--config")
+        .arg(root.join(REDOCLY_CONFIG))
+        .current_dir(root)
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+        .env("NO_COLOR", "1")
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run {} ({e}); is Node.js installed? \
+                 Install the spec tools with: bash tools/spec-checks.sh --install-only",
+                redocly.display()
+            )
+        })?;
+    if !output.status.success() || !html.exists() {
+        return Err(format!(
+            "redocly build-docs failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(())
+}
+
+/// The page must carry everything it needs: no script, stylesheet, font or
+/// image fetched from elsewhere. Links a reader may click are fine.
+fn check_offline(html: &Path, title: &str) -> Result<(), String> {
+    let page = std::fs::read_to_string(html)
+        .map_err(|e| format!("cannot read back {}: {e}", html.display()))?;
+    let lower = page.to_ascii_lowercase();
+    let mut problems = Vec::new();
+    for tag in ["<script", "<link", "<img", "<iframe"] {
+        for (start, _) in lower.match_indices(tag) {
+            let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+            let element = &lower[start..end];
+            let remote = [
+                "src=\"http",
+                "src='http",
+                "src=\"//",
+                "href=\"http",
+                "href='http",
+                "href=\"//",
+            ]
+            .iter()
+            .any(|p| element.contains(p));
+            // An <a>-like <link rel=...> to a remote stylesheet or font is a fetch;
+            // only a canonical/alternate link would be harmless, and Redoc emits none.
+            if remote {
+                problems.push(page[start..end.min(start + 160)].to_owned());
+            }
+        }
+    }
+    for pattern in ["@import url(http", "@import \"http", "url(http"] {
+        if lower.contains(pattern) {
+            problems.push(format!("CSS fetches a remote resource (`{pattern}`)"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(format!(
+            "{} would need the network to open:\n  {}",
+            html.display(),
+            problems.join("\n  ")
+        ));
+    }
+    if !page.contains(&html_escape(title)) && !page.contains(title) {
+        return Err(format!(
+            "{} does not contain the spec's title `{title}`",
+            html.display()
+        ));
+    }
+    Ok(())
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
