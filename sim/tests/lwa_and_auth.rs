@@ -1,0 +1,195 @@
+//! Login with Amazon token endpoint and bearer-token checks, over real HTTP.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn form(sim: &alexa_smapi_sim::SimHandle, overrides: &[(&str, Option<&str>)]) -> Vec<(String, String)> {
+    let mut fields = vec![
+        ("grant_type".to_owned(), "refresh_token".to_owned()),
+        ("client_id".to_owned(), sim.client_id().to_owned()),
+        ("client_secret".to_owned(), sim.client_secret().to_owned()),
+        ("refresh_token".to_owned(), sim.default_refresh_token().unwrap().to_owned()),
+    ];
+    for (name, value) in overrides {
+        fields.retain(|(n, _)| n != name);
+        if let Some(v) = value {
+            fields.push(((*name).to_owned(), (*v).to_owned()));
+        }
+    }
+    fields
+}
+
+#[tokio::test]
+async fn refresh_grant_issues_a_working_token() {
+    let sim = builder()
+        .refresh_token("Atzr|second", OTHER_VENDOR)
+        .start()
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let resp = http.post(sim.token_url()).form(&form(&sim, &[])).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert_eq!(body["refresh_token"], "Atzr|sim-refresh-token");
+    let token = body["access_token"].as_str().unwrap();
+
+    // The token acts for the refresh token's vendor.
+    let list = http
+        .get(format!("{}/v1/skills?vendorId={VENDOR}", sim.url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+
+    let second = http
+        .post(sim.token_url())
+        .form(&form(&sim, &[("refresh_token", Some("Atzr|second"))]))
+        .send()
+        .await
+        .unwrap();
+    let second: Value = second.json().await.unwrap();
+    let other = http
+        .get(format!("{}/v1/skills?vendorId={VENDOR}", sim.url()))
+        .bearer_auth(second["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+
+    let counters = sim.counters();
+    assert_eq!(counters.refreshes, 2);
+    assert_eq!(counters.tokens_issued, 2);
+    assert_eq!(counters.operation("lwaToken"), 2);
+}
+
+#[tokio::test]
+async fn token_endpoint_errors_are_oauth_shaped() {
+    let sim = start().await;
+    let http = reqwest::Client::new();
+    let cases: Vec<(Vec<(&str, Option<&str>)>, StatusCode, &str, &str)> = vec![
+        (vec![("grant_type", None)], StatusCode::BAD_REQUEST, "invalid_request", "grant_type"),
+        (vec![("grant_type", Some("client_credentials"))], StatusCode::BAD_REQUEST, "unsupported_grant_type", "grant_type"),
+        (vec![("client_id", None)], StatusCode::BAD_REQUEST, "invalid_request", "client_id"),
+        (vec![("client_secret", None)], StatusCode::BAD_REQUEST, "invalid_request", "client_secret"),
+        (vec![("refresh_token", None)], StatusCode::BAD_REQUEST, "invalid_request", "refresh_token"),
+        (vec![("client_secret", Some("wrong"))], StatusCode::UNAUTHORIZED, "invalid_client", "client_secret"),
+        (vec![("client_id", Some("someone-else"))], StatusCode::UNAUTHORIZED, "invalid_client", "client_id"),
+        (vec![("refresh_token", Some("Atzr|unknown"))], StatusCode::BAD_REQUEST, "invalid_grant", "refresh_token"),
+    ];
+    for (overrides, status, error, field) in cases {
+        let resp = http.post(sim.token_url()).form(&form(&sim, &overrides)).send().await.unwrap();
+        assert_eq!(resp.status(), status, "{overrides:?}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"], error, "{overrides:?}");
+        let description = body["error_description"].as_str().unwrap();
+        assert!(description.contains(field), "{description}");
+        assert!(!description.contains("wrong"), "secrets are not echoed: {description}");
+    }
+    assert_eq!(sim.counters().tokens_issued, 0);
+}
+
+#[tokio::test]
+async fn missing_unknown_and_expired_tokens_get_401() {
+    let sim = builder()
+        .access_token_ttl(Duration::from_millis(400))
+        .start()
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{}/v1/skills?vendorId={VENDOR}", sim.url());
+
+    let missing = http.get(&url).send().await.unwrap();
+    assert_error(missing, StatusCode::UNAUTHORIZED, "Authorization").await;
+
+    let unknown = http.get(&url).bearer_auth("Atza|made-up").send().await.unwrap();
+    assert_error(unknown, StatusCode::UNAUTHORIZED, "not valid").await;
+
+    let wrong_scheme = http.get(&url).header("authorization", "Basic abc").send().await.unwrap();
+    assert_error(wrong_scheme, StatusCode::UNAUTHORIZED, "Bearer").await;
+
+    let token = sim.issue_access_token(VENDOR);
+    let ok = http.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    // The ASK CLI sends the bare token; accepted too.
+    let bare = http.get(&url).header("authorization", &token).send().await.unwrap();
+    assert_eq!(bare.status(), StatusCode::OK);
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let expired = http.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_error(expired, StatusCode::UNAUTHORIZED, "expired").await;
+
+    // A fresh refresh grant gives a working token again.
+    let body: Value = http
+        .post(sim.token_url())
+        .form(&form(&sim, &[]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["expires_in"], 0, "expires_in is whole seconds of the TTL");
+    let renewed = http
+        .get(&url)
+        .bearer_auth(body["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renewed.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn another_vendors_skill_is_forbidden() {
+    let sim = start().await;
+    let owner = Api::new(&sim, VENDOR);
+    let other = Api::new(&sim, OTHER_VENDOR);
+    let id = owner.create_skill(VENDOR, manifest("Mine")).await;
+    owner.wait_build(&id).await;
+
+    let paths = [
+        format!("/v1/skills/{id}/stages/development/manifest"),
+        format!("/v1/skills/{id}/status"),
+        format!("/v1/skills/{id}/publications/~latest"),
+    ];
+    for path in &paths {
+        let resp = other.get(path).send().await.unwrap();
+        assert_error(resp, StatusCode::FORBIDDEN, "vendor").await;
+    }
+    let put = other
+        .put(&format!("/v1/skills/{id}/stages/development/manifest"))
+        .json(&json!({ "manifest": manifest("Stolen") }))
+        .send()
+        .await
+        .unwrap();
+    assert_error(put, StatusCode::FORBIDDEN, "vendor").await;
+    let del = other.delete(&format!("/v1/skills/{id}")).send().await.unwrap();
+    assert_error(del, StatusCode::FORBIDDEN, "vendor").await;
+    let publish = other.post(&format!("/v1/skills/{id}/publications")).send().await.unwrap();
+    assert_error(publish, StatusCode::FORBIDDEN, "vendor").await;
+
+    // Creating or listing for a vendor that is not the token's.
+    let create = other
+        .post("/v1/skills")
+        .json(&json!({ "vendorId": VENDOR, "manifest": manifest("x") }))
+        .send()
+        .await
+        .unwrap();
+    assert_error(create, StatusCode::FORBIDDEN, "vendorId").await;
+    let list = other.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap();
+    assert_error(list, StatusCode::FORBIDDEN, "vendorId").await;
+
+    // The owner still sees it unchanged.
+    let resp = owner.get(&paths[0]).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["manifest"]["publishingInformation"]["locales"]["en-US"]["name"], "Mine");
+}
