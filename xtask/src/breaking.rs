@@ -1,13 +1,19 @@
 //! `cargo xtask breaking`: which spec changes since a git ref can break a caller.
 //!
 //! ```text
-//! cargo xtask breaking --base <git-ref> [--allow-breaking] [--spec PATH]
+//! cargo xtask breaking --base <git-ref> [--allow-breaking] [--spec PATH] [--repo DIR]
+//! cargo xtask breaking --since-previous-version [--allow-breaking] [--spec PATH] [--repo DIR]
 //! cargo xtask breaking --base-spec PATH [--spec PATH] [--allow-breaking]
 //! ```
 //!
 //! The base is `openapi/smapi.yaml` as committed at `<git-ref>` (`git show
-//! REF:openapi/smapi.yaml`), or any file given with `--base-spec`; the head
-//! is the working `openapi/smapi.yaml`, or `--spec PATH`. Both are parsed
+//! REF:openapi/smapi.yaml`), or any file given with `--base-spec`. With
+//! `--since-previous-version` the base is the newest commit whose spec has an
+//! `info.version` different from the head's: the previous version, so the
+//! check covers everything that goes into the version being prepared (this is
+//! what CI runs; a fresh clone needs no branch names). The head is the working
+//! `openapi/smapi.yaml`, or `--spec PATH`. `--repo DIR` reads git history from
+//! another checkout (default: this workspace). Both documents are parsed
 //! with openapiv3, `$ref`s are followed, and every difference becomes one row
 //! of a Markdown table: `kind | location | change | class`.
 //!
@@ -40,6 +46,16 @@
 //! the same. (An added response field is compatible for the same reason,
 //! except on an object declared `additionalProperties: false`.)
 //!
+//! # Which version a change belongs to
+//!
+//! `--since-previous-version` treats every `info.version` that has a commit
+//! after it as settled: bump the version in the same commit as the change
+//! (or earlier), because a breaking change committed under 1.1.0 is judged
+//! against 1.0.0 and a later bump to 2.0.0 is judged against 1.1.0. The
+//! table ends with the smallest bump that fits the changes: major for any
+//! breaking change, minor for other non-doc changes, patch for doc text only
+//! (for `0.y.z`, each one step down, as Cargo reads it).
+//!
 //! # Exit status
 //!
 //! 0 when there is no breaking change, or when the compatibility-defining
@@ -52,7 +68,7 @@ mod operations;
 mod resolve;
 mod schema;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use openapiv3::OpenAPI;
@@ -64,20 +80,24 @@ use model::Report;
 struct Args {
     base: BaseSource,
     head: PathBuf,
+    repo: PathBuf,
     allow_breaking: bool,
 }
 
 enum BaseSource {
     GitRef(String),
+    PreviousVersion,
     File(PathBuf),
 }
 
-const USAGE: &str = "usage: cargo xtask breaking (--base GIT-REF | --base-spec PATH) [--spec PATH] [--allow-breaking]";
+const USAGE: &str = "usage: cargo xtask breaking (--base GIT-REF | --since-previous-version | --base-spec PATH) \
+                     [--spec PATH] [--repo DIR] [--allow-breaking]";
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut base = None;
     let mut head = None;
     let mut allow_breaking = false;
+    let mut repo = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |flag: &str| {
@@ -88,14 +108,18 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         match arg.as_str() {
             "--base" => base = Some(BaseSource::GitRef(value("--base")?)),
             "--base-spec" => base = Some(BaseSource::File(value("--base-spec")?.into())),
+            "--since-previous-version" => base = Some(BaseSource::PreviousVersion),
             "--spec" => head = Some(PathBuf::from(value("--spec")?)),
+            "--repo" => repo = Some(PathBuf::from(value("--repo")?)),
             "--allow-breaking" => allow_breaking = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    let repo = repo.unwrap_or_else(paths::root);
     Ok(Args {
-        base: base.ok_or("one of --base or --base-spec is required")?,
-        head: head.unwrap_or_else(|| paths::root().join(paths::SPEC)),
+        base: base.ok_or("one of --base, --since-previous-version or --base-spec is required")?,
+        head: head.unwrap_or_else(|| repo.join(paths::SPEC)),
+        repo,
         allow_breaking,
     })
 }
@@ -109,17 +133,37 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let loaded = load_base(&args.base).and_then(|(base_label, base_text)| {
-        let head_label = args.head.display().to_string();
-        let head_text = std::fs::read_to_string(&args.head)
-            .map_err(|e| format!("cannot read {head_label}: {e}"))?;
-        Ok((
+    let head_label = args.head.display().to_string();
+    let head_text = match std::fs::read_to_string(&args.head) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("xtask breaking: cannot read {head_label}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let base = match &args.base {
+        BaseSource::PreviousVersion => previous_version(&args.repo, &head_label, &head_text),
+        BaseSource::GitRef(r) => git_spec(&args.repo, r).map(Some),
+        BaseSource::File(path) => read_file(path).map(Some),
+    };
+    let loaded = base.and_then(|base| {
+        let Some((base_label, base_text)) = base else {
+            return Ok(None);
+        };
+        Ok(Some((
             (base_label.clone(), parse(&base_label, &base_text)?),
             (head_label.clone(), parse(&head_label, &head_text)?),
-        ))
+        )))
     });
     let ((base_label, base), (head_label, head)) = match loaded {
-        Ok(l) => l,
+        Ok(Some(l)) => l,
+        Ok(None) => {
+            println!(
+                "no earlier info.version of {} in git history: nothing to compare",
+                paths::SPEC
+            );
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
             eprintln!("xtask breaking: {e}");
             return ExitCode::from(2);
@@ -144,6 +188,22 @@ pub fn run(args: &[String]) -> ExitCode {
         "\n{total} change(s): {breaking} breaking, {} compatible",
         total - breaking
     );
+    let needed = if breaking > 0 {
+        "major (minor while 0.x)"
+    } else if report.changes.iter().any(|c| c.kind != "docs") {
+        "minor (patch while 0.x)"
+    } else if total > 0 {
+        "patch"
+    } else {
+        "none"
+    };
+    println!("smallest info.version bump that fits: {needed}");
+    if total > 0 && bv == hv {
+        println!(
+            "note: info.version is still {hv}; every spec change bumps it and gets an \
+             openapi/CHANGELOG.md entry"
+        );
+    }
     if !report.errors.is_empty() {
         for e in &report.errors {
             eprintln!("xtask breaking: {e}");
@@ -173,34 +233,64 @@ pub fn run(args: &[String]) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Reads the base spec: from git (`REF:openapi/smapi.yaml`) or from a file.
-fn load_base(base: &BaseSource) -> Result<(String, String), String> {
-    match base {
-        BaseSource::File(path) => {
-            let label = path.display().to_string();
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {label}: {e}"))?;
-            Ok((label, text))
-        }
-        BaseSource::GitRef(r) => {
-            let object = format!("{r}:{}", paths::SPEC);
-            let out = Command::new("git")
-                .arg("show")
-                .arg(&object)
-                .current_dir(paths::root())
-                .output()
-                .map_err(|e| format!("cannot run git: {e}"))?;
-            if !out.status.success() {
-                return Err(format!(
-                    "`git show {object}` failed: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ));
-            }
-            let text =
-                String::from_utf8(out.stdout).map_err(|_| format!("{object} is not UTF-8"))?;
-            Ok((object, text))
+fn read_file(path: &Path) -> Result<(String, String), String> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {label}: {e}"))?;
+    Ok((label, text))
+}
+
+/// Runs git in `repo`; `Err` carries git's own message.
+fn git(repo: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(repo)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("`git {}` printed non-UTF-8", args.join(" ")))
+}
+
+/// The spec as committed at `rev`, labelled `rev:openapi/smapi.yaml`.
+fn git_spec(repo: &Path, rev: &str) -> Result<(String, String), String> {
+    let object = format!("{rev}:{}", paths::SPEC);
+    Ok((object.clone(), git(repo, &["show", &object])?))
+}
+
+/// The newest commit whose spec has an `info.version` other than the head's
+/// (commits where the spec does not parse are skipped). `None` when every
+/// commit carries the head's version, or the spec has no history yet.
+fn previous_version(
+    repo: &Path,
+    head_label: &str,
+    head_text: &str,
+) -> Result<Option<(String, String)>, String> {
+    let head_version = version_of(head_text)
+        .ok_or_else(|| format!("{head_label} has no readable info.version"))?;
+    let log = git(repo, &["log", "--format=%H", "--", paths::SPEC])?;
+    for commit in log.lines().map(str::trim).filter(|c| !c.is_empty()) {
+        let (_, text) = git_spec(repo, commit)?;
+        if version_of(&text).is_some_and(|v| v != head_version) {
+            let short = &commit[..commit.len().min(12)];
+            let label = format!("{short}:{}", paths::SPEC);
+            return Ok(Some((label, text)));
         }
     }
+    Ok(None)
+}
+
+/// `info.version`, read without requiring the rest of the document to be valid.
+fn version_of(text: &str) -> Option<String> {
+    let doc: serde_norway::Value = serde_norway::from_str(text).ok()?;
+    let v = doc.get("info")?.get("version")?;
+    v.as_str()
+        .map(str::to_owned)
+        .or_else(|| v.as_f64().map(|f| f.to_string()))
 }
 
 fn parse(label: &str, text: &str) -> Result<OpenAPI, String> {

@@ -516,3 +516,86 @@ fn git_base_reads_the_committed_spec() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("git show no-such-ref-xyz"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs git in `dir` with a throwaway identity.
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=xtask test",
+            "-c",
+            "user.email=xtask@test.invalid",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(status.status.success(), "git {args:?}: {status:?}");
+}
+
+/// `--since-previous-version` compares with the newest commit whose spec has
+/// another info.version, so every change of the version being prepared counts,
+/// not just the last commit's.
+#[test]
+fn since_previous_version_covers_every_commit_of_the_new_version() {
+    let repo = std::env::temp_dir().join(format!("xtask-breaking-repo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(repo.join("openapi")).unwrap();
+    let spec = repo.join("openapi/smapi.yaml");
+    let base = std::fs::read_to_string(fixture("unchanged").join("base.yaml")).unwrap();
+    let run = || {
+        let out = xtask(&[
+            "breaking",
+            "--since-previous-version",
+            "--repo",
+            repo.to_str().unwrap(),
+        ]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    git(&repo, &["init", "-q"]);
+
+    // 1.0.0 only: no earlier version to compare with.
+    std::fs::write(&spec, &base).unwrap();
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "1.0.0"]);
+    let (code, stdout) = run();
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("nothing to compare"), "{stdout}");
+
+    // 1.1.0, first commit: a breaking change (nextToken removed) ...
+    let v110 = base
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("        - name: nextToken\n          in: query\n          schema:\n            type: string\n", "");
+    std::fs::write(&spec, &v110).unwrap();
+    git(&repo, &["commit", "-q", "-am", "drop nextToken"]);
+    // ... second commit: a compatible doc change. The breaking one must still count.
+    std::fs::write(
+        &spec,
+        v110.replace("summary: Create a skill", "summary: Create a new skill"),
+    )
+    .unwrap();
+    git(&repo, &["commit", "-q", "-am", "doc"]);
+    let (code, stdout) = run();
+    assert_eq!(code, Some(1), "{stdout}");
+    let rows = rows(&stdout);
+    assert!(
+        rows.iter()
+            .any(|r| r[1] == "GET /v1/skills param nextToken" && r[3] == "breaking"),
+        "{stdout}"
+    );
+    assert!(rows.iter().any(|r| r[2] == "summary changed"), "{stdout}");
+
+    // Had the same work been versioned 2.0.0 (this throwaway repo may rewind),
+    // the major bump accepts it.
+    git(&repo, &["reset", "-q", "--hard", "HEAD~2"]);
+    std::fs::write(&spec, v110.replace("version: 1.1.0", "version: 2.0.0")).unwrap();
+    git(&repo, &["commit", "-q", "-am", "drop nextToken, 2.0.0"]);
+    let (code, stdout) = run();
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("(info.version 1.0.0)"), "{stdout}");
+    assert!(stdout.contains("bumps the major version"), "{stdout}");
+    std::fs::remove_dir_all(&repo).unwrap();
+}
