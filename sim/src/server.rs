@@ -290,11 +290,14 @@ async fn finish(
             parts
                 .headers
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(declared));
-            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-                Ok(half.clone()),
-                Err(std::io::Error::other("injected truncation")),
-            ];
-            let body = Body::from_stream(futures_util::stream::iter(chunks));
+            // Let hyper flush the headers and the first half before the body fails (which
+            // makes hyper close the connection mid-body).
+            let first = futures_util::stream::iter([Ok::<Bytes, std::io::Error>(half.clone())]);
+            let failure = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Err(std::io::Error::other("injected truncation"))
+            });
+            let body = Body::from_stream(futures_util::StreamExt::chain(first, failure));
             (half, Response::from_parts(parts, body))
         }
         Some(Fault::Malformed) if parts.status != StatusCode::NO_CONTENT => {

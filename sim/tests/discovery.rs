@@ -14,14 +14,20 @@ fn reporter(skill_id: &str) -> Value {
 
 #[tokio::test]
 async fn sessions_live_in_the_region_that_created_them() {
-    let sim = builder().discovery_delay(Duration::from_millis(300)).start().await.unwrap();
+    let sim = builder()
+        .discovery_delay(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
     let api = Api::new(&sim, VENDOR);
     let skill = api.create_skill(VENDOR, manifest("Home")).await;
 
     let mut ids = Vec::new();
     for prefix in ["", "/na", "/eu", "/fe"] {
         let resp = api
-            .post(&format!("{prefix}/v1/discoverySessions?unit=amzn1.alexa.unit.did.X"))
+            .post(&format!(
+                "{prefix}/v1/discoverySessions?unit=amzn1.alexa.unit.did.X"
+            ))
             .json(&reporter(&skill))
             .send()
             .await
@@ -33,7 +39,14 @@ async fn sessions_live_in_the_region_that_created_them() {
         assert!(id.starts_with("amzn1.alexa.discoverySession."), "{id}");
         assert_eq!(location, format!("{prefix}/v1/discoverySessions/{id}"));
         // Following Location works in the same region, and starts IN_PROGRESS.
-        let status: Value = api.get(&location).send().await.unwrap().json().await.unwrap();
+        let status: Value = api
+            .get(&location)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(status, json!({ "status": { "value": "IN_PROGRESS" } }));
         ids.push((prefix, id));
     }
@@ -45,7 +58,11 @@ async fn sessions_live_in_the_region_that_created_them() {
     };
     for (creator, id) in &ids {
         for reader in ["", "/na", "/eu", "/fe"] {
-            let resp = api.get(&format!("{reader}/v1/discoverySessions/{id}")).send().await.unwrap();
+            let resp = api
+                .get(&format!("{reader}/v1/discoverySessions/{id}"))
+                .send()
+                .await
+                .unwrap();
             if visible(creator, reader) {
                 assert_eq!(resp.status(), StatusCode::OK, "{creator} -> {reader}");
             } else {
@@ -64,10 +81,34 @@ async fn sessions_live_in_the_region_that_created_them() {
             .header("host", host)
             .send()
     };
-    assert_eq!(by_host("api.eu.amazonalexa.com", eu_id).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(by_host("api.fe.amazonalexa.com", fe_id).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(by_host("api.amazonalexa.com", eu_id).await.unwrap().status(), StatusCode::NOT_FOUND);
-    assert_eq!(by_host("api.fe.amazonalexa.com", eu_id).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        by_host("api.eu.amazonalexa.com", eu_id)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        by_host("api.fe.amazonalexa.com", fe_id)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        by_host("api.amazonalexa.com", eu_id)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        by_host("api.fe.amazonalexa.com", eu_id)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     let created = api
         .http
         .post(format!("{}/v1/discoverySessions?unit=u", sim.url()))
@@ -79,10 +120,24 @@ async fn sessions_live_in_the_region_that_created_them() {
         .unwrap();
     let host_id: Value = created.json().await.unwrap();
     let host_id = host_id["id"].as_str().unwrap();
-    assert_eq!(api.get(&format!("/eu/v1/discoverySessions/{host_id}")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        api.get(&format!("/eu/v1/discoverySessions/{host_id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
     tokio::time::sleep(Duration::from_millis(350)).await;
-    let done: Value = api.get(&format!("/eu/v1/discoverySessions/{eu_id}")).send().await.unwrap().json().await.unwrap();
+    let done: Value = api
+        .get(&format!("/eu/v1/discoverySessions/{eu_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(done["status"]["value"], "SUCCEEDED");
     assert_eq!(sim.counters().operation("createDiscoverySession"), 5);
 }
@@ -96,25 +151,70 @@ async fn errors_use_the_type_message_shape() {
     let url = "/eu/v1/discoverySessions?unit=u1";
     let bad_bodies = vec![
         (json!({}), "endpointReporter"),
-        (json!({ "endpointReporter": { "value": { "skillId": skill } } }), "endpointReporter.type"),
-        (json!({ "endpointReporter": { "type": "DEVICE", "value": { "skillId": skill } } }), "endpointReporter.type"),
-        (json!({ "endpointReporter": { "type": "SKILL" } }), "endpointReporter.value"),
-        (json!({ "endpointReporter": { "type": "SKILL", "value": {} } }), "endpointReporter.value.skillId"),
-        (json!({ "endpointReporter": { "type": "SKILL", "value": { "skillId": "x".repeat(256) } } }), "skillId"),
-        (json!({ "endpointReporter": { "type": "SKILL", "value": { "skillId": skill, "skillStage": "beta" } } }), "skillStage"),
+        (
+            json!({ "endpointReporter": { "value": { "skillId": skill } } }),
+            "endpointReporter.type",
+        ),
+        (
+            json!({ "endpointReporter": { "type": "DEVICE", "value": { "skillId": skill } } }),
+            "endpointReporter.type",
+        ),
+        (
+            json!({ "endpointReporter": { "type": "SKILL" } }),
+            "endpointReporter.value",
+        ),
+        (
+            json!({ "endpointReporter": { "type": "SKILL", "value": {} } }),
+            "endpointReporter.value.skillId",
+        ),
+        (
+            json!({ "endpointReporter": { "type": "SKILL", "value": { "skillId": "x".repeat(256) } } }),
+            "skillId",
+        ),
+        (
+            json!({ "endpointReporter": { "type": "SKILL", "value": { "skillId": skill, "skillStage": "beta" } } }),
+            "skillStage",
+        ),
     ];
     for (body, field) in bad_bodies {
         let resp = api.post(url).json(&body).send().await.unwrap();
         assert_discovery_error(resp, StatusCode::BAD_REQUEST, "BAD_REQUEST", field).await;
     }
-    let no_unit = api.post("/eu/v1/discoverySessions").json(&reporter(&skill)).send().await.unwrap();
+    let no_unit = api
+        .post("/eu/v1/discoverySessions")
+        .json(&reporter(&skill))
+        .send()
+        .await
+        .unwrap();
     assert_discovery_error(no_unit, StatusCode::BAD_REQUEST, "BAD_REQUEST", "unit").await;
-    let malformed = api.post(url).header("content-type", "application/json").body("{oops").send().await.unwrap();
+    let malformed = api
+        .post(url)
+        .header("content-type", "application/json")
+        .body("{oops")
+        .send()
+        .await
+        .unwrap();
     assert_discovery_error(malformed, StatusCode::BAD_REQUEST, "BAD_REQUEST", "request").await;
 
-    let unknown_skill = api.post(url).json(&reporter("amzn1.ask.skill.none")).send().await.unwrap();
-    assert_discovery_error(unknown_skill, StatusCode::NOT_FOUND, "NOT_FOUND", "amzn1.ask.skill.none").await;
-    let foreign = other.post(url).json(&reporter(&skill)).send().await.unwrap();
+    let unknown_skill = api
+        .post(url)
+        .json(&reporter("amzn1.ask.skill.none"))
+        .send()
+        .await
+        .unwrap();
+    assert_discovery_error(
+        unknown_skill,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "amzn1.ask.skill.none",
+    )
+    .await;
+    let foreign = other
+        .post(url)
+        .json(&reporter(&skill))
+        .send()
+        .await
+        .unwrap();
     assert_discovery_error(foreign, StatusCode::FORBIDDEN, "FORBIDDEN", "vendor").await;
 
     let unauthenticated = reqwest::Client::new()
@@ -123,16 +223,49 @@ async fn errors_use_the_type_message_shape() {
         .send()
         .await
         .unwrap();
-    assert_discovery_error(unauthenticated, StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Authorization").await;
+    assert_discovery_error(
+        unauthenticated,
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHORIZED",
+        "Authorization",
+    )
+    .await;
 
-    let created: Value = api.post(url).json(&reporter(&skill)).send().await.unwrap().json().await.unwrap();
+    let created: Value = api
+        .post(url)
+        .json(&reporter(&skill))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let id = created["id"].as_str().unwrap();
-    let theirs = other.get(&format!("/eu/v1/discoverySessions/{id}")).send().await.unwrap();
+    let theirs = other
+        .get(&format!("/eu/v1/discoverySessions/{id}"))
+        .send()
+        .await
+        .unwrap();
     assert_discovery_error(theirs, StatusCode::FORBIDDEN, "FORBIDDEN", "vendor").await;
-    let missing = api.get("/fe/v1/discoverySessions/amzn1.alexa.discoverySession.none").send().await.unwrap();
+    let missing = api
+        .get("/fe/v1/discoverySessions/amzn1.alexa.discoverySession.none")
+        .send()
+        .await
+        .unwrap();
     assert_discovery_error(missing, StatusCode::NOT_FOUND, "NOT_FOUND", "FE").await;
 
     // Injected faults keep the discovery shape too.
-    let fault = api.get(&format!("/eu/v1/discoverySessions/{id}")).header("x-sim-fault", "503").send().await.unwrap();
-    assert_discovery_error(fault, StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE", "").await;
+    let fault = api
+        .get(&format!("/eu/v1/discoverySessions/{id}"))
+        .header("x-sim-fault", "503")
+        .send()
+        .await
+        .unwrap();
+    assert_discovery_error(
+        fault,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+        "",
+    )
+    .await;
 }

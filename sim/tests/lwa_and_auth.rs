@@ -8,12 +8,18 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn form(sim: &alexa_smapi_sim::SimHandle, overrides: &[(&str, Option<&str>)]) -> Vec<(String, String)> {
+fn form(
+    sim: &alexa_smapi_sim::SimHandle,
+    overrides: &[(&str, Option<&str>)],
+) -> Vec<(String, String)> {
     let mut fields = vec![
         ("grant_type".to_owned(), "refresh_token".to_owned()),
         ("client_id".to_owned(), sim.client_id().to_owned()),
         ("client_secret".to_owned(), sim.client_secret().to_owned()),
-        ("refresh_token".to_owned(), sim.default_refresh_token().unwrap().to_owned()),
+        (
+            "refresh_token".to_owned(),
+            sim.default_refresh_token().unwrap().to_owned(),
+        ),
     ];
     for (name, value) in overrides {
         fields.retain(|(n, _)| n != name);
@@ -32,7 +38,12 @@ async fn refresh_grant_issues_a_working_token() {
         .await
         .unwrap();
     let http = reqwest::Client::new();
-    let resp = http.post(sim.token_url()).form(&form(&sim, &[])).send().await.unwrap();
+    let resp = http
+        .post(sim.token_url())
+        .form(&form(&sim, &[]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["cache-control"], "no-store");
     let body: Value = resp.json().await.unwrap();
@@ -76,23 +87,71 @@ async fn token_endpoint_errors_are_oauth_shaped() {
     let sim = start().await;
     let http = reqwest::Client::new();
     let cases: Vec<(Vec<(&str, Option<&str>)>, StatusCode, &str, &str)> = vec![
-        (vec![("grant_type", None)], StatusCode::BAD_REQUEST, "invalid_request", "grant_type"),
-        (vec![("grant_type", Some("client_credentials"))], StatusCode::BAD_REQUEST, "unsupported_grant_type", "grant_type"),
-        (vec![("client_id", None)], StatusCode::BAD_REQUEST, "invalid_request", "client_id"),
-        (vec![("client_secret", None)], StatusCode::BAD_REQUEST, "invalid_request", "client_secret"),
-        (vec![("refresh_token", None)], StatusCode::BAD_REQUEST, "invalid_request", "refresh_token"),
-        (vec![("client_secret", Some("wrong"))], StatusCode::UNAUTHORIZED, "invalid_client", "client_secret"),
-        (vec![("client_id", Some("someone-else"))], StatusCode::UNAUTHORIZED, "invalid_client", "client_id"),
-        (vec![("refresh_token", Some("Atzr|unknown"))], StatusCode::BAD_REQUEST, "invalid_grant", "refresh_token"),
+        (
+            vec![("grant_type", None)],
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "grant_type",
+        ),
+        (
+            vec![("grant_type", Some("client_credentials"))],
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "grant_type",
+        ),
+        (
+            vec![("client_id", None)],
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client_id",
+        ),
+        (
+            vec![("client_secret", None)],
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client_secret",
+        ),
+        (
+            vec![("refresh_token", None)],
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "refresh_token",
+        ),
+        (
+            vec![("client_secret", Some("wrong"))],
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client_secret",
+        ),
+        (
+            vec![("client_id", Some("someone-else"))],
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client_id",
+        ),
+        (
+            vec![("refresh_token", Some("Atzr|unknown"))],
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "refresh_token",
+        ),
     ];
     for (overrides, status, error, field) in cases {
-        let resp = http.post(sim.token_url()).form(&form(&sim, &overrides)).send().await.unwrap();
+        let resp = http
+            .post(sim.token_url())
+            .form(&form(&sim, &overrides))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), status, "{overrides:?}");
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["error"], error, "{overrides:?}");
         let description = body["error_description"].as_str().unwrap();
         assert!(description.contains(field), "{description}");
-        assert!(!description.contains("wrong"), "secrets are not echoed: {description}");
+        assert!(
+            !description.contains("wrong"),
+            "secrets are not echoed: {description}"
+        );
     }
     assert_eq!(sim.counters().tokens_issued, 0);
 }
@@ -110,17 +169,32 @@ async fn missing_unknown_and_expired_tokens_get_401() {
     let missing = http.get(&url).send().await.unwrap();
     assert_error(missing, StatusCode::UNAUTHORIZED, "Authorization").await;
 
-    let unknown = http.get(&url).bearer_auth("Atza|made-up").send().await.unwrap();
+    let unknown = http
+        .get(&url)
+        .bearer_auth("Atza|made-up")
+        .send()
+        .await
+        .unwrap();
     assert_error(unknown, StatusCode::UNAUTHORIZED, "not valid").await;
 
-    let wrong_scheme = http.get(&url).header("authorization", "Basic abc").send().await.unwrap();
+    let wrong_scheme = http
+        .get(&url)
+        .header("authorization", "Basic abc")
+        .send()
+        .await
+        .unwrap();
     assert_error(wrong_scheme, StatusCode::UNAUTHORIZED, "Bearer").await;
 
     let token = sim.issue_access_token(VENDOR);
     let ok = http.get(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
     // The ASK CLI sends the bare token; accepted too.
-    let bare = http.get(&url).header("authorization", &token).send().await.unwrap();
+    let bare = http
+        .get(&url)
+        .header("authorization", &token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bare.status(), StatusCode::OK);
 
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -137,7 +211,10 @@ async fn missing_unknown_and_expired_tokens_get_401() {
         .json()
         .await
         .unwrap();
-    assert_eq!(body["expires_in"], 0, "expires_in is whole seconds of the TTL");
+    assert_eq!(
+        body["expires_in"], 0,
+        "expires_in is whole seconds of the TTL"
+    );
     let renewed = http
         .get(&url)
         .bearer_auth(body["access_token"].as_str().unwrap())
@@ -171,9 +248,17 @@ async fn another_vendors_skill_is_forbidden() {
         .await
         .unwrap();
     assert_error(put, StatusCode::FORBIDDEN, "vendor").await;
-    let del = other.delete(&format!("/v1/skills/{id}")).send().await.unwrap();
+    let del = other
+        .delete(&format!("/v1/skills/{id}"))
+        .send()
+        .await
+        .unwrap();
     assert_error(del, StatusCode::FORBIDDEN, "vendor").await;
-    let publish = other.post(&format!("/v1/skills/{id}/publications")).send().await.unwrap();
+    let publish = other
+        .post(&format!("/v1/skills/{id}/publications"))
+        .send()
+        .await
+        .unwrap();
     assert_error(publish, StatusCode::FORBIDDEN, "vendor").await;
 
     // Creating or listing for a vendor that is not the token's.
@@ -184,12 +269,19 @@ async fn another_vendors_skill_is_forbidden() {
         .await
         .unwrap();
     assert_error(create, StatusCode::FORBIDDEN, "vendorId").await;
-    let list = other.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap();
+    let list = other
+        .get(&format!("/v1/skills?vendorId={VENDOR}"))
+        .send()
+        .await
+        .unwrap();
     assert_error(list, StatusCode::FORBIDDEN, "vendorId").await;
 
     // The owner still sees it unchanged.
     let resp = owner.get(&paths[0]).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let body: Value = resp.json().await.unwrap();
-    assert_eq!(body["manifest"]["publishingInformation"]["locales"]["en-US"]["name"], "Mine");
+    assert_eq!(
+        body["manifest"]["publishingInformation"]["locales"]["en-US"]["name"],
+        "Mine"
+    );
 }

@@ -17,7 +17,11 @@ async fn built_skill(api: &Api, name: &str) -> String {
 
 #[tokio::test]
 async fn publish_now_goes_live() {
-    let sim = builder().publication_delay(Duration::from_millis(300)).start().await.unwrap();
+    let sim = builder()
+        .publication_delay(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
     let api = Api::new(&sim, VENDOR);
     let id = built_skill(&api, "Pub").await;
     let latest = format!("/v1/skills/{id}/publications/~latest");
@@ -26,7 +30,11 @@ async fn publish_now_goes_live() {
     assert_error(none, StatusCode::NOT_FOUND, "publication").await;
 
     let before = Utc::now();
-    let resp = api.post(&format!("/v1/skills/{id}/publications")).send().await.unwrap();
+    let resp = api
+        .post(&format!("/v1/skills/{id}/publications"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::ACCEPTED);
     assert!(resp.bytes().await.unwrap().is_empty());
 
@@ -35,35 +43,75 @@ async fn publish_now_goes_live() {
     let at = DateTime::parse_from_rfc3339(body["publishesAt"].as_str().unwrap()).unwrap();
     assert!(at >= before - chrono::TimeDelta::seconds(1));
     // Not live yet.
-    let live = api.get(&format!("/v1/skills/{id}/stages/live/manifest")).send().await.unwrap();
+    let live = api
+        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(live.status(), StatusCode::NOT_FOUND);
-    let dev_row: Value = api.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap().json().await.unwrap();
+    let dev_row: Value = api
+        .get(&format!("/v1/skills?vendorId={VENDOR}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(dev_row["skills"][0]["publicationStatus"], "CERTIFICATION");
 
     api.wait_publication(&id, "SUCCEEDED").await;
-    let live = api.get(&format!("/v1/skills/{id}/stages/live/manifest")).send().await.unwrap();
+    let live = api
+        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(live.status(), StatusCode::OK);
     assert!(live.headers().contains_key("etag"));
     let body: Value = live.json().await.unwrap();
     assert_eq!(body["manifest"], manifest("Pub"));
 
     // The listing now has a development row and a live row.
-    let list: Value = api.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap().json().await.unwrap();
+    let list: Value = api
+        .get(&format!("/v1/skills?vendorId={VENDOR}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let rows = list["skills"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["stage"], "development");
     assert_eq!(rows[0]["publicationStatus"], "DEVELOPMENT");
     assert_eq!(rows[1]["stage"], "live");
     assert_eq!(rows[1]["publicationStatus"], "PUBLISHED");
-    assert_eq!(rows[1]["_links"]["self"]["href"], format!("/v1/skills/{id}/stages/live/manifest"));
+    assert_eq!(
+        rows[1]["_links"]["self"]["href"],
+        format!("/v1/skills/{id}/stages/live/manifest")
+    );
 
     // Later development changes do not touch live.
     let path = format!("/v1/skills/{id}/stages/development/manifest");
-    let put = api.put(&path).json(&json!({ "manifest": manifest("Pub v2") })).send().await.unwrap();
+    let put = api
+        .put(&path)
+        .json(&json!({ "manifest": manifest("Pub v2") }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(put.status(), StatusCode::ACCEPTED);
     api.wait_build(&id).await;
-    let live: Value = api.get(&format!("/v1/skills/{id}/stages/live/manifest")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(live["manifest"]["publishingInformation"]["locales"]["en-US"]["name"], "Pub");
+    let live: Value = api
+        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        live["manifest"]["publishingInformation"]["locales"]["en-US"]["name"],
+        "Pub"
+    );
 }
 
 #[tokio::test]
@@ -74,29 +122,50 @@ async fn scheduled_publication_and_date_rules() {
     let submit = format!("/v1/skills/{id}/publications");
     let latest = format!("/v1/skills/{id}/publications/~latest");
 
-    let in_a_month = (Utc::now() + chrono::TimeDelta::days(30)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let resp = api.post(&submit).json(&json!({ "publishesAt": in_a_month })).send().await.unwrap();
+    let in_a_month = (Utc::now() + chrono::TimeDelta::days(30))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let resp = api
+        .post(&submit)
+        .json(&json!({ "publishesAt": in_a_month }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::ACCEPTED);
     let body: Value = api.get(&latest).send().await.unwrap().json().await.unwrap();
     assert_eq!(body["status"], "SCHEDULED");
     assert_eq!(body["publishesAt"], in_a_month.as_str());
-    let live = api.get(&format!("/v1/skills/{id}/stages/live/manifest")).send().await.unwrap();
+    let live = api
+        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(live.status(), StatusCode::NOT_FOUND);
 
     // A date that passes while we wait: SCHEDULED, then SUCCEEDED.
-    let soon = (Utc::now() + chrono::TimeDelta::milliseconds(1200)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    api.post(&submit).json(&json!({ "publishesAt": soon })).send().await.unwrap();
+    let soon = (Utc::now() + chrono::TimeDelta::milliseconds(1200))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    api.post(&submit)
+        .json(&json!({ "publishesAt": soon }))
+        .send()
+        .await
+        .unwrap();
     let body: Value = api.get(&latest).send().await.unwrap().json().await.unwrap();
     assert_eq!(body["status"], "SCHEDULED");
     api.wait_publication(&id, "SUCCEEDED").await;
 
     // A past date counts as now.
-    let past = api.post(&submit).json(&json!({ "publishesAt": "2019-11-01T00:38:29.708Z" })).send().await.unwrap();
+    let past = api
+        .post(&submit)
+        .json(&json!({ "publishesAt": "2019-11-01T00:38:29.708Z" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(past.status(), StatusCode::ACCEPTED);
     let body: Value = api.get(&latest).send().await.unwrap().json().await.unwrap();
     assert_ne!(body["status"], "SCHEDULED");
 
-    let too_far = Utc::now().checked_add_months(Months::new(6)).unwrap() + chrono::TimeDelta::days(2);
+    let too_far =
+        Utc::now().checked_add_months(Months::new(6)).unwrap() + chrono::TimeDelta::days(2);
     let cases = vec![
         json!({ "publishesAt": too_far.to_rfc3339() }),
         json!({ "publishesAt": "next tuesday" }),
@@ -107,12 +176,22 @@ async fn scheduled_publication_and_date_rules() {
         let resp = api.post(&submit).json(&body).send().await.unwrap();
         assert_error(resp, StatusCode::BAD_REQUEST, "publishesAt").await;
     }
-    let broken = api.post(&submit).header("content-type", "application/json").body("{").send().await.unwrap();
+    let broken = api
+        .post(&submit)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     assert_error(broken, StatusCode::BAD_REQUEST, "request").await;
     let empty_object = api.post(&submit).json(&json!({})).send().await.unwrap();
     assert_eq!(empty_object.status(), StatusCode::ACCEPTED);
 
-    let unknown = api.post("/v1/skills/amzn1.ask.skill.none/publications").send().await.unwrap();
+    let unknown = api
+        .post("/v1/skills/amzn1.ask.skill.none/publications")
+        .send()
+        .await
+        .unwrap();
     assert_error(unknown, StatusCode::NOT_FOUND, "amzn1.ask.skill.none").await;
 }
 
@@ -120,11 +199,20 @@ async fn scheduled_publication_and_date_rules() {
 async fn publication_of_a_failed_build_fails() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let id = api.create_skill(VENDOR, json!({ "publishingInformation": {} })).await;
+    let id = api
+        .create_skill(VENDOR, json!({ "publishingInformation": {} }))
+        .await;
     api.wait_build(&id).await;
-    api.post(&format!("/v1/skills/{id}/publications")).send().await.unwrap();
+    api.post(&format!("/v1/skills/{id}/publications"))
+        .send()
+        .await
+        .unwrap();
     api.wait_publication(&id, "FAILED").await;
-    let live = api.get(&format!("/v1/skills/{id}/stages/live/manifest")).send().await.unwrap();
+    let live = api
+        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(live.status(), StatusCode::NOT_FOUND);
 }
 
@@ -135,10 +223,18 @@ async fn unpublish_rules() {
     let id = built_skill(&api, "Gone").await;
     let path = format!("/v1/skills/{id}/unpublish");
 
-    let early = api.post(&path).json(&json!({ "type": "HIDE", "reason": "Other" })).send().await.unwrap();
+    let early = api
+        .post(&path)
+        .json(&json!({ "type": "HIDE", "reason": "Other" }))
+        .send()
+        .await
+        .unwrap();
     assert_error(early, StatusCode::NOT_FOUND, "live").await;
 
-    api.post(&format!("/v1/skills/{id}/publications")).send().await.unwrap();
+    api.post(&format!("/v1/skills/{id}/publications"))
+        .send()
+        .await
+        .unwrap();
     api.wait_publication(&id, "SUCCEEDED").await;
 
     let bad = vec![
@@ -180,12 +276,31 @@ async fn unpublish_rules() {
             .unwrap();
         assert_eq!(resp.status(), StatusCode::ACCEPTED, "{reason}");
     }
-    let list: Value = api.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap().json().await.unwrap();
+    let list: Value = api
+        .get(&format!("/v1/skills?vendorId={VENDOR}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["skills"][1]["publicationStatus"], "HIDDEN");
 
-    let remove = api.post(&path).json(&json!({ "type": "REMOVE", "reason": "Technical issues" })).send().await.unwrap();
+    let remove = api
+        .post(&path)
+        .json(&json!({ "type": "REMOVE", "reason": "Technical issues" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(remove.status(), StatusCode::ACCEPTED);
-    let list: Value = api.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap().json().await.unwrap();
+    let list: Value = api
+        .get(&format!("/v1/skills?vendorId={VENDOR}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["skills"][1]["publicationStatus"], "REMOVED");
 
     let latest = api

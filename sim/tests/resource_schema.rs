@@ -9,7 +9,11 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 async fn location(api: &Api, query: &str) -> (String, String) {
-    let resp = api.get(&format!("/v1/skills/resourceSchema/{query}")).send().await.unwrap();
+    let resp = api
+        .get(&format!("/v1/skills/resourceSchema/{query}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK, "{query}");
     let body: Value = resp.json().await.unwrap();
     (
@@ -22,8 +26,15 @@ async fn location(api: &Api, query: &str) -> (String, String) {
 async fn manifest_schema_is_derived_from_the_spec_and_stricter_for_submission() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let (url, expiry) = location(&api, &format!("manifest?vendorId={VENDOR}&operation=CREATE_SKILL")).await;
-    assert!(url.starts_with(&format!("{}/_presigned/schemas/manifest?", sim.url())), "{url}");
+    let (url, expiry) = location(
+        &api,
+        &format!("manifest?vendorId={VENDOR}&operation=CREATE_SKILL"),
+    )
+    .await;
+    assert!(
+        url.starts_with(&format!("{}/_presigned/schemas/manifest?", sim.url())),
+        "{url}"
+    );
     let expiry = chrono::DateTime::parse_from_rfc3339(&expiry).unwrap();
     assert!(expiry > chrono::Utc::now());
 
@@ -32,32 +43,84 @@ async fn manifest_schema_is_derived_from_the_spec_and_stricter_for_submission() 
     let resp = plain.get(&url).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let create: Value = resp.json().await.unwrap();
-    assert_eq!(create["$schema"], "https://json-schema.org/draft/2020-12/schema");
-    assert!(!create.to_string().contains("$ref"), "references are inlined");
+    assert_eq!(
+        create["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert!(
+        !create.to_string().contains("$ref"),
+        "references are inlined"
+    );
     // From the spec: the locale schema is LocalizedPublishingInformation, inlined.
     let spec: Value = serde_norway::from_str(alexa_smapi_sim::EMBEDDED_SPEC).unwrap();
     let from_spec = &spec["components"]["schemas"]["LocalizedPublishingInformation"]["properties"];
     let locale = &create["properties"]["publishingInformation"]["properties"]["locales"]["additionalProperties"];
     assert_eq!(
-        locale["properties"].as_object().unwrap().keys().collect::<Vec<_>>(),
+        locale["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
         from_spec.as_object().unwrap().keys().collect::<Vec<_>>()
     );
-    assert_eq!(locale["properties"]["name"]["minLength"], from_spec["name"]["minLength"]);
+    assert_eq!(
+        locale["properties"]["name"]["minLength"],
+        from_spec["name"]["minLength"]
+    );
     assert_eq!(locale["required"], serde_json::json!(["name"]));
-    assert!(create["required"].as_array().unwrap().contains(&"manifestVersion".into()));
-    assert!(!create["required"].as_array().unwrap().contains(&"privacyAndCompliance".into()));
+    assert!(
+        create["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"manifestVersion".into())
+    );
+    assert!(
+        !create["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"privacyAndCompliance".into())
+    );
     assert_eq!(sim.counters().presigned_with_authorization, 0);
 
-    let (submit_url, _) = location(&api, &format!("manifest?vendorId={VENDOR}&operation=SUBMIT_SKILL")).await;
-    let submit: Value = plain.get(&submit_url).send().await.unwrap().json().await.unwrap();
+    let (submit_url, _) = location(
+        &api,
+        &format!("manifest?vendorId={VENDOR}&operation=SUBMIT_SKILL"),
+    )
+    .await;
+    let submit: Value = plain
+        .get(&submit_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let locale = &submit["properties"]["publishingInformation"]["properties"]["locales"]["additionalProperties"];
-    let required: Vec<&str> = locale["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert_eq!(required, ["name", "summary", "description", "examplePhrases"]);
-    assert!(submit["required"].as_array().unwrap().contains(&"privacyAndCompliance".into()));
+    let required: Vec<&str> = locale["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        required,
+        ["name", "summary", "description", "examplePhrases"]
+    );
+    assert!(
+        submit["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"privacyAndCompliance".into())
+    );
     assert_ne!(create, submit);
 
     // A client that wrongly sends its bearer token is still served, and counted.
-    let with_auth = plain.get(&submit_url).bearer_auth(&api.token).send().await.unwrap();
+    let with_auth = plain
+        .get(&submit_url)
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(with_auth.status(), StatusCode::OK);
     assert_eq!(sim.counters().presigned_with_authorization, 1);
     assert_eq!(sim.counters().operation("presignedSchema"), 3);
@@ -74,11 +137,22 @@ async fn package_structure_needs_no_operation() {
 
 #[tokio::test]
 async fn tampered_and_expired_urls_are_forbidden() {
-    let sim = builder().schema_url_ttl(Duration::from_secs(1)).start().await.unwrap();
+    let sim = builder()
+        .schema_url_ttl(Duration::from_secs(1))
+        .start()
+        .await
+        .unwrap();
     let api = Api::new(&sim, VENDOR);
-    let (url, _) = location(&api, &format!("manifest?vendorId={VENDOR}&operation=CREATE_SKILL")).await;
+    let (url, _) = location(
+        &api,
+        &format!("manifest?vendorId={VENDOR}&operation=CREATE_SKILL"),
+    )
+    .await;
     let plain = reqwest::Client::new();
-    assert_eq!(plain.get(&url).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        plain.get(&url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
 
     let tampered = [
         url.replace("CREATE_SKILL", "SUBMIT_SKILL"),
@@ -94,9 +168,23 @@ async fn tampered_and_expired_urls_are_forbidden() {
         let resp = plain.get(bad).send().await.unwrap();
         assert_error(resp, StatusCode::FORBIDDEN, "").await;
     }
-    let expires: i64 = url.split("expires=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap();
-    let later = url.replace(&format!("expires={expires}"), &format!("expires={}", expires + 3600));
-    assert_eq!(plain.get(&later).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let expires: i64 = url
+        .split("expires=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let later = url.replace(
+        &format!("expires={expires}"),
+        &format!("expires={}", expires + 3600),
+    );
+    assert_eq!(
+        plain.get(&later).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
 
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let expired = plain.get(&url).send().await.unwrap();
@@ -108,20 +196,55 @@ async fn parameter_rules() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
     let cases = [
-        (format!("manifest?vendorId={VENDOR}"), StatusCode::BAD_REQUEST, "operation"),
-        (format!("manifest?vendorId={VENDOR}&operation=DELETE_SKILL"), StatusCode::BAD_REQUEST, "operation"),
-        (format!("skillPackageStructure?vendorId={VENDOR}&operation=nope"), StatusCode::BAD_REQUEST, "operation"),
-        (format!("interactionModel?vendorId={VENDOR}&operation=CREATE_SKILL"), StatusCode::BAD_REQUEST, "resource"),
-        ("manifest?operation=CREATE_SKILL".to_owned(), StatusCode::BAD_REQUEST, "vendorId"),
-        ("manifest?vendorId=&operation=CREATE_SKILL".to_owned(), StatusCode::BAD_REQUEST, "vendorId"),
-        (format!("manifest?vendorId={OTHER_VENDOR}&operation=CREATE_SKILL"), StatusCode::FORBIDDEN, "vendorId"),
+        (
+            format!("manifest?vendorId={VENDOR}"),
+            StatusCode::BAD_REQUEST,
+            "operation",
+        ),
+        (
+            format!("manifest?vendorId={VENDOR}&operation=DELETE_SKILL"),
+            StatusCode::BAD_REQUEST,
+            "operation",
+        ),
+        (
+            format!("skillPackageStructure?vendorId={VENDOR}&operation=nope"),
+            StatusCode::BAD_REQUEST,
+            "operation",
+        ),
+        (
+            format!("interactionModel?vendorId={VENDOR}&operation=CREATE_SKILL"),
+            StatusCode::BAD_REQUEST,
+            "resource",
+        ),
+        (
+            "manifest?operation=CREATE_SKILL".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "vendorId",
+        ),
+        (
+            "manifest?vendorId=&operation=CREATE_SKILL".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "vendorId",
+        ),
+        (
+            format!("manifest?vendorId={OTHER_VENDOR}&operation=CREATE_SKILL"),
+            StatusCode::FORBIDDEN,
+            "vendorId",
+        ),
     ];
     for (query, status, field) in cases {
-        let resp = api.get(&format!("/v1/skills/resourceSchema/{query}")).send().await.unwrap();
+        let resp = api
+            .get(&format!("/v1/skills/resourceSchema/{query}"))
+            .send()
+            .await
+            .unwrap();
         assert_error(resp, status, field).await;
     }
-    let unauthenticated = reqwest::get(format!("{}/v1/skills/resourceSchema/manifest?vendorId={VENDOR}&operation=CREATE_SKILL", sim.url()))
-        .await
-        .unwrap();
+    let unauthenticated = reqwest::get(format!(
+        "{}/v1/skills/resourceSchema/manifest?vendorId={VENDOR}&operation=CREATE_SKILL",
+        sim.url()
+    ))
+    .await
+    .unwrap();
     assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
 }

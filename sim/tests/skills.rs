@@ -11,7 +11,11 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn create_builds_asynchronously_then_succeeds() {
-    let sim = builder().build_delay(Duration::from_millis(300)).start().await.unwrap();
+    let sim = builder()
+        .build_delay(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
     let api = Api::new(&sim, VENDOR);
     let resp = api
         .post("/v1/skills")
@@ -24,20 +28,47 @@ async fn create_builds_asynchronously_then_succeeds() {
     let body: Value = resp.json().await.unwrap();
     let id = body["skillId"].as_str().unwrap();
     assert!(id.starts_with("amzn1.ask.skill."), "{id}");
-    assert_eq!(location, format!("/v1/skills/{id}/status?resource=manifest"));
+    assert_eq!(
+        location,
+        format!("/v1/skills/{id}/status?resource=manifest")
+    );
 
-    let status: Value = api.get(&location).send().await.unwrap().json().await.unwrap();
-    assert_eq!(status["manifest"]["lastUpdateRequest"]["status"], "IN_PROGRESS");
-    assert!(status.get("interactionModel").is_none(), "filtered to manifest: {status}");
+    let status: Value = api
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        status["manifest"]["lastUpdateRequest"]["status"],
+        "IN_PROGRESS"
+    );
+    assert!(
+        status.get("interactionModel").is_none(),
+        "filtered to manifest: {status}"
+    );
 
     let done = api.wait_build(id).await;
     assert_eq!(done["manifest"]["lastUpdateRequest"]["status"], "SUCCEEDED");
-    assert!(done["manifest"]["lastUpdateRequest"].get("errors").is_none());
+    assert!(
+        done["manifest"]["lastUpdateRequest"]
+            .get("errors")
+            .is_none()
+    );
 
     // The status eTag is the bare form of the manifest's ETag header.
-    let get = api.get(&format!("/v1/skills/{id}/stages/development/manifest")).send().await.unwrap();
+    let get = api
+        .get(&format!("/v1/skills/{id}/stages/development/manifest"))
+        .send()
+        .await
+        .unwrap();
     let etag = get.headers()["etag"].to_str().unwrap().to_owned();
-    assert_eq!(etag, format!("\"{}\"", done["manifest"]["eTag"].as_str().unwrap()));
+    assert_eq!(
+        etag,
+        format!("\"{}\"", done["manifest"]["eTag"].as_str().unwrap())
+    );
 }
 
 #[tokio::test]
@@ -51,30 +82,56 @@ async fn invalid_manifest_build_fails_with_messages() {
     let status = api.wait_build(&id).await;
     let last = &status["manifest"]["lastUpdateRequest"];
     assert_eq!(last["status"], "FAILED");
-    let messages: Vec<&str> = last["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
-    assert!(messages.iter().any(|m| m.contains("manifestVersion")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("locales.de-DE.name")), "{messages:?}");
+    let messages: Vec<&str> = last["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("manifestVersion")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("locales.de-DE.name")),
+        "{messages:?}"
+    );
 }
 
 #[tokio::test]
 async fn manifest_round_trip_with_etags_and_conflicts() {
-    let sim = builder().build_delay(Duration::from_millis(300)).start().await.unwrap();
+    let sim = builder()
+        .build_delay(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
     let api = Api::new(&sim, VENDOR);
     let id = api.create_skill(VENDOR, manifest("First")).await;
     let path = format!("/v1/skills/{id}/stages/development/manifest");
 
     // While the create build runs, an update is a conflict.
-    let busy = api.put(&path).json(&json!({ "manifest": manifest("Too early") })).send().await.unwrap();
+    let busy = api
+        .put(&path)
+        .json(&json!({ "manifest": manifest("Too early") }))
+        .send()
+        .await
+        .unwrap();
     assert_error(busy, StatusCode::CONFLICT, "in progress").await;
     api.wait_build(&id).await;
 
     let get = api.get(&path).send().await.unwrap();
     assert_eq!(get.status(), StatusCode::OK);
     let etag1 = get.headers()["etag"].to_str().unwrap().to_owned();
-    assert!(etag1.starts_with('"') && etag1.ends_with('"'), "strong quoted ETag: {etag1}");
+    assert!(
+        etag1.starts_with('"') && etag1.ends_with('"'),
+        "strong quoted ETag: {etag1}"
+    );
     let body: Value = get.json().await.unwrap();
     // Unknown fields are kept verbatim.
-    assert_eq!(body["manifest"]["permissions"][0]["name"], "alexa::devices:all:address:full:read");
+    assert_eq!(
+        body["manifest"]["permissions"][0]["name"],
+        "alexa::devices:all:address:full:read"
+    );
     assert_eq!(body["manifest"], manifest("First"));
 
     // Mismatched If-Match: 412, nothing changes.
@@ -98,7 +155,10 @@ async fn manifest_round_trip_with_etags_and_conflicts() {
         .await
         .unwrap();
     assert_eq!(ok.status(), StatusCode::ACCEPTED);
-    assert_eq!(ok.headers()["location"], format!("/v1/skills/{id}/status?resource=manifest").as_str());
+    assert_eq!(
+        ok.headers()["location"],
+        format!("/v1/skills/{id}/status?resource=manifest").as_str()
+    );
     assert!(ok.bytes().await.unwrap().is_empty());
     api.wait_build(&id).await;
 
@@ -109,16 +169,36 @@ async fn manifest_round_trip_with_etags_and_conflicts() {
     assert_eq!(body["manifest"], second);
 
     // The old ETag is now stale; the same content written again still gets a new ETag.
-    let again = api.put(&path).header("if-match", &etag1).json(&json!({ "manifest": second })).send().await.unwrap();
+    let again = api
+        .put(&path)
+        .header("if-match", &etag1)
+        .json(&json!({ "manifest": second }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), StatusCode::PRECONDITION_FAILED);
-    let same = api.put(&path).header("if-match", &etag2).json(&json!({ "manifest": second })).send().await.unwrap();
+    let same = api
+        .put(&path)
+        .header("if-match", &etag2)
+        .json(&json!({ "manifest": second }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(same.status(), StatusCode::ACCEPTED);
     api.wait_build(&id).await;
-    let etag3 = api.get(&path).send().await.unwrap().headers()["etag"].to_str().unwrap().to_owned();
+    let etag3 = api.get(&path).send().await.unwrap().headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_ne!(etag2, etag3);
 
     // No If-Match at all is accepted (the header is optional).
-    let blind = api.put(&path).json(&json!({ "manifest": manifest("Blind") })).send().await.unwrap();
+    let blind = api
+        .put(&path)
+        .json(&json!({ "manifest": manifest("Blind") }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(blind.status(), StatusCode::ACCEPTED);
 }
 
@@ -129,10 +209,18 @@ async fn stage_rules_and_unknown_skills() {
     let id = api.create_skill(VENDOR, manifest("S")).await;
     api.wait_build(&id).await;
 
-    let live = api.get(&format!("/v1/skills/{id}/stages/live/manifest")).send().await.unwrap();
+    let live = api
+        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
+        .send()
+        .await
+        .unwrap();
     assert_error(live, StatusCode::NOT_FOUND, "live").await;
 
-    let bad_stage = api.get(&format!("/v1/skills/{id}/stages/Development/manifest")).send().await.unwrap();
+    let bad_stage = api
+        .get(&format!("/v1/skills/{id}/stages/Development/manifest"))
+        .send()
+        .await
+        .unwrap();
     assert_error(bad_stage, StatusCode::BAD_REQUEST, "stage").await;
 
     let put_live = api
@@ -143,7 +231,11 @@ async fn stage_rules_and_unknown_skills() {
         .unwrap();
     assert_error(put_live, StatusCode::BAD_REQUEST, "stage").await;
 
-    let unknown = api.get("/v1/skills/amzn1.ask.skill.nope/stages/development/manifest").send().await.unwrap();
+    let unknown = api
+        .get("/v1/skills/amzn1.ask.skill.nope/stages/development/manifest")
+        .send()
+        .await
+        .unwrap();
     assert_error(unknown, StatusCode::NOT_FOUND, "amzn1.ask.skill.nope").await;
 
     let long = "a".repeat(256);
@@ -157,8 +249,16 @@ async fn stage_rules_and_unknown_skills() {
         assert_eq!(body["code"], "INVALID_STRING_LENGTH");
         assert!(body["violations"][0]["message"].is_string(), "{body}");
     }
-    let ok_255 = api.get(&format!("/v1/skills/{}/status", "a".repeat(255))).send().await.unwrap();
-    assert_eq!(ok_255.status(), StatusCode::NOT_FOUND, "255 characters is a valid length");
+    let ok_255 = api
+        .get(&format!("/v1/skills/{}/status", "a".repeat(255)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ok_255.status(),
+        StatusCode::NOT_FOUND,
+        "255 characters is a valid length"
+    );
 }
 
 #[tokio::test]
@@ -170,10 +270,26 @@ async fn bad_bodies_name_the_field() {
         ("", "MISSING_PARAMETER", "request"),
         ("[1,2]", "INVALID_DATA_TYPE", "request"),
         (r#"{"manifest": {}}"#, "MISSING_PARAMETER", "vendorId"),
-        (r#"{"vendorId": "", "manifest": {}}"#, "INVALID_STRING_LENGTH", "vendorId"),
-        (r#"{"vendorId": 7, "manifest": {}}"#, "INVALID_DATA_TYPE", "vendorId"),
-        (r#"{"vendorId": "M1SIMVENDOR0001"}"#, "MISSING_PARAMETER", "manifest"),
-        (r#"{"vendorId": "M1SIMVENDOR0001", "manifest": "x"}"#, "INVALID_DATA_TYPE", "manifest"),
+        (
+            r#"{"vendorId": "", "manifest": {}}"#,
+            "INVALID_STRING_LENGTH",
+            "vendorId",
+        ),
+        (
+            r#"{"vendorId": 7, "manifest": {}}"#,
+            "INVALID_DATA_TYPE",
+            "vendorId",
+        ),
+        (
+            r#"{"vendorId": "M1SIMVENDOR0001"}"#,
+            "MISSING_PARAMETER",
+            "manifest",
+        ),
+        (
+            r#"{"vendorId": "M1SIMVENDOR0001", "manifest": "x"}"#,
+            "INVALID_DATA_TYPE",
+            "manifest",
+        ),
     ];
     for (body, code, field) in cases {
         let resp = api
@@ -190,7 +306,13 @@ async fn bad_bodies_name_the_field() {
     let path = format!("/v1/skills/{id}/stages/development/manifest");
     let no_envelope = api.put(&path).json(&manifest("bare")).send().await.unwrap();
     assert_error(no_envelope, StatusCode::BAD_REQUEST, "manifest").await;
-    let broken = api.put(&path).header("content-type", "application/json").body("{\"manifest\":").send().await.unwrap();
+    let broken = api
+        .put(&path)
+        .header("content-type", "application/json")
+        .body("{\"manifest\":")
+        .send()
+        .await
+        .unwrap();
     assert_error(broken, StatusCode::BAD_REQUEST, "manifest envelope").await;
 }
 
@@ -203,7 +325,14 @@ async fn status_resource_filter() {
     let id = api.create_skill(VENDOR, m).await;
     api.wait_build(&id).await;
 
-    let all: Value = api.get(&format!("/v1/skills/{id}/status")).send().await.unwrap().json().await.unwrap();
+    let all: Value = api
+        .get(&format!("/v1/skills/{id}/status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(all["manifest"].is_object());
     let models = all["interactionModel"].as_object().unwrap();
     assert_eq!(models.keys().collect::<Vec<_>>(), ["en-GB", "en-US"]);
@@ -221,7 +350,9 @@ async fn status_resource_filter() {
     assert!(model_only["interactionModel"].is_object());
 
     let both: Value = api
-        .get(&format!("/v1/skills/{id}/status?resource=manifest&resource=interactionModel"))
+        .get(&format!(
+            "/v1/skills/{id}/status?resource=manifest&resource=interactionModel"
+        ))
         .send()
         .await
         .unwrap()
@@ -230,7 +361,11 @@ async fn status_resource_filter() {
         .unwrap();
     assert!(both["manifest"].is_object() && both["interactionModel"].is_object());
 
-    let bad = api.get(&format!("/v1/skills/{id}/status?resource=skill")).send().await.unwrap();
+    let bad = api
+        .get(&format!("/v1/skills/{id}/status?resource=skill"))
+        .send()
+        .await
+        .unwrap();
     let body = assert_error(bad, StatusCode::BAD_REQUEST, "resource").await;
     assert_eq!(body["code"], "INVALID_ENUM_VALUE");
 }
@@ -242,7 +377,10 @@ async fn list_paginates_with_opaque_tokens() {
     let other = Api::new(&sim, OTHER_VENDOR);
     let mut created = Vec::new();
     for i in 0..7 {
-        created.push(api.create_skill(VENDOR, manifest(&format!("Skill {i}"))).await);
+        created.push(
+            api.create_skill(VENDOR, manifest(&format!("Skill {i}")))
+                .await,
+        );
     }
     other.create_skill(OTHER_VENDOR, manifest("Not mine")).await;
 
@@ -261,9 +399,17 @@ async fn list_paginates_with_opaque_tokens() {
             assert_eq!(s["stage"], "development");
             assert_eq!(s["publicationStatus"], "DEVELOPMENT");
             assert_eq!(s["apis"], json!(["custom"]));
-            assert!(s["nameByLocale"]["en-US"].as_str().unwrap().starts_with("Skill "));
+            assert!(
+                s["nameByLocale"]["en-US"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Skill ")
+            );
             let id = s["skillId"].as_str().unwrap();
-            assert_eq!(s["_links"]["self"]["href"], format!("/v1/skills/{id}/stages/development/manifest"));
+            assert_eq!(
+                s["_links"]["self"]["href"],
+                format!("/v1/skills/{id}/stages/development/manifest")
+            );
             chrono::DateTime::parse_from_rfc3339(s["lastUpdated"].as_str().unwrap()).unwrap();
             seen.push(id.to_owned());
         }
@@ -282,18 +428,46 @@ async fn list_paginates_with_opaque_tokens() {
         }
     }
     assert_eq!(pages, 3);
-    assert_eq!(seen, created, "every skill once, in creation order, none of the other vendor's");
+    assert_eq!(
+        seen, created,
+        "every skill once, in creation order, none of the other vendor's"
+    );
 
     // Default page size is 10: all seven at once.
-    let all: Value = api.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap().json().await.unwrap();
+    let all: Value = api
+        .get(&format!("/v1/skills?vendorId={VENDOR}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(all["skills"].as_array().unwrap().len(), 7);
     assert_eq!(all["isTruncated"], false);
 
     // skillId filter: only those, no pagination.
-    let filter_url = format!("/v1/skills?vendorId={VENDOR}&skillId={}&skillId={}&skillId=amzn1.ask.skill.unknown", created[1], created[4]);
-    let filtered: Value = api.get(&filter_url).send().await.unwrap().json().await.unwrap();
-    let ids: BTreeSet<&str> = filtered["skills"].as_array().unwrap().iter().map(|s| s["skillId"].as_str().unwrap()).collect();
-    assert_eq!(ids, BTreeSet::from([created[1].as_str(), created[4].as_str()]));
+    let filter_url = format!(
+        "/v1/skills?vendorId={VENDOR}&skillId={}&skillId={}&skillId=amzn1.ask.skill.unknown",
+        created[1], created[4]
+    );
+    let filtered: Value = api
+        .get(&filter_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: BTreeSet<&str> = filtered["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skillId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        BTreeSet::from([created[1].as_str(), created[4].as_str()])
+    );
 }
 
 #[tokio::test]
@@ -305,32 +479,76 @@ async fn list_parameter_rules() {
     let cases = vec![
         ("/v1/skills".to_owned(), "vendorId"),
         ("/v1/skills?vendorId=".to_owned(), "vendorId"),
-        (format!("/v1/skills?vendorId={VENDOR}&maxResults=0"), "maxResults"),
-        (format!("/v1/skills?vendorId={VENDOR}&maxResults=51"), "maxResults"),
-        (format!("/v1/skills?vendorId={VENDOR}&maxResults=ten"), "maxResults"),
-        (format!("/v1/skills?vendorId={VENDOR}&nextToken=garbage"), "nextToken"),
-        (format!("/v1/skills?vendorId={VENDOR}&nextToken=MzA6MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA"), "nextToken"),
+        (
+            format!("/v1/skills?vendorId={VENDOR}&maxResults=0"),
+            "maxResults",
+        ),
+        (
+            format!("/v1/skills?vendorId={VENDOR}&maxResults=51"),
+            "maxResults",
+        ),
+        (
+            format!("/v1/skills?vendorId={VENDOR}&maxResults=ten"),
+            "maxResults",
+        ),
+        (
+            format!("/v1/skills?vendorId={VENDOR}&nextToken=garbage"),
+            "nextToken",
+        ),
+        (
+            format!(
+                "/v1/skills?vendorId={VENDOR}&nextToken=MzA6MDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA"
+            ),
+            "nextToken",
+        ),
         (format!("/v1/skills?vendorId={VENDOR}{eleven}"), "skillId"),
-        (format!("/v1/skills?vendorId={VENDOR}&skillId={id}&maxResults=5"), "skillId"),
-        (format!("/v1/skills?vendorId={VENDOR}&skillId={id}&nextToken=abc"), "skillId"),
-        (format!("/v1/skills?vendorId={VENDOR}&skillId={}", "x".repeat(256)), "skillId"),
+        (
+            format!("/v1/skills?vendorId={VENDOR}&skillId={id}&maxResults=5"),
+            "skillId",
+        ),
+        (
+            format!("/v1/skills?vendorId={VENDOR}&skillId={id}&nextToken=abc"),
+            "skillId",
+        ),
+        (
+            format!("/v1/skills?vendorId={VENDOR}&skillId={}", "x".repeat(256)),
+            "skillId",
+        ),
     ];
     for (url, field) in cases {
         let resp = api.get(&url).send().await.unwrap();
         assert_error(resp, StatusCode::BAD_REQUEST, field).await;
     }
     for ok in [1, 50] {
-        let resp = api.get(&format!("/v1/skills?vendorId={VENDOR}&maxResults={ok}")).send().await.unwrap();
+        let resp = api
+            .get(&format!("/v1/skills?vendorId={VENDOR}&maxResults={ok}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "maxResults={ok}");
     }
     // A token issued for one vendor is garbage for another.
     for i in 0..2 {
-        api.create_skill(VENDOR, manifest(&format!("more {i}"))).await;
+        api.create_skill(VENDOR, manifest(&format!("more {i}")))
+            .await;
     }
-    let page: Value = api.get(&format!("/v1/skills?vendorId={VENDOR}&maxResults=1")).send().await.unwrap().json().await.unwrap();
+    let page: Value = api
+        .get(&format!("/v1/skills?vendorId={VENDOR}&maxResults=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let token = page["nextToken"].as_str().unwrap();
     let other = Api::new(&sim, OTHER_VENDOR);
-    let resp = other.get(&format!("/v1/skills?vendorId={OTHER_VENDOR}&nextToken={token}")).send().await.unwrap();
+    let resp = other
+        .get(&format!(
+            "/v1/skills?vendorId={OTHER_VENDOR}&nextToken={token}"
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_error(resp, StatusCode::BAD_REQUEST, "nextToken").await;
 }
 
@@ -340,17 +558,40 @@ async fn delete_then_gone() {
     let api = Api::new(&sim, VENDOR);
     for form in ["", "/"] {
         let id = api.create_skill(VENDOR, manifest("Doomed")).await;
-        let resp = api.delete(&format!("/v1/skills/{id}{form}")).send().await.unwrap();
+        let resp = api
+            .delete(&format!("/v1/skills/{id}{form}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), StatusCode::NO_CONTENT);
         assert!(resp.bytes().await.unwrap().is_empty());
-        let again = api.delete(&format!("/v1/skills/{id}{form}")).send().await.unwrap();
+        let again = api
+            .delete(&format!("/v1/skills/{id}{form}"))
+            .send()
+            .await
+            .unwrap();
         assert_error(again, StatusCode::NOT_FOUND, &id).await;
-        let get = api.get(&format!("/v1/skills/{id}/stages/development/manifest")).send().await.unwrap();
+        let get = api
+            .get(&format!("/v1/skills/{id}/stages/development/manifest"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(get.status(), StatusCode::NOT_FOUND);
-        let status = api.get(&format!("/v1/skills/{id}/status")).send().await.unwrap();
+        let status = api
+            .get(&format!("/v1/skills/{id}/status"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(status.status(), StatusCode::NOT_FOUND);
     }
-    let list: Value = api.get(&format!("/v1/skills?vendorId={VENDOR}")).send().await.unwrap().json().await.unwrap();
+    let list: Value = api
+        .get(&format!("/v1/skills?vendorId={VENDOR}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["skills"], json!([]));
     assert_eq!(sim.counters().operation("deleteSkill"), 4);
 }

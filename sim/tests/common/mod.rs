@@ -100,7 +100,10 @@ impl Api {
             if body["status"] == want {
                 return body;
             }
-            assert!(Instant::now() < deadline, "publication never reached {want}: {body}");
+            assert!(
+                Instant::now() < deadline,
+                "publication never reached {want}: {body}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -141,12 +144,20 @@ pub async fn assert_error(resp: Response, status: StatusCode, field: &str) -> Va
 }
 
 /// Asserts a discovery-style error: status, `{type, message}` body, message naming `field`.
-pub async fn assert_discovery_error(resp: Response, status: StatusCode, kind: &str, field: &str) -> Value {
+pub async fn assert_discovery_error(
+    resp: Response,
+    status: StatusCode,
+    kind: &str,
+    field: &str,
+) -> Value {
     assert_eq!(resp.status(), status, "unexpected status");
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["type"], kind, "{body}");
     assert!(body.get("code").is_none(), "{body}");
     let message = body["message"].as_str().unwrap_or_default();
-    assert!(message.contains(field), "message `{message}` does not name `{field}`");
+    assert!(
+        message.contains(field),
+        "message `{message}` does not name `{field}`"
+    );
     body
 }
