@@ -294,6 +294,10 @@ fn version_of(text: &str) -> Option<String> {
 }
 
 fn parse(label: &str, text: &str) -> Result<OpenAPI, String> {
+    // Typed parsing keeps one of two duplicate keys silently, which could hide
+    // a change; the generic YAML value rejects duplicates, so read that first.
+    serde_norway::from_str::<serde_norway::Value>(text)
+        .map_err(|e| format!("{label} is not valid YAML: {e}"))?;
     serde_norway::from_str(text)
         .map_err(|e| format!("{label} is not a valid OpenAPI 3.0 document: {e}"))
 }

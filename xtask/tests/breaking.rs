@@ -599,3 +599,32 @@ fn since_previous_version_covers_every_commit_of_the_new_version() {
     assert!(stdout.contains("bumps the major version"), "{stdout}");
     std::fs::remove_dir_all(&repo).unwrap();
 }
+
+/// Typed parsing would silently keep one of two duplicate keys and could hide
+/// a change; the differ refuses such a document.
+#[test]
+fn duplicate_yaml_key_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("xtask-breaking-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = fixture("unchanged").join("base.yaml");
+    let text = std::fs::read_to_string(&base).unwrap().replace(
+        "        skillId:\n          type: string\n        stage:",
+        "        skillId:\n          type: string\n        skillId:\n          type: integer\n        stage:",
+    );
+    let head = dir.join("head.yaml");
+    std::fs::write(&head, text).unwrap();
+    let out = xtask(&[
+        "breaking",
+        "--base-spec",
+        base.to_str().unwrap(),
+        "--spec",
+        head.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("duplicate entry with key \"skillId\""),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
