@@ -1,13 +1,56 @@
 //! # alexa-smapi
 //!
 //! A typed async client for Amazon's Alexa Skill Management API (SMAPI), generated at build
-//! time from the hand-maintained OpenAPI spec `openapi/smapi.yaml`.
+//! time from the hand-maintained OpenAPI spec `openapi/smapi.yaml`, with an ergonomic layer
+//! that handles tokens, retries, paging, ETags, polling and validation for you.
 //!
-//! - [`generated`]: the raw client, one builder method per operation of the spec.
+//! ```no_run
+//! use alexa_smapi::{Smapi, Stage};
+//! use futures::TryStreamExt;
+//! # async fn demo() -> Result<(), alexa_smapi::Error> {
+//! let smapi = Smapi::from_env()?;                       // ASK_* variables, as the ASK CLI reads them
+//! let vendor = smapi.vendor_id().unwrap_or("M1VENDOR").to_owned();
+//! let skills: Vec<_> = smapi.skills().list(&vendor).stream().try_collect().await?;
+//! let m = smapi.skills().manifest(&skills[0].skill_id, Stage::Development).await?;
+//! smapi.skills().modify_manifest(&skills[0].skill_id, |m| {
+//!     m.manifest_version = Some("1.0".into());
+//! }).await?;                                            // GET → edit → PUT If-Match, retried on 412
+//! # let _ = m; Ok(()) }
+//! ```
+//!
+//! - [`Smapi`] / [`SmapiBuilder`]: configuration (endpoints, regions, credentials, timeouts,
+//!   retry and poll policies).
+//! - [`api`]: the handlers, one per reference page ([`Smapi::skills`], [`Smapi::publishing`],
+//!   [`Smapi::discovery`], [`Smapi::resource_schema`]).
+//! - [`auth`]: token providers (static, Login with Amazon refresh, env, ASK CLI config).
+//! - [`retry`], [`poll`], [`validate`], [`Error`]: the policies, the input rules, the error.
+//! - [`generated`]: the raw client, one builder method per operation of the spec, reachable
+//!   through [`Smapi::raw`] with the same transport.
+//! - [`transport`]: what every request passes through (auth, retries, tracing).
 //! - [`spec`]: the spec itself, as text and parsed.
-//! - [`transport`]: what every request passes through (headers, authorisation).
 #![warn(missing_docs)]
 
+pub mod api;
+pub mod auth;
+mod client;
+mod error;
 pub mod generated;
+pub mod poll;
+pub mod retry;
 pub mod spec;
 pub mod transport;
+pub mod validate;
+
+pub use api::{DiscoverySessionRef, EndpointReporter, ManifestWithEtag};
+pub use auth::{Credentials, LwaCredentials, Secret, TokenProvider};
+pub use client::{
+    DEFAULT_BASE_URL, ENV_LWA_TOKEN_HOST, ENV_SMAPI_BASE_URL, Region, Smapi, SmapiBuilder,
+};
+pub use error::{Error, ErrorBody, Result};
+pub use generated::types;
+pub use generated::types::{SchemaOperation, SchemaResource, UnpublishReason, UnpublishType};
+pub use poll::PollPolicy;
+pub use retry::RetryPolicy;
+
+/// A skill stage as used in requests: `development` or `live`.
+pub type Stage = generated::types::StageName;

@@ -1,50 +1,372 @@
 //! Transport hooks: the one place every request passes through on its way out.
 //!
-//! progenitor calls [`ClientHooks::pre`] on each request built by the generated client, and
-//! [`ClientHooks::exec`] to send it. Here that means:
-//! - removing the `api-version` header progenitor adds (SMAPI does not define it);
-//! - sending `Accept: application/json+hal` on `listSkillsForVendor`, as the page documents;
-//! - adding `Authorization: Bearer …`.
+//! progenitor calls [`ClientHooks::pre`] on each request the generated client builds and
+//! [`ClientHooks::exec`] to send it. Here, and nowhere else:
+//! - the `api-version` header progenitor adds is removed (SMAPI does not define it), and
+//!   `listSkillsForVendor` sends `Accept: application/json+hal` as its page documents;
+//! - `Authorization: Bearer …` is added from the [`TokenProvider`]; a 401 makes the provider
+//!   refresh once and the request is replayed once;
+//! - failures are retried as the [`RetryPolicy`] says (back-off with full jitter,
+//!   `Retry-After`, idempotency);
+//! - each request runs in a `tracing` span `smapi.request` with `operation`, `method`, `path`,
+//!   `status`, `attempts` and `latency_ms`; bodies are logged only at TRACE, headers never;
+//! - error bodies that are not the spec's JSON (an HTML page from a proxy, an empty 502) are
+//!   replaced by a JSON body `{"type": "HTTP_<status>", "message": <text>}` so the caller
+//!   always gets the status and a message instead of a decoding error.
+//!
+//! The response also carries [`ATTEMPTS_HEADER`], the number of attempts made.
+//!
+//! Because these hooks sit under the generated client, the raw client
+//! ([`Smapi::raw`](crate::Smapi::raw)) gets exactly the same behaviour as the wrapper.
 
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use tracing::Instrument;
+
+use crate::auth::{Secret, StaticToken, TokenProvider};
 use crate::generated::Client;
+use crate::retry::{RetryPolicy, is_idempotent, parse_retry_after};
+
+/// Response header added by the transport: how many attempts the request took.
+pub const ATTEMPTS_HEADER: &str = "x-alexa-smapi-attempts";
 
 /// The operation whose documented response media type is `application/json+hal`
 /// (progenitor reports operation IDs in snake case).
 const HAL_OPERATION: &str = "list_skills_for_vendor";
 
-/// State the generated client carries into every request (its progenitor "inner type").
-#[derive(Clone, Default)]
+/// progenitor's snake-case operation IDs and the spec's own `operationId`s.
+const OPERATION_IDS: [(&str, &str); 12] = [
+    ("list_skills_for_vendor", "listSkillsForVendor"),
+    ("create_skill_for_vendor", "createSkillForVendor"),
+    ("get_skill_manifest", "getSkillManifest"),
+    ("update_skill_manifest", "updateSkillManifest"),
+    ("get_skill_status", "getSkillStatus"),
+    ("delete_skill", "deleteSkill"),
+    ("get_skill_publication", "getSkillPublication"),
+    ("publish_skill", "publishSkill"),
+    ("unpublish_skill", "unpublishSkill"),
+    ("get_resource_schema", "getResourceSchema"),
+    ("create_discovery_session", "createDiscoverySession"),
+    ("get_discovery_session", "getDiscoverySession"),
+];
+
+/// The spec's `operationId` for progenitor's snake-case name (unchanged when unknown).
+pub fn spec_operation_id(snake: &'static str) -> &'static str {
+    OPERATION_IDS
+        .iter()
+        .find(|(s, _)| *s == snake)
+        .map_or(snake, |(_, camel)| camel)
+}
+
+/// State the generated client carries into every request (its progenitor "inner type"):
+/// the token provider and the retry policy. Cheap to clone.
+///
+/// ```
+/// use alexa_smapi::{RetryPolicy, transport::Transport};
+/// let transport = Transport::with_access_token("Atza|token").with_retry_policy(RetryPolicy::none());
+/// let raw = alexa_smapi::generated::Client::new("https://api.amazonalexa.com", transport);
+/// # let _ = raw;
+/// ```
+#[derive(Clone)]
 pub struct Transport {
-    bearer: Option<HeaderValue>,
+    auth: Option<Arc<dyn TokenProvider>>,
+    retry: Arc<RetryPolicy>,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Transport {
+            auth: None,
+            retry: Arc::new(RetryPolicy::default()),
+        }
+    }
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
-            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
+            .field("auth", &self.auth.as_ref().map(|_| "<token provider>"))
+            .field("retry", &self.retry)
             .finish()
     }
 }
 
 impl Transport {
-    /// A transport that sends no `Authorization` header.
+    /// A transport that sends no `Authorization` header (default retry policy).
     pub fn unauthenticated() -> Self {
         Self::default()
     }
 
     /// A transport that sends `token` as a bearer token on every request.
-    ///
-    /// Returns `None` when `token` cannot be a header value (control characters).
-    pub fn with_access_token(token: &str) -> Option<Self> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
-        value.set_sensitive(true);
-        Some(Self {
-            bearer: Some(value),
-        })
+    pub fn with_access_token(token: impl Into<Secret>) -> Self {
+        Self::with_token_provider(Arc::new(StaticToken::new(token)))
     }
+
+    /// A transport that asks `provider` for the token of every request.
+    pub fn with_token_provider(provider: Arc<dyn TokenProvider>) -> Self {
+        Transport {
+            auth: Some(provider),
+            retry: Arc::new(RetryPolicy::default()),
+        }
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Arc::new(retry);
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The token provider, if any.
+    pub fn token_provider(&self) -> Option<&Arc<dyn TokenProvider>> {
+        self.auth.as_ref()
+    }
+
+    fn next_delay(
+        &self,
+        attempt: u32,
+        started: Instant,
+        delays: &mut impl Iterator<Item = Duration>,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.retry.max_attempts {
+            return None;
+        }
+        let delay = match retry_after {
+            Some(d) if d > self.retry.max_retry_after => return None,
+            Some(d) => {
+                // Keep the back-off sequence moving even when the server chose the delay.
+                let _ = delays.next();
+                d
+            }
+            None => delays.next()?,
+        };
+        (started.elapsed() + delay <= self.retry.max_elapsed).then_some(delay)
+    }
+
+    async fn execute(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::Span::current();
+        let started = Instant::now();
+        let idempotent = is_idempotent(operation);
+        let mut delays = self.retry.delays();
+        let mut attempt: u32 = 0;
+        let mut refreshed = false;
+        if tracing::enabled!(tracing::Level::TRACE)
+            && let Some(body) = request.body().and_then(|b| b.as_bytes())
+        {
+            tracing::trace!(body = %String::from_utf8_lossy(body), "request body");
+        }
+        loop {
+            attempt += 1;
+            span.record("attempts", attempt);
+            let Some(to_send) = request.try_clone() else {
+                // A streaming body cannot be replayed: one attempt only.
+                return client.execute(request).await;
+            };
+            let response = match client.execute(to_send).await {
+                Ok(response) => response,
+                Err(e) => {
+                    let before_sending = e.is_connect();
+                    if self.retry.retries_transport(idempotent, before_sending)
+                        && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
+                    {
+                        tracing::debug!(attempt, error = %describe(&e), delay_ms = delay.as_millis() as u64, "transport failure; retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    tracing::debug!(attempt, error = %describe(&e), "transport failure");
+                    span.record("latency_ms", started.elapsed().as_millis() as u64);
+                    return Err(e);
+                }
+            };
+            let status = response.status();
+            let code = status.as_u16();
+            tracing::debug!(attempt, status = code, "response");
+
+            if code == 401 && !refreshed {
+                refreshed = true;
+                if let (Some(provider), Some(rejected)) = (&self.auth, bearer_of(&request)) {
+                    match provider.refresh_after_rejection(&rejected).await {
+                        Ok(Some(fresh)) => {
+                            if let Some(value) = bearer_header(&fresh) {
+                                request.headers_mut().insert(AUTHORIZATION, value);
+                                tracing::debug!(attempt, "401: token refreshed; replaying once");
+                                continue;
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(e) => tracing::debug!(error = %e, "401: token refresh failed"),
+                    }
+                }
+            }
+
+            let version = response.version();
+            let mut headers = response.headers().clone();
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(e) => {
+                    // The body broke off (connection closed, truncated): the request was
+                    // processed, so only operations safe to repeat are retried.
+                    if self.retry.retries_transport(idempotent, false)
+                        && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
+                    {
+                        tracing::debug!(attempt, error = %describe(&e), "response body failed; retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    span.record("latency_ms", started.elapsed().as_millis() as u64);
+                    return Err(e);
+                }
+            };
+
+            if status.is_success()
+                && idempotent
+                && !body.is_empty()
+                && is_json(&headers)
+                && !valid_json(&body)
+                && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
+            {
+                tracing::debug!(attempt, "malformed JSON body; retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+
+            if self.retry.retries_status(code, idempotent) {
+                let retry_after = headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after);
+                if let Some(delay) = self.next_delay(attempt, started, &mut delays, retry_after) {
+                    tracing::debug!(
+                        attempt,
+                        status = code,
+                        delay_ms = delay.as_millis() as u64,
+                        retry_after = retry_after.is_some(),
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+
+            if tracing::enabled!(tracing::Level::TRACE) {
+                tracing::trace!(body = %String::from_utf8_lossy(&body), "response body");
+            }
+            let body = if status.is_client_error() || status.is_server_error() {
+                normalise_error_body(status, operation, body, &mut headers)
+            } else {
+                body
+            };
+            headers.insert(ATTEMPTS_HEADER, HeaderValue::from(attempt));
+            span.record("status", code);
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let mut rebuilt = http::Response::new(body);
+            *rebuilt.status_mut() = status;
+            *rebuilt.version_mut() = version;
+            *rebuilt.headers_mut() = headers;
+            return Ok(reqwest::Response::from(rebuilt));
+        }
+    }
+}
+
+/// A reqwest error described without its URL (which may carry a presigned signature).
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() {
+        "body"
+    } else {
+        "request"
+    };
+    let mut text = kind.to_owned();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn bearer_header(token: &Secret) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+fn bearer_of(request: &reqwest::Request) -> Option<Secret> {
+    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    Some(Secret::new(value.strip_prefix("Bearer ")?))
+}
+
+fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"))
+}
+
+fn valid_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+/// Makes sure an error body decodes as the operation's error schema: a JSON object with a
+/// string `message` (and `type`, which the Discovery Session error requires).
+fn normalise_error_body(
+    status: reqwest::StatusCode,
+    operation: &str,
+    body: Bytes,
+    headers: &mut reqwest::header::HeaderMap,
+) -> Bytes {
+    let discovery = operation.contains("discovery_session");
+    let kind = format!("HTTP_{}", status.as_u16());
+    let mut value = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(serde_json::Value::Object(map))
+            if map.get("message").is_some_and(|m| m.is_string())
+                && (!discovery || map.get("type").is_some_and(|t| t.is_string())) =>
+        {
+            return body;
+        }
+        Ok(serde_json::Value::Object(map)) if map.get("message").is_some_and(|m| m.is_string()) => {
+            map
+        }
+        _ => {
+            let text: String = String::from_utf8_lossy(&body)
+                .trim()
+                .chars()
+                .take(500)
+                .collect();
+            let message = if text.is_empty() {
+                status.canonical_reason().unwrap_or("error").to_owned()
+            } else {
+                text
+            };
+            let mut map = serde_json::Map::new();
+            map.insert("message".into(), serde_json::Value::String(message));
+            map
+        }
+    };
+    value
+        .entry("type")
+        .or_insert_with(|| serde_json::Value::String(kind));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.remove(CONTENT_LENGTH);
+    Bytes::from(serde_json::Value::Object(value).to_string())
 }
 
 impl ClientHooks<Transport> for Client {
@@ -58,9 +380,41 @@ impl ClientHooks<Transport> for Client {
         if info.operation_id == HAL_OPERATION {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json+hal"));
         }
-        if let Some(bearer) = &self.inner.bearer {
-            headers.insert(AUTHORIZATION, bearer.clone());
+        if let Some(provider) = &self.inner.auth {
+            let token = provider.token().await.map_err(|e| {
+                progenitor_client::Error::Custom(match e {
+                    crate::Error::Auth { message } => message,
+                    other => other.to_string(),
+                })
+            })?;
+            let value = bearer_header(&token).ok_or_else(|| {
+                progenitor_client::Error::Custom(
+                    "authorization: the access token contains characters not allowed in a header"
+                        .to_owned(),
+                )
+            })?;
+            request.headers_mut().insert(AUTHORIZATION, value);
         }
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::debug_span!(
+            "smapi.request",
+            operation = spec_operation_id(info.operation_id),
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.inner
+            .execute(self.client(), request, info.operation_id)
+            .instrument(span)
+            .await
     }
 }

@@ -1,0 +1,194 @@
+//! Discovery Session (`discovery-session-api.txt`), on a regional host.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use crate::generated::open_enums::DiscoverySessionStatusValue;
+use crate::generated::types::{
+    self, CreateDiscoverySessionRequest, EndpointReporterType, SkillEndpointReporter, StageName,
+};
+use crate::poll::{PollPolicy, Progress, Step, poll_until};
+use crate::{Error, Region, Smapi, validate};
+
+type BoxFut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// Who reports the unit's endpoints to Alexa. The page documents one kind: a skill.
+///
+/// ```
+/// use alexa_smapi::{EndpointReporter, Stage};
+/// let r = EndpointReporter::skill("amzn1.ask.skill.1", Stage::Live);
+/// assert_eq!(r.skill_id(), "amzn1.ask.skill.1");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointReporter {
+    skill_id: String,
+    stage: Option<StageName>,
+}
+
+impl EndpointReporter {
+    /// The skill `skill_id`, at `stage`.
+    pub fn skill(skill_id: &str, stage: StageName) -> Self {
+        EndpointReporter {
+            skill_id: skill_id.to_owned(),
+            stage: Some(stage),
+        }
+    }
+
+    /// The reporting skill's ID.
+    pub fn skill_id(&self) -> &str {
+        &self.skill_id
+    }
+
+    fn to_wire(&self) -> Result<types::EndpointReporter, Error> {
+        validate::skill_id(&self.skill_id)?;
+        Ok(types::EndpointReporter {
+            type_: EndpointReporterType::Skill,
+            value: SkillEndpointReporter {
+                skill_id: self
+                    .skill_id
+                    .as_str()
+                    .try_into()
+                    .map_err(|_| Error::Validation {
+                        field: "skillId",
+                        rule: "1 to 255 characters".into(),
+                    })?,
+                skill_stage: self.stage,
+            },
+        })
+    }
+}
+
+/// A created discovery session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiscoverySessionRef {
+    /// Session ID.
+    pub id: String,
+    /// The `Location` header (the session's URL, valid for one hour).
+    pub location: Option<String>,
+    /// The region whose host holds the session.
+    pub region: Region,
+}
+
+/// Discovery Session operations on one region's host. Get one with [`Smapi::discovery`].
+#[derive(Clone, Copy, Debug)]
+pub struct Discovery<'a> {
+    smapi: &'a Smapi,
+    region: Region,
+}
+
+impl<'a> Discovery<'a> {
+    pub(crate) fn new(smapi: &'a Smapi, region: Region) -> Self {
+        Discovery { smapi, region }
+    }
+
+    /// Asks Alexa to discover the endpoints of `unit` (`createDiscoverySession`).
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use alexa_smapi::{EndpointReporter, Region, Stage};
+    /// let eu = smapi.discovery(Region::for_country("DE").unwrap_or(Region::Eu));
+    /// let session = eu.create_session("amzn1.alexa.unit.1", EndpointReporter::skill("amzn1.ask.skill.1", Stage::Live)).await?;
+    /// eu.wait(&session.id).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_session(
+        &self,
+        unit: &str,
+        reporter: EndpointReporter,
+    ) -> Result<DiscoverySessionRef, Error> {
+        validate::unit(unit)?;
+        let body = CreateDiscoverySessionRequest {
+            endpoint_reporter: reporter.to_wire()?,
+        };
+        let raw = self.smapi.raw_discovery(self.region);
+        match raw
+            .create_discovery_session()
+            .unit(unit)
+            .body(body)
+            .send()
+            .await
+        {
+            Ok(rv) => {
+                let location = super::header(rv.headers(), "location");
+                Ok(DiscoverySessionRef {
+                    id: rv.into_inner().id,
+                    location,
+                    region: self.region,
+                })
+            }
+            Err(e) => Err(Error::from_generated("createDiscoverySession", e).await),
+        }
+    }
+
+    /// The state of a session (`getDiscoverySession`).
+    pub async fn status(&self, session_id: &str) -> Result<DiscoverySessionStatusValue, Error> {
+        validate::session_id(session_id)?;
+        let raw = self.smapi.raw_discovery(self.region);
+        match raw.get_discovery_session().id(session_id).send().await {
+            Ok(rv) => Ok(rv.into_inner().status.value),
+            Err(e) => Err(Error::from_generated("getDiscoverySession", e).await),
+        }
+    }
+
+    /// Waits until the session `SUCCEEDED`; `FAILED` ends the wait with
+    /// [`Error::DiscoveryFailed`]. Await the builder.
+    pub fn wait(&self, session_id: &str) -> WaitDiscovery<'a> {
+        WaitDiscovery {
+            discovery: *self,
+            session_id: session_id.to_owned(),
+            policy: self.smapi.poll_policy().clone(),
+            progress: None,
+        }
+    }
+}
+
+/// A wait for a discovery session; await it. See [`Discovery::wait`].
+#[derive(Debug)]
+#[must_use = "a wait does nothing until awaited"]
+pub struct WaitDiscovery<'a> {
+    discovery: Discovery<'a>,
+    session_id: String,
+    policy: PollPolicy,
+    progress: Option<Progress>,
+}
+
+impl WaitDiscovery<'_> {
+    /// Poll with this policy instead of the client's.
+    pub fn policy(mut self, policy: PollPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Report every poll.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+}
+
+impl<'a> IntoFuture for WaitDiscovery<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFut<'a, ()>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            validate::session_id(&self.session_id)?;
+            let what = format!("discovery session {}", self.session_id);
+            let discovery = self.discovery;
+            let id = self.session_id.clone();
+            poll_until(&self.policy, &what, self.progress.as_ref(), || {
+                let id = id.clone();
+                async move {
+                    match discovery.status(&id).await? {
+                        DiscoverySessionStatusValue::Succeeded => Ok(Step::Done(())),
+                        DiscoverySessionStatusValue::Failed => {
+                            Err(Error::DiscoveryFailed { session_id: id })
+                        }
+                        other => Ok(Step::Pending(other.to_string())),
+                    }
+                }
+            })
+            .await
+        })
+    }
+}

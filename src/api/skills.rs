@@ -1,0 +1,588 @@
+//! Skill Operations (`skill-operations-api.txt`): create, read, update, list, delete, status.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+
+use crate::generated::open_enums::BuildStatus;
+use crate::generated::types::{
+    CreateSkillRequest, ListSkillsResponse, SkillManifest, SkillManifestEnvelope, SkillStatus,
+    SkillSummary, StageName, StatusMessage, UpdateSkillManifestStage,
+};
+use crate::poll::{PollPolicy, Progress, Step, poll_until};
+use crate::{Error, Smapi, validate};
+
+type BoxFut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// A manifest and the `ETag` it was read with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestWithEtag {
+    /// The manifest (unknown fields preserved in the `extra` maps).
+    pub manifest: SkillManifest,
+    /// The `ETag` response header; send it back with [`UpdateManifest::if_match`].
+    pub etag: Option<String>,
+}
+
+/// An accepted asynchronous change (update): where to follow it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// The `Location` header: the relative URL of the skill's status resource.
+    pub location: Option<String>,
+}
+
+/// A created skill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedSkill {
+    /// The new skill's ID.
+    pub skill_id: String,
+    /// The `Location` header: the relative URL of the status resource to follow the build.
+    pub location: Option<String>,
+}
+
+/// Skill Operations. Get one with [`Smapi::skills`].
+#[derive(Clone, Copy, Debug)]
+pub struct Skills<'a> {
+    smapi: &'a Smapi,
+}
+
+/// Most read-edit-write rounds of [`Skills::modify_manifest`] before the last 412 is returned.
+pub const MODIFY_ATTEMPTS: u32 = 5;
+
+impl<'a> Skills<'a> {
+    pub(crate) fn new(smapi: &'a Smapi) -> Self {
+        Skills { smapi }
+    }
+
+    /// Creates a skill owned by `vendor_id` (`createSkillForVendor`). Await the returned
+    /// builder. The create is never retried once the request may have reached the server,
+    /// unless [`CreateSkill::retry_unsafe`] opts in.
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi, manifest: alexa_smapi::types::SkillManifest) -> Result<(), alexa_smapi::Error> {
+    /// let created = smapi.skills().create("M1VENDOR", manifest).await?;
+    /// smapi.skills().wait_until_built(&created.skill_id).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn create(&self, vendor_id: &str, manifest: SkillManifest) -> CreateSkill<'a> {
+        CreateSkill {
+            smapi: self.smapi,
+            vendor_id: vendor_id.to_owned(),
+            manifest,
+            retry_unsafe: false,
+        }
+    }
+
+    /// Reads the manifest of `stage` with its `ETag` (`getSkillManifest`).
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use alexa_smapi::Stage;
+    /// let m = smapi.skills().manifest("amzn1.ask.skill.1", Stage::Development).await?;
+    /// println!("{:?} {:?}", m.manifest.manifest_version, m.etag);
+    /// # Ok(()) }
+    /// ```
+    pub async fn manifest(
+        &self,
+        skill_id: &str,
+        stage: StageName,
+    ) -> Result<ManifestWithEtag, Error> {
+        validate::skill_id(skill_id)?;
+        const OP: &str = "getSkillManifest";
+        let answer = self
+            .smapi
+            .raw()
+            .get_skill_manifest()
+            .skill_id(skill_id)
+            .stage(stage)
+            .send()
+            .await;
+        match answer {
+            Ok(rv) => {
+                let etag = super::header(rv.headers(), "etag");
+                Ok(ManifestWithEtag {
+                    manifest: rv.into_inner().manifest,
+                    etag,
+                })
+            }
+            Err(e) => Err(Error::from_generated(OP, e).await),
+        }
+    }
+
+    /// Replaces the development manifest (`updateSkillManifest`). Await the builder; add
+    /// [`if_match`](UpdateManifest::if_match) to update only the version you read.
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use alexa_smapi::Stage;
+    /// let skills = smapi.skills();
+    /// let mut m = skills.manifest("amzn1.ask.skill.1", Stage::Development).await?;
+    /// m.manifest.manifest_version = Some("1.0".into());
+    /// let mut update = skills.update_manifest("amzn1.ask.skill.1", &m.manifest);
+    /// if let Some(etag) = &m.etag { update = update.if_match(etag); }
+    /// update.await?; // Err(Error::PreconditionFailed { .. }) if someone changed it meanwhile
+    /// # Ok(()) }
+    /// ```
+    pub fn update_manifest(&self, skill_id: &str, manifest: &SkillManifest) -> UpdateManifest<'a> {
+        UpdateManifest {
+            smapi: self.smapi,
+            skill_id: skill_id.to_owned(),
+            manifest: manifest.clone(),
+            if_match: None,
+            stage: StageName::Development,
+        }
+    }
+
+    /// Read → edit → write with `If-Match`, repeated (up to [`MODIFY_ATTEMPTS`] rounds) when
+    /// someone else changed the manifest in between (412). Fields the edit does not touch,
+    /// unknown ones included, are written back unchanged.
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// smapi.skills().modify_manifest("amzn1.ask.skill.1", |m| {
+    ///     m.extra.insert("permissions".into(), serde_json::json!([]));
+    /// }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn modify_manifest(
+        &self,
+        skill_id: &str,
+        mut edit: impl FnMut(&mut SkillManifest) + Send,
+    ) -> Result<Accepted, Error> {
+        validate::skill_id(skill_id)?;
+        let mut round = 0;
+        loop {
+            round += 1;
+            let mut current = self.manifest(skill_id, StageName::Development).await?;
+            edit(&mut current.manifest);
+            let mut update = self.update_manifest(skill_id, &current.manifest);
+            if let Some(etag) = &current.etag {
+                update = update.if_match(etag);
+            }
+            match update.await {
+                Err(Error::PreconditionFailed { .. }) if round < MODIFY_ATTEMPTS => {
+                    tracing::debug!(
+                        skill_id,
+                        round,
+                        "manifest changed concurrently; reading again"
+                    );
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// The build state of every resource of the skill (`getSkillStatus`).
+    pub async fn status(&self, skill_id: &str) -> Result<SkillStatus, Error> {
+        validate::skill_id(skill_id)?;
+        match self
+            .smapi
+            .raw()
+            .get_skill_status()
+            .skill_id(skill_id)
+            .send()
+            .await
+        {
+            Ok(rv) => Ok(rv.into_inner()),
+            Err(e) => Err(Error::from_generated("getSkillStatus", e).await),
+        }
+    }
+
+    /// Waits until the last create or update of the skill has been built: the manifest and
+    /// every interaction model `SUCCEEDED`. Returns [`Error::BuildFailed`] with the server's
+    /// errors as soon as anything is `FAILED`. Await the builder.
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use alexa_smapi::poll::Progress;
+    /// smapi.skills().wait_until_built("amzn1.ask.skill.1")
+    ///     .progress(Progress::new(|p| eprintln!("{} {:?}", p.state, p.elapsed)))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_until_built(&self, skill_id: &str) -> WaitBuilt<'a> {
+        WaitBuilt {
+            smapi: self.smapi,
+            skill_id: skill_id.to_owned(),
+            policy: self.smapi.poll_policy().clone(),
+            progress: None,
+        }
+    }
+
+    /// Deletes the skill (`deleteSkill`). A 404 on a retried attempt (the first attempt did
+    /// delete it) counts as success.
+    pub async fn delete(&self, skill_id: &str) -> Result<(), Error> {
+        validate::skill_id(skill_id)?;
+        match self
+            .smapi
+            .raw()
+            .delete_skill()
+            .skill_id(skill_id)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(progenitor_client::Error::ErrorResponse(rv))
+                if rv.status().as_u16() == 404 && super::attempts(rv.headers()) > 1 =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(Error::from_generated("deleteSkill", e).await),
+        }
+    }
+
+    /// Lists the vendor's skills page by page (`listSkillsForVendor`). Configure the page size
+    /// on the returned value, then take [`stream`](ListSkills::stream) or
+    /// [`pages`](ListSkills::pages).
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use futures::TryStreamExt;
+    /// let all: Vec<_> = smapi.skills().list("M1VENDOR").page_size(50).stream().try_collect().await?;
+    /// println!("{} skill stages", all.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self, vendor_id: &str) -> ListSkills<'a> {
+        ListSkills {
+            smapi: self.smapi,
+            vendor_id: vendor_id.to_owned(),
+            page_size: None,
+        }
+    }
+
+    /// Summaries of the named skills, any number of them: the IDs are sent 10 per request
+    /// (the page's limit; the `skillId` filter cannot be combined with paging).
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi, ids: Vec<String>) -> Result<(), alexa_smapi::Error> {
+    /// use futures::TryStreamExt;
+    /// let found: Vec<_> = smapi.skills().list_by_ids("M1VENDOR", ids).try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_by_ids<I, S>(
+        &self,
+        vendor_id: &str,
+        ids: I,
+    ) -> impl Stream<Item = Result<SkillSummary, Error>> + Send + 'a
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let smapi = self.smapi;
+        let vendor = vendor_id.to_owned();
+        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        let checked = validate::vendor_id(&vendor).and_then(|()| {
+            if ids.is_empty() {
+                return Err(Error::Validation {
+                    field: "skillId",
+                    rule: "at least one skill ID is required".into(),
+                });
+            }
+            ids.iter().try_for_each(|id| validate::skill_id(id))
+        });
+        let chunks: Vec<Vec<String>> = ids
+            .chunks(validate::MAX_SKILL_IDS_PER_REQUEST)
+            .map(<[String]>::to_vec)
+            .collect();
+        let pages = stream::iter(chunks.into_iter().map(Ok::<_, Error>));
+        let pages = match checked {
+            Ok(()) => pages.boxed(),
+            Err(e) => stream::once(async move { Err(e) }).boxed(),
+        };
+        pages
+            .and_then(move |chunk| {
+                let vendor = vendor.clone();
+                async move {
+                    validate::skill_ids(&chunk)?;
+                    let answer = smapi
+                        .raw()
+                        .list_skills_for_vendor()
+                        .vendor_id(vendor.as_str())
+                        .skill_id(
+                            chunk
+                                .iter()
+                                .map(|s| s.as_str().try_into())
+                                .collect::<Result<Vec<_>, _>>()
+                                .map_err(|_| Error::Validation {
+                                    field: "skillId",
+                                    rule: "1 to 255 characters".into(),
+                                })?,
+                        )
+                        .send()
+                        .await;
+                    match answer {
+                        Ok(rv) => Ok(stream::iter(rv.into_inner().skills.into_iter().map(Ok))),
+                        Err(e) => Err(Error::from_generated("listSkillsForVendor", e).await),
+                    }
+                }
+            })
+            .try_flatten()
+    }
+}
+
+/// A listing in progress; see [`Skills::list`].
+#[derive(Clone, Debug)]
+pub struct ListSkills<'a> {
+    smapi: &'a Smapi,
+    vendor_id: String,
+    page_size: Option<u32>,
+}
+
+impl<'a> ListSkills<'a> {
+    /// Skills per page, 1 to 50 (server default when not set).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+
+    /// The pages, following `nextToken` until the last one. An invalid input yields one
+    /// [`Error::Validation`] and sends nothing.
+    pub fn pages(self) -> impl Stream<Item = Result<ListSkillsResponse, Error>> + Send + 'a {
+        let checked = validate::vendor_id(&self.vendor_id)
+            .and_then(|()| self.page_size.map_or(Ok(()), validate::page_size));
+        let state = match checked {
+            Ok(()) => Some((self, None::<String>, true)),
+            Err(e) => {
+                return stream::once(async move { Err(e) }).boxed();
+            }
+        };
+        stream::try_unfold(state, |state| async move {
+            let Some((this, token, first)) = state else {
+                return Ok(None);
+            };
+            if !first && token.is_none() {
+                return Ok(None);
+            }
+            let mut request = this
+                .smapi
+                .raw()
+                .list_skills_for_vendor()
+                .vendor_id(this.vendor_id.as_str());
+            if let Some(size) = this.page_size {
+                request = request.max_results(size);
+            }
+            if let Some(token) = &token {
+                validate::next_token(token)?;
+                request = request.next_token(token.as_str());
+            }
+            let page = match request.send().await {
+                Ok(rv) => rv.into_inner(),
+                Err(e) => return Err(Error::from_generated("listSkillsForVendor", e).await),
+            };
+            let next = if page.is_truncated == Some(true) {
+                page.next_token.clone().filter(|t| !t.is_empty())
+            } else {
+                None
+            };
+            let done = next.is_none();
+            Ok(Some((page, (!done).then_some((this, next, false)))))
+        })
+        .boxed()
+    }
+
+    /// Every skill summary across all pages.
+    pub fn stream(self) -> impl Stream<Item = Result<SkillSummary, Error>> + Send + 'a {
+        self.pages()
+            .map_ok(|page| stream::iter(page.skills.into_iter().map(Ok)))
+            .try_flatten()
+    }
+}
+
+/// A create in preparation; await it. See [`Skills::create`].
+#[derive(Debug)]
+#[must_use = "a create does nothing until awaited"]
+pub struct CreateSkill<'a> {
+    smapi: &'a Smapi,
+    vendor_id: String,
+    manifest: SkillManifest,
+    retry_unsafe: bool,
+}
+
+impl CreateSkill<'_> {
+    /// Also retry after failures where the request may have been processed (500, 503,
+    /// timeouts). Only for callers that detect duplicate skills themselves.
+    pub fn retry_unsafe(mut self) -> Self {
+        self.retry_unsafe = true;
+        self
+    }
+}
+
+impl<'a> IntoFuture for CreateSkill<'a> {
+    type Output = Result<CreatedSkill, Error>;
+    type IntoFuture = BoxFut<'a, CreatedSkill>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            validate::vendor_id(&self.vendor_id)?;
+            const OP: &str = "createSkillForVendor";
+            let body =
+                CreateSkillRequest {
+                    manifest: self.manifest,
+                    vendor_id: self.vendor_id.as_str().try_into().map_err(|_| {
+                        Error::Validation {
+                            field: "vendorId",
+                            rule: "1 to 255 characters".into(),
+                        }
+                    })?,
+                };
+            let unsafe_client;
+            let raw = if self.retry_unsafe {
+                unsafe_client = self
+                    .smapi
+                    .raw_with_retry(self.smapi.retry_policy().clone().retry_unsafe(true));
+                &unsafe_client
+            } else {
+                self.smapi.raw()
+            };
+            match raw.create_skill_for_vendor().body(body).send().await {
+                Ok(rv) => {
+                    let location = super::header(rv.headers(), "location");
+                    Ok(CreatedSkill {
+                        skill_id: rv.into_inner().skill_id,
+                        location,
+                    })
+                }
+                Err(e) => Err(Error::from_generated(OP, e).await),
+            }
+        })
+    }
+}
+
+/// An update in preparation; await it. See [`Skills::update_manifest`].
+#[derive(Debug)]
+#[must_use = "an update does nothing until awaited"]
+pub struct UpdateManifest<'a> {
+    smapi: &'a Smapi,
+    skill_id: String,
+    manifest: SkillManifest,
+    if_match: Option<String>,
+    stage: StageName,
+}
+
+impl UpdateManifest<'_> {
+    /// Update only if the manifest still has this `ETag` (else [`Error::PreconditionFailed`]).
+    pub fn if_match(mut self, etag: &str) -> Self {
+        self.if_match = Some(etag.to_owned());
+        self
+    }
+
+    /// The stage to update. Only `development` is allowed; anything else is rejected before
+    /// sending.
+    pub fn stage(mut self, stage: StageName) -> Self {
+        self.stage = stage;
+        self
+    }
+}
+
+impl<'a> IntoFuture for UpdateManifest<'a> {
+    type Output = Result<Accepted, Error>;
+    type IntoFuture = BoxFut<'a, Accepted>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            validate::skill_id(&self.skill_id)?;
+            validate::update_stage(self.stage)?;
+            let mut request = self
+                .smapi
+                .raw()
+                .update_skill_manifest()
+                .skill_id(self.skill_id.as_str())
+                .stage(UpdateSkillManifestStage::Development)
+                .body(SkillManifestEnvelope {
+                    manifest: self.manifest,
+                });
+            if let Some(etag) = &self.if_match {
+                validate::if_match(etag)?;
+                request = request.if_match(etag.as_str());
+            }
+            match request.send().await {
+                Ok(rv) => Ok(Accepted {
+                    location: super::header(rv.headers(), "location"),
+                }),
+                Err(e) => Err(Error::from_generated("updateSkillManifest", e).await),
+            }
+        })
+    }
+}
+
+/// A wait for a build; await it. See [`Skills::wait_until_built`].
+#[derive(Debug)]
+#[must_use = "a wait does nothing until awaited"]
+pub struct WaitBuilt<'a> {
+    smapi: &'a Smapi,
+    skill_id: String,
+    policy: PollPolicy,
+    progress: Option<Progress>,
+}
+
+impl WaitBuilt<'_> {
+    /// Poll with this policy instead of the client's.
+    pub fn policy(mut self, policy: PollPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Report every poll.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+}
+
+impl<'a> IntoFuture for WaitBuilt<'a> {
+    type Output = Result<SkillStatus, Error>;
+    type IntoFuture = BoxFut<'a, SkillStatus>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            validate::skill_id(&self.skill_id)?;
+            let skills = Skills::new(self.smapi);
+            let what = format!("build of skill {}", self.skill_id);
+            let skill_id = self.skill_id.clone();
+            poll_until(&self.policy, &what, self.progress.as_ref(), || {
+                let skill_id = skill_id.clone();
+                async move {
+                    let status = skills.status(&skill_id).await?;
+                    build_step(&skill_id, status)
+                }
+            })
+            .await
+        })
+    }
+}
+
+/// Judges a status: FAILED anywhere → error with every error reported; all SUCCEEDED → done.
+fn build_step(skill_id: &str, status: SkillStatus) -> Result<Step<SkillStatus>, Error> {
+    let mut states: Vec<(&BuildStatus, &Vec<StatusMessage>)> = Vec::new();
+    if let Some(last) = status
+        .manifest
+        .as_ref()
+        .and_then(|m| m.last_update_request.as_ref())
+    {
+        states.push((&last.status, &last.errors));
+    }
+    for model in status.interaction_model.values() {
+        if let Some(last) = &model.last_update_request {
+            states.push((&last.status, &last.errors));
+        }
+    }
+    if states.iter().any(|(s, _)| **s == BuildStatus::Failed) {
+        let errors = states
+            .iter()
+            .filter(|(s, _)| **s == BuildStatus::Failed)
+            .flat_map(|(_, e)| e.iter().cloned())
+            .collect();
+        return Err(Error::BuildFailed {
+            skill_id: skill_id.to_owned(),
+            errors,
+        });
+    }
+    if let Some((pending, _)) = states.iter().find(|(s, _)| **s != BuildStatus::Succeeded) {
+        let state = pending.to_string();
+        return Ok(Step::Pending(state));
+    }
+    if states.is_empty() {
+        return Ok(Step::Pending("NO_STATUS_YET".to_owned()));
+    }
+    Ok(Step::Done(status))
+}

@@ -1,0 +1,371 @@
+//! The crate's one error type.
+
+use std::time::Duration;
+
+use crate::generated::open_enums::PublicationStatus;
+use crate::generated::types::{StatusMessage, ValidationViolation};
+
+/// Everything that can go wrong, in one enum.
+///
+/// `Display` names the operation (as the spec's `operationId`) and shows the server's own
+/// message. No variant ever holds an access token, refresh token or client secret.
+///
+/// ```
+/// use alexa_smapi::Error;
+/// let e = Error::Validation { field: "skillId", rule: "1 to 255 characters".into() };
+/// assert_eq!(e.to_string(), "invalid skillId: 1 to 255 characters");
+/// assert!(!e.is_retryable());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// SMAPI answered with an error status not covered by a more specific variant.
+    #[error(
+        "{operation}: HTTP {status}{}: {message}{}",
+        code_suffix(code),
+        violations_suffix(violations)
+    )]
+    Api {
+        /// The operation, as the spec's `operationId` (for example `getSkillManifest`).
+        operation: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// The server's error `code` (`type` on Discovery Session), when sent.
+        code: Option<String>,
+        /// The server's message, unchanged.
+        message: String,
+        /// The problems the server listed, when it did.
+        violations: Vec<ValidationViolation>,
+    },
+    /// 412: the `If-Match` ETag no longer matches; someone else changed the resource.
+    #[error("{operation}: precondition failed (HTTP 412): {message}")]
+    PreconditionFailed {
+        /// The operation.
+        operation: &'static str,
+        /// The server's message.
+        message: String,
+    },
+    /// 404: the skill, stage, publication or session does not exist.
+    #[error("{operation}: not found (HTTP 404): {message}")]
+    NotFound {
+        /// The operation.
+        operation: &'static str,
+        /// The server's message.
+        message: String,
+    },
+    /// 401: the access token was refused (after one refresh, when the provider can refresh).
+    #[error("{operation}: unauthorized (HTTP 401): {message}")]
+    Unauthorized {
+        /// The operation.
+        operation: &'static str,
+        /// The server's message.
+        message: String,
+    },
+    /// 429 after the retries the policy allows.
+    #[error(
+        "{operation}: rate limited (HTTP 429){}: {message}",
+        retry_after_suffix(retry_after)
+    )]
+    RateLimited {
+        /// The operation.
+        operation: &'static str,
+        /// The server's `Retry-After`, when sent.
+        retry_after: Option<Duration>,
+        /// The server's message.
+        message: String,
+    },
+    /// An input broke a documented rule; nothing was sent.
+    #[error("invalid {field}: {rule}")]
+    Validation {
+        /// The field, as the spec names it (`skillId`, `maxResults`, `publishesAt`, ...).
+        field: &'static str,
+        /// The rule it broke.
+        rule: String,
+    },
+    /// The request timed out (after the retries the policy allows).
+    #[error("{operation}: timed out: {message}")]
+    Timeout {
+        /// The operation.
+        operation: &'static str,
+        /// What timed out.
+        message: String,
+    },
+    /// The connection failed or broke (after the retries the policy allows).
+    #[error("{operation}: transport failure: {message}")]
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// What failed (URLs stripped).
+        message: String,
+    },
+    /// A response could not be decoded.
+    #[error("{operation}: undecodable response: {message}")]
+    Decode {
+        /// The operation.
+        operation: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+    /// No access token could be obtained (LWA refused the refresh token, for example).
+    #[error("authorization: {message}")]
+    Auth {
+        /// What went wrong (never a secret).
+        message: String,
+    },
+    /// Configuration is unusable (bad URL, missing credentials, unreadable ASK CLI file).
+    #[error("configuration: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+    /// A skill build finished with `FAILED`; the server's errors are kept.
+    #[error("skill {skill_id}: build FAILED: {}", messages(errors))]
+    BuildFailed {
+        /// The skill.
+        skill_id: String,
+        /// The errors of the build, as the server reported them.
+        errors: Vec<StatusMessage>,
+    },
+    /// A publication ended in `FAILED` or `CANCELLED`.
+    #[error("skill {skill_id}: publication {status}")]
+    PublicationFailed {
+        /// The skill.
+        skill_id: String,
+        /// The final status.
+        status: PublicationStatus,
+    },
+    /// A discovery session ended in `FAILED`.
+    #[error("discovery session {session_id}: FAILED")]
+    DiscoveryFailed {
+        /// The session.
+        session_id: String,
+    },
+    /// A wait (build, publication, discovery) did not finish within its overall timeout.
+    #[error("{what}: not finished after {waited:?} (last state {last_state})")]
+    WaitTimeout {
+        /// What was waited for.
+        what: String,
+        /// How long.
+        waited: Duration,
+        /// The last state seen.
+        last_state: String,
+    },
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    code.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
+}
+
+fn violations_suffix(violations: &[ValidationViolation]) -> String {
+    if violations.is_empty() {
+        return String::new();
+    }
+    let list: Vec<&str> = violations.iter().map(|v| v.message.as_str()).collect();
+    format!(" ({})", list.join("; "))
+}
+
+fn retry_after_suffix(retry_after: &Option<Duration>) -> String {
+    retry_after
+        .map(|d| format!(", retry after {}s", d.as_secs()))
+        .unwrap_or_default()
+}
+
+fn messages(errors: &[StatusMessage]) -> String {
+    if errors.is_empty() {
+        return "no reason given".to_owned();
+    }
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Error {
+    /// Whether trying again later may succeed: rate limiting, timeouts, transport failures
+    /// and 500/502/503/504. (The client has already retried as its policy allows.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Api { status, .. } => matches!(status, 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// The HTTP status the error came with, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::PreconditionFailed { .. } => Some(412),
+            Error::NotFound { .. } => Some(404),
+            Error::Unauthorized { .. } => Some(401),
+            Error::RateLimited { .. } => Some(429),
+            _ => None,
+        }
+    }
+
+    /// The operation (`operationId`) the error came from, if it came from a request.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Api { operation, .. }
+            | Error::PreconditionFailed { operation, .. }
+            | Error::NotFound { operation, .. }
+            | Error::Unauthorized { operation, .. }
+            | Error::RateLimited { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. } => Some(operation),
+            _ => None,
+        }
+    }
+
+    /// Converts an error of the raw generated client into this type. `operation` is the
+    /// spec's `operationId`, used in messages.
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// let raw = smapi.raw();
+    /// let answer = raw.get_skill_status().skill_id("amzn1.ask.skill.x").send().await;
+    /// let status = match answer {
+    ///     Ok(v) => v.into_inner(),
+    ///     Err(e) => return Err(alexa_smapi::Error::from_generated("getSkillStatus", e).await),
+    /// };
+    /// # let _ = status; Ok(()) }
+    /// ```
+    pub async fn from_generated<E: ErrorBody>(
+        operation: &'static str,
+        error: progenitor_client::Error<E>,
+    ) -> Error {
+        use progenitor_client::Error as Raw;
+        match error {
+            Raw::InvalidRequest(rule) => Error::Validation {
+                field: "request",
+                rule,
+            },
+            Raw::CommunicationError(e) | Raw::InvalidUpgrade(e) | Raw::ResponseBodyError(e) => {
+                from_reqwest(operation, e)
+            }
+            Raw::ErrorResponse(rv) => {
+                let status = rv.status().as_u16();
+                let retry_after = retry_after(rv.headers());
+                let (code, message, violations) = rv.into_inner().into_parts();
+                from_status(operation, status, code, message, violations, retry_after)
+            }
+            Raw::InvalidResponsePayload(_, e) => Error::Decode {
+                operation,
+                message: e.to_string(),
+            },
+            Raw::UnexpectedResponse(response) => {
+                let status = response.status().as_u16();
+                let retry_after = retry_after(response.headers());
+                let body = response.bytes().await.unwrap_or_default();
+                let parsed: Option<GenericBody> = serde_json::from_slice(&body).ok();
+                let (code, message) = match parsed {
+                    Some(b) => (b.code.or(b.kind), b.message.unwrap_or_default()),
+                    None => (
+                        None,
+                        String::from_utf8_lossy(&body).chars().take(500).collect(),
+                    ),
+                };
+                if (200..300).contains(&status) {
+                    return Error::Decode {
+                        operation,
+                        message: format!("undocumented success status {status}"),
+                    };
+                }
+                from_status(operation, status, code, message, Vec::new(), retry_after)
+            }
+            Raw::Custom(message) => Error::Auth { message },
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct GenericBody {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::retry::parse_retry_after)
+}
+
+pub(crate) fn from_reqwest(operation: &'static str, e: reqwest::Error) -> Error {
+    let e = e.without_url();
+    if e.is_timeout() {
+        Error::Timeout {
+            operation,
+            message: e.to_string(),
+        }
+    } else if e.is_decode() {
+        Error::Decode {
+            operation,
+            message: e.to_string(),
+        }
+    } else {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::Transport { operation, message }
+    }
+}
+
+fn from_status(
+    operation: &'static str,
+    status: u16,
+    code: Option<String>,
+    message: String,
+    violations: Vec<ValidationViolation>,
+    retry_after: Option<Duration>,
+) -> Error {
+    match status {
+        401 => Error::Unauthorized { operation, message },
+        404 => Error::NotFound { operation, message },
+        412 => Error::PreconditionFailed { operation, message },
+        429 => Error::RateLimited {
+            operation,
+            retry_after,
+            message,
+        },
+        _ => Error::Api {
+            operation,
+            status,
+            code,
+            message,
+            violations,
+        },
+    }
+}
+
+/// An error body of the spec (`Error` or `DiscoveryError`), split into code, message and
+/// violations. Implemented for both generated error types.
+pub trait ErrorBody {
+    /// `(code or type, message, violations)`.
+    fn into_parts(self) -> (Option<String>, String, Vec<ValidationViolation>);
+}
+
+impl ErrorBody for crate::generated::types::Error {
+    fn into_parts(self) -> (Option<String>, String, Vec<ValidationViolation>) {
+        (self.code, self.message, self.violations)
+    }
+}
+
+impl ErrorBody for crate::generated::types::DiscoveryError {
+    fn into_parts(self) -> (Option<String>, String, Vec<ValidationViolation>) {
+        (Some(self.type_), self.message, Vec::new())
+    }
+}
+
+/// Shorthand for `Result<T, alexa_smapi::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,184 @@
+//! Retry policy, as data: which failures are retried, how long to wait, when to stop.
+//!
+//! The transport ([`crate::transport`]) applies it to every request:
+//! - `429` and `503` (and transport failures: connection refused or reset, timeouts,
+//!   truncated bodies) are retried with exponential back-off and full jitter;
+//! - a `Retry-After` header (seconds or HTTP date) is honoured instead of the back-off;
+//! - `500`, `502` and `504` are retried only for operations that are safe to repeat;
+//! - a create (`createSkillForVendor`, `createDiscoverySession`) is retried only when the
+//!   request certainly did not reach the server (connection could not be opened) or the server
+//!   refused it with `429`, unless [`RetryPolicy::retry_unsafe`] opts in: a retry must never
+//!   create a second skill;
+//! - at most [`max_attempts`](RetryPolicy::max_attempts) attempts, and no wait that would end
+//!   after [`max_elapsed`](RetryPolicy::max_elapsed).
+//!
+//! The back-off sequence comes from `backon`'s exponential builder (capped, growing by
+//! `factor`); each delay is then drawn uniformly from `[0, delay]` ("full jitter"). `backon`'s
+//! own jitter adds up to one extra delay (`[d, 2d)`), which is not full jitter, so it is not
+//! used.
+
+use std::time::{Duration, SystemTime};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+
+/// How requests are retried. Cheap to clone; every field is public and documented.
+///
+/// ```
+/// use std::time::Duration;
+/// use alexa_smapi::RetryPolicy;
+/// let policy = RetryPolicy::default()
+///     .max_attempts(3)
+///     .max_elapsed(Duration::from_secs(10))
+///     .initial_backoff(Duration::from_millis(50));
+/// assert_eq!(policy.max_attempts, 3);
+/// assert_eq!(RetryPolicy::none().max_attempts, 1);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Most attempts per request, the first included (1 = never retry).
+    pub max_attempts: u32,
+    /// No retry is started if its wait would end later than this after the first attempt.
+    pub max_elapsed: Duration,
+    /// First back-off delay (before jitter).
+    pub initial_backoff: Duration,
+    /// Largest back-off delay (before jitter).
+    pub max_backoff: Duration,
+    /// Growth factor of the back-off.
+    pub factor: f32,
+    /// Largest `Retry-After` honoured; a longer one ends the retries (the error carries it).
+    pub max_retry_after: Duration,
+    /// Statuses retried for every operation (the server did not process the request).
+    pub retry_statuses: Vec<u16>,
+    /// Statuses retried only for operations that are safe to repeat.
+    pub retry_statuses_if_idempotent: Vec<u16>,
+    /// Retry transport failures (connection, timeout, truncated body).
+    pub retry_transport_errors: bool,
+    /// Also retry creates whose request may have reached the server. Off by default: such a
+    /// retry can create a second skill.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            max_elapsed: Duration::from_secs(60),
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(20),
+            factor: 2.0,
+            max_retry_after: Duration::from_secs(60),
+            retry_statuses: vec![429, 503],
+            retry_statuses_if_idempotent: vec![500, 502, 504],
+            retry_transport_errors: true,
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Sets [`max_attempts`](RetryPolicy::max_attempts) (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets [`max_elapsed`](RetryPolicy::max_elapsed).
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// Sets [`initial_backoff`](RetryPolicy::initial_backoff).
+    pub fn initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Sets [`max_backoff`](RetryPolicy::max_backoff).
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// Sets [`max_retry_after`](RetryPolicy::max_retry_after).
+    pub fn max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
+
+    /// Opts in to retrying creates after failures where the request may have been processed
+    /// (500, 503, timeouts, resets). Only sensible when duplicates are detected elsewhere.
+    pub fn retry_unsafe(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = yes;
+        self
+    }
+
+    /// The back-off delays, full jitter applied, one per retry.
+    pub fn delays(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+        ExponentialBuilder::default()
+            .with_min_delay(self.initial_backoff)
+            .with_max_delay(self.max_backoff)
+            .with_factor(self.factor.max(1.0))
+            .without_max_times()
+            .build()
+            .map(|d| d.mul_f64(fastrand::f64()))
+    }
+
+    /// Whether a response with `status` should be retried for an operation that is
+    /// (`idempotent`) or is not safe to repeat.
+    pub fn retries_status(&self, status: u16, idempotent: bool) -> bool {
+        if self.retry_statuses.contains(&status) {
+            // A 429 means "not processed, slow down": safe for any operation. Anything else
+            // may have been processed.
+            return idempotent || status == 429 || self.retry_non_idempotent;
+        }
+        (idempotent || self.retry_non_idempotent)
+            && self.retry_statuses_if_idempotent.contains(&status)
+    }
+
+    /// Whether a transport failure should be retried. `before_sending` is true when the
+    /// request certainly never left (the connection could not be opened).
+    pub fn retries_transport(&self, idempotent: bool, before_sending: bool) -> bool {
+        self.retry_transport_errors && (idempotent || before_sending || self.retry_non_idempotent)
+    }
+}
+
+/// Parses a `Retry-After` value: delay in seconds, or an HTTP date (a date in the past gives
+/// zero).
+///
+/// ```
+/// use std::time::Duration;
+/// use alexa_smapi::retry::parse_retry_after;
+/// assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+/// assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+/// assert_eq!(parse_retry_after("soon"), None);
+/// ```
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Operations that create something each time they succeed: repeating one after an unclear
+/// outcome may create a duplicate. Names as progenitor reports them (snake case).
+pub(crate) fn is_idempotent(operation_id: &str) -> bool {
+    !matches!(
+        operation_id,
+        "create_skill_for_vendor" | "create_discovery_session"
+    )
+}

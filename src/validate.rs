@@ -1,0 +1,189 @@
+//! Every documented input rule, checked before any request is sent.
+//!
+//! Each check returns [`Error::Validation`] naming the field (as the spec names it) and the
+//! rule; the handlers call them first, so an invalid input never reaches the network. The
+//! `parse_*` functions turn user-supplied strings into the spec's closed enums the same way.
+//!
+//! ```
+//! use alexa_smapi::validate;
+//! assert!(validate::skill_id("amzn1.ask.skill.1").is_ok());
+//! let e = validate::skill_id("").unwrap_err();
+//! assert_eq!(e.to_string(), "invalid skillId: must be 1 to 255 characters (got 0)");
+//! assert!(validate::page_size(51).is_err());
+//! assert!(validate::parse_stage("Development").is_err()); // case sensitive
+//! ```
+
+use chrono::{DateTime, Months, Utc};
+
+use crate::Error;
+use crate::generated::types::{SchemaOperation, StageName, UnpublishReason, UnpublishType};
+
+/// Most skill IDs one `listSkillsForVendor` request may name.
+pub const MAX_SKILL_IDS_PER_REQUEST: usize = 10;
+/// Largest page of `listSkillsForVendor`.
+pub const MAX_PAGE_SIZE: u32 = 50;
+
+fn fail(field: &'static str, rule: impl Into<String>) -> Error {
+    Error::Validation {
+        field,
+        rule: rule.into(),
+    }
+}
+
+fn bounded(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), Error> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(fail(
+            field,
+            format!("must be {min} to {max} characters (got {n})"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(fail(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// `skillId`: 1 to 255 characters, no control characters.
+pub fn skill_id(value: &str) -> Result<(), Error> {
+    bounded("skillId", value, 1, 255)
+}
+
+/// `vendorId`: 1 to 255 characters (non-empty), no control characters.
+pub fn vendor_id(value: &str) -> Result<(), Error> {
+    bounded("vendorId", value, 1, 255)
+}
+
+/// `unit` of a discovery session: non-empty, no control characters.
+pub fn unit(value: &str) -> Result<(), Error> {
+    bounded("unit", value, 1, usize::MAX)
+}
+
+/// Discovery session `id`: non-empty, no control characters.
+pub fn session_id(value: &str) -> Result<(), Error> {
+    bounded("id", value, 1, usize::MAX)
+}
+
+/// `nextToken`: 1 to 2047 characters.
+pub fn next_token(value: &str) -> Result<(), Error> {
+    bounded("nextToken", value, 1, 2047)
+}
+
+/// `maxResults`: 1 to 50.
+pub fn page_size(value: u32) -> Result<(), Error> {
+    if !(1..=MAX_PAGE_SIZE).contains(&value) {
+        return Err(fail(
+            "maxResults",
+            format!("must be 1 to {MAX_PAGE_SIZE} (got {value})"),
+        ));
+    }
+    Ok(())
+}
+
+/// `skillId` list of one request: 1 to 10 IDs, each valid. (The wrapper chunks longer lists.)
+pub fn skill_ids(ids: &[String]) -> Result<(), Error> {
+    if ids.is_empty() {
+        return Err(fail("skillId", "at least one skill ID is required"));
+    }
+    if ids.len() > MAX_SKILL_IDS_PER_REQUEST {
+        return Err(fail(
+            "skillId",
+            format!(
+                "at most {MAX_SKILL_IDS_PER_REQUEST} per request (got {})",
+                ids.len()
+            ),
+        ));
+    }
+    ids.iter().try_for_each(|id| skill_id(id))
+}
+
+/// `If-Match`: a non-empty ETag of visible ASCII characters (it travels in a header).
+pub fn if_match(value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(fail("If-Match", "must not be empty"));
+    }
+    if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(fail("If-Match", "must be visible ASCII characters"));
+    }
+    Ok(())
+}
+
+/// The stage of `updateSkillManifest`: only `development` can be updated.
+pub fn update_stage(stage: StageName) -> Result<(), Error> {
+    match stage {
+        StageName::Development => Ok(()),
+        other => Err(fail(
+            "stage",
+            format!(
+                "only development can be updated (got {other}); live changes through publication"
+            ),
+        )),
+    }
+}
+
+/// `publishesAt`: at most six months after `now`.
+pub fn publishes_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Error> {
+    let limit = now.checked_add_months(Months::new(6)).unwrap_or(now);
+    if at > limit {
+        return Err(fail(
+            "publishesAt",
+            format!(
+                "must be at most six months ahead (latest {}, got {})",
+                limit.to_rfc3339(),
+                at.to_rfc3339()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a stage: `development` or `live`, case sensitive.
+pub fn parse_stage(value: &str) -> Result<StageName, Error> {
+    value.parse().map_err(|_| {
+        fail(
+            "stage",
+            format!("must be `development` or `live` (case sensitive), got `{value}`"),
+        )
+    })
+}
+
+/// Parses an unpublish type: `HIDE` or `REMOVE`.
+pub fn parse_unpublish_type(value: &str) -> Result<UnpublishType, Error> {
+    value
+        .parse()
+        .map_err(|_| fail("type", format!("must be `HIDE` or `REMOVE`, got `{value}`")))
+}
+
+/// Parses an unpublish reason: exactly one of the page's sentences.
+pub fn parse_unpublish_reason(value: &str) -> Result<UnpublishReason, Error> {
+    value.parse().map_err(|_| {
+        fail(
+            "reason",
+            format!(
+                "must be one of `Changing invocation name`, `Published by mistake`, `It takes time to maintain my skill`, `My infrastructure costs are too high`, `Technical issues`, `Other`; got `{value}`"
+            ),
+        )
+    })
+}
+
+/// Parses a schema operation: `CREATE_SKILL`, `UPDATE_SKILL`, `ENABLE_SKILL`, `SUBMIT_SKILL`.
+pub fn parse_schema_operation(value: &str) -> Result<SchemaOperation, Error> {
+    value.parse().map_err(|_| {
+        fail(
+            "operation",
+            format!(
+                "must be CREATE_SKILL, UPDATE_SKILL, ENABLE_SKILL or SUBMIT_SKILL, got `{value}`"
+            ),
+        )
+    })
+}
+
+/// Parses a country into its Discovery Session region (see [`crate::Region::for_country`]).
+pub fn parse_country(value: &str) -> Result<crate::Region, Error> {
+    crate::Region::for_country(value).ok_or_else(|| {
+        fail(
+            "country",
+            format!("Discovery Session serves CA, US, DE, ES, FR, IT, UK and JP; got `{value}`"),
+        )
+    })
+}
