@@ -37,11 +37,11 @@ pub fn run_generate(args: &[String]) -> ExitCode {
         }
     };
     let path = snapshot_path();
-    if let Some(parent) = path.parent() {
-        if let Err(e) = std::fs::create_dir_all(parent) {
-            eprintln!("error: cannot create {}: {e}", parent.display());
-            return ExitCode::FAILURE;
-        }
+    if let Some(parent) = path.parent()
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        eprintln!("error: cannot create {}: {e}", parent.display());
+        return ExitCode::FAILURE;
     }
     if let Err(e) = std::fs::write(&path, &code) {
         eprintln!("error: cannot write {}: {e}", paths::SNAPSHOT);

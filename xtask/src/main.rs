@@ -26,7 +26,7 @@ fn usage() -> ExitCode {
          diff [--check]                diff a fresh generation against the snapshot\n  \
          breaking --base REF [--allow-breaking]   classify spec changes since REF\n  \
          bundle [--out DIR]            write the bundle other language teams take\n  \
-         ci                            validate, diff --check, breaking against HEAD"
+         ci                            every spec check CI runs (validate, diff, breaking, lint, other languages)"
     );
     ExitCode::from(2)
 }
@@ -47,13 +47,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// Every spec check CI runs, so a maintainer sees locally what CI will say.
+/// One step of `cargo xtask ci`.
+type Step = fn() -> ExitCode;
+
+/// Every spec check CI runs, in CI's order, so a maintainer sees locally what CI will say:
+/// validate, snapshot current, no unapproved breaking change since the previous spec
+/// version, and the other-language checks (lint, bundle, TypeScript, Python against the
+/// simulator) of `tools/spec-checks.sh`.
 fn run_ci() -> ExitCode {
-    let steps: [(&str, fn() -> ExitCode); 2] = [
+    let steps: [(&str, Step); 4] = [
         ("validate", || validate::run(&[])),
         ("diff --check", || {
             generate::run_diff(&["--check".to_owned()])
         }),
+        ("breaking --since-previous-version", || {
+            breaking::run(&["--since-previous-version".to_owned()])
+        }),
+        ("tools/spec-checks.sh", spec_checks),
     ];
     for (name, step) in steps {
         eprintln!("== xtask {name}");
@@ -63,4 +73,20 @@ fn run_ci() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Runs `tools/spec-checks.sh` (it installs its pinned npm and pip tools on first use).
+fn spec_checks() -> ExitCode {
+    match std::process::Command::new("bash")
+        .arg("tools/spec-checks.sh")
+        .current_dir(paths::root())
+        .status()
+    {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run tools/spec-checks.sh: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

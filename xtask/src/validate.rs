@@ -251,11 +251,11 @@ fn check_operations(doc: &Value, docs: Option<&Path>, problems: &mut Vec<Problem
                 "operation has no operationId",
             )),
         }
-        if !op
+        let summary = op
             .get("summary")
             .and_then(Value::as_str)
-            .is_some_and(|s| !s.trim().is_empty())
-        {
+            .unwrap_or_default();
+        if summary.trim().is_empty() {
             problems.push(problem(format!("{at}.summary"), "operation has no summary"));
         }
         match op.get("tags").and_then(Value::as_array).map(Vec::as_slice) {
@@ -459,10 +459,11 @@ fn collect_examples(doc: &Value, node: &Value, at: &str, out: &mut Vec<(String, 
             }
             // A schema object with its own `example`: it must fit the schema it sits in.
             let is_schema = map.contains_key("type") || map.contains_key("enum");
-            if is_schema && !map.contains_key("schema") {
-                if let Some(example) = map.get("example") {
-                    out.push((join(at, "example"), node.clone(), example.clone()));
-                }
+            if is_schema
+                && !map.contains_key("schema")
+                && let Some(example) = map.get("example")
+            {
+                out.push((join(at, "example"), node.clone(), example.clone()));
             }
             for (key, value) in map {
                 if key == "example" || key == "x-source" {
