@@ -29,3 +29,29 @@ pub fn parsed() -> Result<openapiv3::OpenAPI, SpecError> {
 #[derive(Debug, thiserror::Error)]
 #[error("embedded openapi/smapi.yaml does not parse: {0}")]
 pub struct SpecError(String);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_crate_version_follows_the_spec_version() {
+        let spec = super::version().expect("embedded spec parses");
+        assert_eq!(env!("CARGO_PKG_VERSION"), spec);
+    }
+
+    #[test]
+    fn the_embedded_spec_is_the_file_the_client_was_generated_from() {
+        let on_disk =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/smapi.yaml"))
+                .expect("spec file");
+        assert_eq!(super::YAML, on_disk);
+        let spec = super::parsed().expect("parses");
+        let operations: usize = spec
+            .paths
+            .paths
+            .values()
+            .filter_map(|item| item.as_item())
+            .map(|item| item.iter().count())
+            .sum();
+        assert_eq!(operations, 12);
+    }
+}

@@ -5615,7 +5615,10 @@ Arguments:
 `resource` is `manifest`; ignored otherwise. OpenAPI 3.0 cannot state that
 dependency, so clients and servers check it themselves (400 when missing).
 
-- `vendor_id`: ID of the vendor (developer account) that owns the skills. 1 to 255 characters.
+- `vendor_id`: ID of the vendor (developer account) the skill belongs to. 1 to 255 characters.
+The vendor matters to the answer: the schema also covers the beta features that
+vendor's skills use.
+
 ```ignore
 let response = client.get_resource_schema()
     .resource(resource)
@@ -5656,7 +5659,8 @@ let response = client.create_discovery_session()
     /**Get the status of a discovery session
 
 Reports the state of a discovery session created with `createDiscoverySession`, on the
-same regional host.
+same regional host. Available to the same Alexa Smart Properties segments and countries
+as `createDiscoverySession`.
 
 Resolved: the page's parameter table says the session ID is a query parameter, but the
 request URI (`GET /v1/discoverySessions/{id}`) and the `Location` of the create response
