@@ -197,10 +197,10 @@ impl SimHandle {
 
     async fn stop(&mut self) -> Result<(), SimError> {
         self.shutdown_tx.send_replace(true);
-        if let Some(server) = self.server.take() {
-            if let Err(e) = server.await {
-                tracing::warn!(error = %e, "simulator server task ended abnormally");
-            }
+        if let Some(server) = self.server.take()
+            && let Err(e) = server.await
+        {
+            tracing::warn!(error = %e, "simulator server task ended abnormally");
         }
         if let Some(task) = self.persist_task.take() {
             task.abort();
@@ -247,12 +247,11 @@ impl Drop for SimHandle {
         if let Some(task) = self.persist_task.take() {
             task.abort();
         }
-        if self.server.is_some() {
-            if let Some(p) = &self.sim.persister {
-                if let Err(e) = p.flush(&self.sim.store) {
-                    tracing::error!(error = %e, "state not saved on drop");
-                }
-            }
+        if self.server.is_some()
+            && let Some(p) = &self.sim.persister
+            && let Err(e) = p.flush(&self.sim.store)
+        {
+            tracing::error!(error = %e, "state not saved on drop");
         }
     }
 }

@@ -216,10 +216,10 @@ impl Region {
 /// prefix followed by `/v1`. Returns the region (if any) and the rest of the path.
 pub fn strip_region_prefix(path: &str) -> (Option<Region>, &str) {
     for region in [Region::Na, Region::Eu, Region::Fe] {
-        if let Some(rest) = path.strip_prefix(region.path_prefix()) {
-            if rest.starts_with("/v1/") || rest == "/v1" {
-                return (Some(region), rest);
-            }
+        if let Some(rest) = path.strip_prefix(region.path_prefix())
+            && (rest.starts_with("/v1/") || rest == "/v1")
+        {
+            return (Some(region), rest);
         }
     }
     (None, path)

@@ -32,7 +32,7 @@ impl Signer {
 
     /// Decodes a hex key; `None` for anything else.
     pub fn key_from_hex(text: &str) -> Option<Vec<u8>> {
-        if text.len() % 2 != 0 || text.is_empty() {
+        if !text.len().is_multiple_of(2) || text.is_empty() {
             return None;
         }
         (0..text.len())

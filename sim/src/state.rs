@@ -180,10 +180,10 @@ impl Skill {
 
     /// Moves a finished publication's snapshot into `live`, before a new submission replaces it.
     pub fn materialise_live(&mut self, now: DateTime<Utc>) {
-        if let Some(p) = &self.publication {
-            if p.status(now) == PublicationStatus::Succeeded {
-                self.live = Some(p.snapshot.clone());
-            }
+        if let Some(p) = &self.publication
+            && p.status(now) == PublicationStatus::Succeeded
+        {
+            self.live = Some(p.snapshot.clone());
         }
     }
 }

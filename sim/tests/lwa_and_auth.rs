@@ -86,7 +86,13 @@ async fn refresh_grant_issues_a_working_token() {
 async fn token_endpoint_errors_are_oauth_shaped() {
     let sim = start().await;
     let http = reqwest::Client::new();
-    let cases: Vec<(Vec<(&str, Option<&str>)>, StatusCode, &str, &str)> = vec![
+    type Case<'a> = (
+        Vec<(&'a str, Option<&'a str>)>,
+        StatusCode,
+        &'a str,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
         (
             vec![("grant_type", None)],
             StatusCode::BAD_REQUEST,

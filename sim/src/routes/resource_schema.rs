@@ -47,15 +47,15 @@ pub(crate) async fn get(
         ));
     }
     let operation = query_value(&pairs, "operation");
-    if let Some(op) = operation {
-        if !SCHEMA_OPERATIONS.contains(&op) {
-            return Err(ApiError::bad_request(
-                "INVALID_ENUM_VALUE",
-                format!(
-                    "operation (query) must be one of CREATE_SKILL, UPDATE_SKILL, ENABLE_SKILL, SUBMIT_SKILL, got `{op}`"
-                ),
-            ));
-        }
+    if let Some(op) = operation
+        && !SCHEMA_OPERATIONS.contains(&op)
+    {
+        return Err(ApiError::bad_request(
+            "INVALID_ENUM_VALUE",
+            format!(
+                "operation (query) must be one of CREATE_SKILL, UPDATE_SKILL, ENABLE_SKILL, SUBMIT_SKILL, got `{op}`"
+            ),
+        ));
     }
     let operation = match (resource.as_str(), operation) {
         ("manifest", None) => {

@@ -166,13 +166,13 @@ pub(crate) async fn update_manifest(
     {
         let mut state = sim.store.write();
         let skill = owned_mut(&mut state, &skill_id, &caller)?;
-        if let Some(if_match) = if_match {
-            if !if_match_matches(if_match, &skill.development.etag) {
-                return Err(ApiError::precondition_failed(format!(
-                    "If-Match (header) `{if_match}` does not match the current ETag \"{}\" of skill {skill_id}",
-                    skill.development.etag
-                )));
-            }
+        if let Some(if_match) = if_match
+            && !if_match_matches(if_match, &skill.development.etag)
+        {
+            return Err(ApiError::precondition_failed(format!(
+                "If-Match (header) `{if_match}` does not match the current ETag \"{}\" of skill {skill_id}",
+                skill.development.etag
+            )));
         }
         if skill.build.status(now) == BuildStatus::InProgress {
             return Err(ApiError::conflict(format!(
