@@ -995,6 +995,40 @@ async fn manifest_with_empty_modelled_collections_survives_get_then_put() {
     assert_eq!(serde_json::to_value(decoded).unwrap(), served);
 }
 
+/// Known defect, kept runnable (`cargo test -- --ignored`): the length limits the spec puts on
+/// manifest strings (`name` at least 2, `summary` at most 160, country codes of exactly 2, ...)
+/// are checked when *decoding* a response too, so one out-of-range value anywhere in a stored
+/// manifest makes the whole GET fail with `InvalidResponsePayload` and the manifest cannot be
+/// read, fixed and written back.
+#[tokio::test]
+#[ignore = "defect: request-side string limits reject server manifests on decode (see report)"]
+async fn manifest_with_out_of_range_strings_from_the_server_still_decodes() {
+    let server = MockServer::start().await;
+    let served = json!({
+        "manifest": {
+            "publishingInformation": {
+                "distributionCountries": ["USA"],
+                "locales": {"en-US": {"name": "X", "summary": "s".repeat(161)}}
+            }
+        }
+    });
+    Mock::given(method("GET"))
+        .and(path(manifest_path("development")))
+        .respond_with(json_response(200, &served))
+        .mount(&server)
+        .await;
+
+    let envelope = client(&server)
+        .get_skill_manifest()
+        .skill_id(SKILL_ID)
+        .stage(types::StageName::Development)
+        .send()
+        .await
+        .expect("a stored manifest decodes whatever its string lengths")
+        .into_inner();
+    assert_eq!(serde_json::to_value(envelope).unwrap(), served);
+}
+
 // ---------------------------------------------------------------------------------------------
 // getSkillStatus
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 
 use std::sync::OnceLock;
 
+use alexa_smapi::RetryPolicy;
 use alexa_smapi::generated::Client;
 use alexa_smapi::transport::Transport;
 use progenitor_client::{Error, ResponseValue};
@@ -35,8 +36,11 @@ pub fn http_builder() -> reqwest::ClientBuilder {
 }
 
 /// The generated client, talking to `base_url` through `http`, authorised with [`TOKEN`].
+///
+/// Retries are off: these tests pin down what one call puts on the wire and how one response
+/// decodes, so every call must produce exactly one request.
 pub fn client_with(base_url: &str, http: reqwest::Client) -> Client {
-    let transport = Transport::with_access_token(TOKEN).expect("TOKEN is a valid header value");
+    let transport = Transport::with_access_token(TOKEN).with_retry_policy(RetryPolicy::none());
     Client::new_with_client(base_url, http, transport)
 }
 
