@@ -1,0 +1,217 @@
+//! Authorisation against the simulator: static tokens, LWA refresh (single-flight, form
+//! encoding, 401 replay), failures.
+
+mod client_support;
+
+use std::time::Duration;
+
+use alexa_smapi::auth::Secret;
+use alexa_smapi::{Error, LwaCredentials, Stage};
+use alexa_smapi_sim::Simulator;
+use chrono::Utc;
+use client_support::{builder, client, manifest, sim};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thousand_concurrent_calls_on_an_expired_token_refresh_once() {
+    let sim = sim().await;
+    let seed = client(&sim);
+    let skill = seed
+        .skills()
+        .create(sim.default_vendor_id(), manifest("auth"))
+        .await
+        .unwrap()
+        .skill_id;
+    let before = sim.counters();
+
+    let creds = LwaCredentials::new(
+        sim.client_id(),
+        sim.client_secret(),
+        sim.default_refresh_token().unwrap(),
+    )
+    .with_cached_access_token(
+        Secret::new("Atza|expired-long-ago"),
+        Utc::now() - chrono::Duration::hours(1),
+    );
+    let smapi = builder(&sim).lwa(creds).build().unwrap();
+
+    let calls = (0..1000).map(|_| {
+        let smapi = smapi.clone();
+        let skill = skill.clone();
+        tokio::spawn(async move { smapi.skills().manifest(&skill, Stage::Development).await })
+    });
+    for call in futures::future::join_all(calls).await {
+        call.unwrap().expect("every call succeeds");
+    }
+    let after = sim.counters();
+    assert_eq!(after.refreshes - before.refreshes, 1, "exactly one refresh");
+    assert_eq!(after.tokens_issued - before.tokens_issued, 1);
+    assert_eq!(
+        after.operation("getSkillManifest") - before.operation("getSkillManifest"),
+        1000
+    );
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rejected_token_is_refreshed_once_and_the_requests_replayed() {
+    let sim = sim().await;
+    let skill = client(&sim)
+        .skills()
+        .create(sim.default_vendor_id(), manifest("replay"))
+        .await
+        .unwrap()
+        .skill_id;
+    // The client believes this token is valid for an hour; the server does not know it.
+    let creds = LwaCredentials::new(
+        sim.client_id(),
+        sim.client_secret(),
+        sim.default_refresh_token().unwrap(),
+    )
+    .with_cached_access_token(
+        Secret::new("Atza|revoked"),
+        Utc::now() + chrono::Duration::hours(1),
+    );
+    let smapi = builder(&sim).lwa(creds).build().unwrap();
+    let before = sim.counters();
+    let calls = (0..200).map(|_| {
+        let smapi = smapi.clone();
+        let skill = skill.clone();
+        tokio::spawn(async move { smapi.skills().status(&skill).await })
+    });
+    for call in futures::future::join_all(calls).await {
+        call.unwrap().expect("replayed call succeeds");
+    }
+    let after = sim.counters();
+    assert_eq!(
+        after.refreshes - before.refreshes,
+        1,
+        "one refresh shared by every 401"
+    );
+    let status_calls = after.operation("getSkillStatus") - before.operation("getSkillStatus");
+    assert!(
+        (201..=400).contains(&status_calls),
+        "each call replayed at most once: {status_calls}"
+    );
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_refresh_form_is_properly_encoded() {
+    // A client secret and refresh token full of form metacharacters.
+    let secret = "s&cr=t+1 %2B/?#";
+    let refresh = "Atzr|a+b&c=d e%";
+    let sim = Simulator::builder()
+        .lwa_client("amzn1.application-oa2-client.enc", secret)
+        .refresh_token(refresh, "M1ENCODED")
+        .start()
+        .await
+        .unwrap();
+    let smapi = builder(&sim)
+        .lwa(LwaCredentials::new(
+            "amzn1.application-oa2-client.enc",
+            secret,
+            refresh,
+        ))
+        .build()
+        .unwrap();
+    let listed: Vec<_> =
+        futures::TryStreamExt::try_collect(smapi.skills().list("M1ENCODED").stream())
+            .await
+            .unwrap();
+    assert!(listed.is_empty());
+    assert_eq!(sim.counters().refreshes, 1);
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_static_token_that_is_refused_gives_unauthorized_without_retrying() {
+    let sim = sim().await;
+    let smapi = builder(&sim)
+        .access_token("Atza|not-a-real-token")
+        .build()
+        .unwrap();
+    let err = smapi
+        .skills()
+        .status("amzn1.ask.skill.x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Unauthorized {
+                operation: "getSkillStatus",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sim.counters().operation("getSkillStatus"), 1);
+    assert!(!err.to_string().contains("not-a-real-token"));
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_refresh_token_is_an_auth_error_naming_lwa_not_the_secret() {
+    let sim = sim().await;
+    let smapi = builder(&sim)
+        .lwa(LwaCredentials::new(
+            sim.client_id(),
+            sim.client_secret(),
+            "Atzr|wrong-refresh",
+        ))
+        .build()
+        .unwrap();
+    let err = smapi
+        .skills()
+        .status("amzn1.ask.skill.x")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    assert!(text.contains("LWA token endpoint answered 400"), "{text}");
+    assert!(
+        !text.contains("wrong-refresh") && !text.contains(sim.client_secret()),
+        "{text}"
+    );
+    assert_eq!(
+        sim.counters().operation("getSkillStatus"),
+        0,
+        "nothing sent without a token"
+    );
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn short_lived_tokens_are_renewed_before_they_expire() {
+    let sim = Simulator::builder()
+        .access_token_ttl(Duration::from_secs(2))
+        .start()
+        .await
+        .unwrap();
+    let smapi = builder(&sim)
+        .lwa(LwaCredentials::new(
+            sim.client_id(),
+            sim.client_secret(),
+            sim.default_refresh_token().unwrap(),
+        ))
+        .build()
+        .unwrap();
+    let vendor = sim.default_vendor_id().to_owned();
+    for _ in 0..3 {
+        let _: Vec<_> = futures::TryStreamExt::try_collect(smapi.skills().list(&vendor).stream())
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    let c = sim.counters();
+    assert!(
+        c.refreshes >= 2,
+        "renewed after half the 2 s lifetime: {c:?}"
+    );
+    assert_eq!(
+        c.operation("listSkillsForVendor"),
+        3,
+        "no request was refused and replayed"
+    );
+    sim.shutdown().await.unwrap();
+}

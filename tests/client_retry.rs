@@ -1,0 +1,211 @@
+//! Retries against the simulator's fault injection: statuses, Retry-After, idempotency,
+//! bounds, and a 500-operation workload under 20% faults.
+
+mod client_support;
+
+use std::time::{Duration, Instant};
+
+use alexa_smapi::{Error, RetryPolicy, Stage};
+use alexa_smapi_sim::Fault;
+use client_support::{builder, client, fast_retry, manifest, sim};
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_honoured() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let skill = smapi
+        .skills()
+        .create(sim.default_vendor_id(), manifest("ra"))
+        .await
+        .unwrap()
+        .skill_id;
+    sim.fail_next(
+        "getSkillManifest",
+        1,
+        Fault::TooManyRequests {
+            retry_after_secs: 1,
+        },
+    )
+    .unwrap();
+    let started = Instant::now();
+    smapi
+        .skills()
+        .manifest(&skill, Stage::Development)
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(1),
+        "waited {waited:?}, less than Retry-After"
+    );
+    assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+    assert_eq!(sim.counters().operation("getSkillManifest"), 2);
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_policy_ends_with_rate_limited_carrying_it() {
+    let sim = sim().await;
+    let smapi = builder(&sim)
+        .access_token(sim.issue_access_token(sim.default_vendor_id()))
+        .retry_policy(fast_retry().max_retry_after(Duration::from_secs(2)))
+        .build()
+        .unwrap();
+    sim.fail_next(
+        "getSkillStatus",
+        1,
+        Fault::TooManyRequests {
+            retry_after_secs: 30,
+        },
+    )
+    .unwrap();
+    let started = Instant::now();
+    let err = smapi
+        .skills()
+        .status("amzn1.ask.skill.any")
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    match &err {
+        Error::RateLimited {
+            retry_after,
+            operation,
+            ..
+        } => {
+            assert_eq!(*retry_after, Some(Duration::from_secs(30)));
+            assert_eq!(*operation, "getSkillStatus");
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert!(err.is_retryable());
+    assert_eq!(sim.counters().operation("getSkillStatus"), 1);
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn transient_statuses_and_resets_are_retried_for_reads() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let skill = smapi
+        .skills()
+        .create(sim.default_vendor_id(), manifest("tr"))
+        .await
+        .unwrap()
+        .skill_id;
+    for fault in [
+        Fault::Unavailable,
+        Fault::InternalError,
+        Fault::Reset,
+        Fault::Truncate,
+        Fault::Malformed,
+    ] {
+        let before = sim.counters().operation("getSkillManifest");
+        sim.fail_next("getSkillManifest", 2, fault).unwrap();
+        let m = smapi.skills().manifest(&skill, Stage::Development).await;
+        assert!(m.is_ok(), "{fault:?}: {m:?}");
+        assert_eq!(
+            sim.counters().operation("getSkillManifest") - before,
+            3,
+            "{fault:?}"
+        );
+    }
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn attempts_are_bounded_by_the_policy() {
+    let sim = sim().await;
+    let smapi = builder(&sim)
+        .access_token(sim.issue_access_token(sim.default_vendor_id()))
+        .retry_policy(fast_retry().max_attempts(3))
+        .build()
+        .unwrap();
+    sim.fail_next("getSkillStatus", 10, Fault::Unavailable)
+        .unwrap();
+    let err = smapi
+        .skills()
+        .status("amzn1.ask.skill.any")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Api { status: 503, .. }), "{err:?}");
+    assert!(err.is_retryable());
+    assert_eq!(sim.counters().operation("getSkillStatus"), 3);
+
+    // And by the elapsed-time budget.
+    let slow = builder(&sim)
+        .access_token(sim.issue_access_token(sim.default_vendor_id()))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(100)
+                .initial_backoff(Duration::from_millis(100))
+                .max_backoff(Duration::from_millis(100))
+                .max_elapsed(Duration::from_millis(400)),
+        )
+        .build()
+        .unwrap();
+    sim.clear_fault_scripts();
+    sim.fail_next("getSkillStatus", 1000, Fault::Unavailable)
+        .unwrap();
+    let started = Instant::now();
+    assert!(slow.skills().status("amzn1.ask.skill.any").await.is_err());
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let vendor = sim.default_vendor_id().to_owned();
+    for fault in [
+        Fault::InternalError,
+        Fault::Unavailable,
+        Fault::Reset,
+        Fault::Truncate,
+    ] {
+        let before = sim.counters().operation("createSkillForVendor");
+        sim.fail_next("createSkillForVendor", 1, fault).unwrap();
+        let err = smapi
+            .skills()
+            .create(&vendor, manifest("once"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            sim.counters().operation("createSkillForVendor") - before,
+            1,
+            "{fault:?}: {err:?}"
+        );
+    }
+    // A 429 means "not processed": safe to retry even for a create.
+    let before = sim.counters().operation("createSkillForVendor");
+    sim.fail_next(
+        "createSkillForVendor",
+        1,
+        Fault::TooManyRequests {
+            retry_after_secs: 0,
+        },
+    )
+    .unwrap();
+    smapi
+        .skills()
+        .create(&vendor, manifest("after-429"))
+        .await
+        .unwrap();
+    assert_eq!(sim.counters().operation("createSkillForVendor") - before, 2);
+    // Opting in retries the rest too.
+    let before = sim.counters().operation("createSkillForVendor");
+    sim.fail_next("createSkillForVendor", 1, Fault::Unavailable)
+        .unwrap();
+    smapi
+        .skills()
+        .create(&vendor, manifest("opt-in"))
+        .retry_unsafe()
+        .await
+        .unwrap();
+    assert_eq!(sim.counters().operation("createSkillForVendor") - before, 2);
+    sim.shutdown().await.unwrap();
+}
