@@ -92,7 +92,7 @@ impl<'a> Discovery<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn create_session(
-        &self,
+        self,
         unit: &str,
         reporter: EndpointReporter,
     ) -> Result<DiscoverySessionRef, Error> {
@@ -121,7 +121,7 @@ impl<'a> Discovery<'a> {
     }
 
     /// The state of a session (`getDiscoverySession`).
-    pub async fn status(&self, session_id: &str) -> Result<DiscoverySessionStatusValue, Error> {
+    pub async fn status(self, session_id: &str) -> Result<DiscoverySessionStatusValue, Error> {
         validate::session_id(session_id)?;
         let raw = self.smapi.raw_discovery(self.region);
         match raw.get_discovery_session().id(session_id).send().await {

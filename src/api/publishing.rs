@@ -43,7 +43,7 @@ impl<'a> Publishing<'a> {
     }
 
     /// The latest publication of the skill (`getSkillPublication`).
-    pub async fn status(&self, skill_id: &str) -> Result<SkillPublication, Error> {
+    pub async fn status(self, skill_id: &str) -> Result<SkillPublication, Error> {
         validate::skill_id(skill_id)?;
         match self
             .smapi
@@ -82,7 +82,7 @@ impl<'a> Publishing<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn unpublish(
-        &self,
+        self,
         skill_id: &str,
         kind: UnpublishType,
         reason: UnpublishReason,

@@ -72,7 +72,7 @@ impl<'a> ResourceSchemas<'a> {
     /// Where to download a schema, and until when (`getResourceSchema`). `operation` is
     /// required for [`SchemaResource::Manifest`].
     pub async fn location(
-        &self,
+        self,
         vendor_id: &str,
         resource: SchemaResource,
         operation: Option<SchemaOperation>,
@@ -111,7 +111,7 @@ impl<'a> ResourceSchemas<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn fetch(
-        &self,
+        self,
         vendor_id: &str,
         resource: SchemaResource,
         operation: Option<SchemaOperation>,
@@ -160,7 +160,7 @@ impl<'a> ResourceSchemas<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn validate_manifest(
-        &self,
+        self,
         vendor_id: &str,
         manifest: &SkillManifest,
         operation: SchemaOperation,

@@ -83,7 +83,7 @@ impl<'a> Skills<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn manifest(
-        &self,
+        self,
         skill_id: &str,
         stage: StageName,
     ) -> Result<ManifestWithEtag, Error> {
@@ -145,7 +145,7 @@ impl<'a> Skills<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn modify_manifest(
-        &self,
+        self,
         skill_id: &str,
         mut edit: impl FnMut(&mut SkillManifest) + Send,
     ) -> Result<Accepted, Error> {
@@ -173,7 +173,7 @@ impl<'a> Skills<'a> {
     }
 
     /// The build state of every resource of the skill (`getSkillStatus`).
-    pub async fn status(&self, skill_id: &str) -> Result<SkillStatus, Error> {
+    pub async fn status(self, skill_id: &str) -> Result<SkillStatus, Error> {
         validate::skill_id(skill_id)?;
         match self
             .smapi
@@ -211,7 +211,7 @@ impl<'a> Skills<'a> {
 
     /// Deletes the skill (`deleteSkill`). A 404 on a retried attempt (the first attempt did
     /// delete it) counts as success.
-    pub async fn delete(&self, skill_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, skill_id: &str) -> Result<(), Error> {
         validate::skill_id(skill_id)?;
         match self
             .smapi
