@@ -30,6 +30,17 @@ pub const OPEN_ENUMS: &[&str] = &[
     "SkillApiKind",
 ];
 
+/// Schemas whose instances the client reads from the server and writes back unchanged
+/// (a manifest is fetched, edited and PUT). For these and every schema they reach, the Rust
+/// types are generated from a round-trip view of the spec (see [`round_trip_view`]):
+/// - length and item-count limits are not enforced when decoding, so a manifest the server
+///   holds always decodes, even if Amazon's limits have moved since the spec was written
+///   (the limits stay in the spec, for other teams and for local validation against the
+///   resource schema);
+/// - optional arrays and maps become `Option<…>`, so an empty `[]` or `{}` the server sent is
+///   written back as `[]` or `{}` rather than dropped.
+pub const ROUND_TRIP_ROOTS: &[&str] = &["SkillManifest"];
+
 /// Why generation failed. Each variant names what was wrong in words a maintainer can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum CodegenError {
@@ -79,6 +90,121 @@ pub fn parse(file: &str, text: &str) -> Result<openapiv3::OpenAPI, CodegenError>
     })
 }
 
+/// Parses the spec and applies [`round_trip_view`] for [`ROUND_TRIP_ROOTS`]: the document
+/// progenitor generates from.
+pub fn parse_for_generation(file: &str, text: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
+    let parse_error = |message: String| CodegenError::Parse {
+        file: file.to_owned(),
+        message,
+    };
+    let mut doc: serde_json::Value =
+        serde_norway::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+    round_trip_view(&mut doc, ROUND_TRIP_ROOTS);
+    serde_json::from_value(doc).map_err(|e| parse_error(e.to_string()))
+}
+
+/// Rewrites the component schemas reachable from `roots` for lossless round trips: drops
+/// `minLength`, `maxLength`, `minItems` and `maxItems`, and marks every optional array or
+/// map property `nullable` (progenitor then generates `Option<Vec<_>>` / `Option<Map>`,
+/// which keeps "present but empty" apart from "absent"). See [`ROUND_TRIP_ROOTS`].
+pub fn round_trip_view(doc: &mut serde_json::Value, roots: &[&str]) {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+    else {
+        return;
+    };
+    // Collect the names reachable from the roots through `$ref`s.
+    let mut reached: Vec<String> = Vec::new();
+    let mut queue: Vec<String> = roots.iter().map(|r| (*r).to_owned()).collect();
+    while let Some(name) = queue.pop() {
+        if reached.contains(&name) {
+            continue;
+        }
+        if let Some(schema) = schemas.get(&name) {
+            collect_refs(schema, &mut queue);
+            reached.push(name);
+        }
+    }
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for name in &reached {
+            if let Some(schema) = schemas.get_mut(name) {
+                relax(schema);
+            }
+        }
+    }
+}
+
+fn collect_refs(node: &serde_json::Value, out: &mut Vec<String>) {
+    match node {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                if key == "$ref" {
+                    if let Some(name) = value
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    {
+                        out.push(name.to_owned());
+                    }
+                } else {
+                    collect_refs(value, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_refs(i, out)),
+        _ => {}
+    }
+}
+
+/// Drops size limits in `schema` and its inline sub-schemas, and makes optional collection
+/// properties nullable.
+fn relax(schema: &mut serde_json::Value) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    for limit in ["minLength", "maxLength", "minItems", "maxItems"] {
+        map.remove(limit);
+    }
+    let required: Vec<String> = map
+        .get("required")
+        .and_then(serde_json::Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(props) = map
+        .get_mut("properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for (name, prop) in props.iter_mut() {
+            let is_collection = match prop.get("type").and_then(serde_json::Value::as_str) {
+                Some("array") => true,
+                Some("object") => prop.get("properties").is_none(),
+                _ => false,
+            };
+            if is_collection && !required.contains(name) {
+                if let Some(p) = prop.as_object_mut() {
+                    p.insert("nullable".to_owned(), serde_json::Value::Bool(true));
+                }
+            }
+        }
+    }
+    for key in ["properties", "additionalProperties", "items"] {
+        match map.get_mut(key) {
+            Some(serde_json::Value::Object(inner)) if key == "properties" => {
+                inner.values_mut().for_each(relax);
+            }
+            Some(inner) => relax(inner),
+            None => {}
+        }
+    }
+}
+
 /// The progenitor settings used for every build of the client.
 pub fn settings() -> GenerationSettings {
     settings_with_open_enums(OPEN_ENUMS)
@@ -118,7 +244,7 @@ pub fn generate_with_open_enums(
     text: &str,
     open_enums: &[&str],
 ) -> Result<String, CodegenError> {
-    let spec = parse(file, text)?;
+    let spec = parse_for_generation(file, text)?;
     check_open_enums(file, &spec, open_enums)?;
     let mut generator = Generator::new(&settings_with_open_enums(open_enums));
     // progenitor reports some spec shapes it cannot handle by panicking (for example two

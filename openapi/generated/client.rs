@@ -654,21 +654,18 @@ HTTP status and `code`.
     pub struct LocalizedPublishingInformation {
         ///Full description shown on the skill's detail page. At most 4000 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<
-            LocalizedPublishingInformationDescription,
-        >,
+        pub description: ::std::option::Option<::std::string::String>,
         ///Phrases a user can say to use the skill; shown in the store. At most 4, each at most 200 characters.
         #[serde(
             rename = "examplePhrases",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub example_phrases: ::std::vec::Vec<
-            LocalizedPublishingInformationExamplePhrasesItem,
+        pub example_phrases: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
         >,
         ///Search keywords for the store. At most 30, each at most 150 characters.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub keywords: ::std::vec::Vec<LocalizedPublishingInformationKeywordsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///URL of the large (512 x 512 pixel) icon.
         #[serde(
             rename = "largeIconUri",
@@ -677,7 +674,7 @@ HTTP status and `code`.
         pub large_icon_uri: ::std::option::Option<::std::string::String>,
         ///Name of the skill shown in the store. At least 2 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<LocalizedPublishingInformationName>,
+        pub name: ::std::option::Option<::std::string::String>,
         ///URL of the small (108 x 108 pixel) icon.
         #[serde(
             rename = "smallIconUri",
@@ -686,421 +683,19 @@ HTTP status and `code`.
         pub small_icon_uri: ::std::option::Option<::std::string::String>,
         ///Short description shown in skill lists. At most 160 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary: ::std::option::Option<LocalizedPublishingInformationSummary>,
+        pub summary: ::std::option::Option<::std::string::String>,
         ///What changed in this version, shown to users. At most 4000 characters.
         #[serde(
             rename = "updatesDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updates_description: ::std::option::Option<
-            LocalizedPublishingInformationUpdatesDescription,
-        >,
+        pub updates_description: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl LocalizedPublishingInformation {
         pub fn builder() -> builder::LocalizedPublishingInformation {
             Default::default()
-        }
-    }
-    ///Full description shown on the skill's detail page. At most 4000 characters.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct LocalizedPublishingInformationDescription(::std::string::String);
-    impl ::std::ops::Deref for LocalizedPublishingInformationDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LocalizedPublishingInformationDescription>
-    for ::std::string::String {
-        fn from(value: LocalizedPublishingInformationDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LocalizedPublishingInformationDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LocalizedPublishingInformationDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LocalizedPublishingInformationDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LocalizedPublishingInformationDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`LocalizedPublishingInformationExamplePhrasesItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct LocalizedPublishingInformationExamplePhrasesItem(::std::string::String);
-    impl ::std::ops::Deref for LocalizedPublishingInformationExamplePhrasesItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LocalizedPublishingInformationExamplePhrasesItem>
-    for ::std::string::String {
-        fn from(value: LocalizedPublishingInformationExamplePhrasesItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LocalizedPublishingInformationExamplePhrasesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 200usize {
-                return Err("longer than 200 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for LocalizedPublishingInformationExamplePhrasesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LocalizedPublishingInformationExamplePhrasesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for LocalizedPublishingInformationExamplePhrasesItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`LocalizedPublishingInformationKeywordsItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct LocalizedPublishingInformationKeywordsItem(::std::string::String);
-    impl ::std::ops::Deref for LocalizedPublishingInformationKeywordsItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LocalizedPublishingInformationKeywordsItem>
-    for ::std::string::String {
-        fn from(value: LocalizedPublishingInformationKeywordsItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LocalizedPublishingInformationKeywordsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 150usize {
-                return Err("longer than 150 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LocalizedPublishingInformationKeywordsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LocalizedPublishingInformationKeywordsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LocalizedPublishingInformationKeywordsItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Name of the skill shown in the store. At least 2 characters.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct LocalizedPublishingInformationName(::std::string::String);
-    impl ::std::ops::Deref for LocalizedPublishingInformationName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LocalizedPublishingInformationName>
-    for ::std::string::String {
-        fn from(value: LocalizedPublishingInformationName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LocalizedPublishingInformationName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 2usize {
-                return Err("shorter than 2 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LocalizedPublishingInformationName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LocalizedPublishingInformationName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LocalizedPublishingInformationName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Short description shown in skill lists. At most 160 characters.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct LocalizedPublishingInformationSummary(::std::string::String);
-    impl ::std::ops::Deref for LocalizedPublishingInformationSummary {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LocalizedPublishingInformationSummary>
-    for ::std::string::String {
-        fn from(value: LocalizedPublishingInformationSummary) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LocalizedPublishingInformationSummary {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 160usize {
-                return Err("longer than 160 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LocalizedPublishingInformationSummary {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LocalizedPublishingInformationSummary {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LocalizedPublishingInformationSummary {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///What changed in this version, shown to users. At most 4000 characters.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct LocalizedPublishingInformationUpdatesDescription(::std::string::String);
-    impl ::std::ops::Deref for LocalizedPublishingInformationUpdatesDescription {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LocalizedPublishingInformationUpdatesDescription>
-    for ::std::string::String {
-        fn from(value: LocalizedPublishingInformationUpdatesDescription) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for LocalizedPublishingInformationUpdatesDescription {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for LocalizedPublishingInformationUpdatesDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for LocalizedPublishingInformationUpdatesDescription {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for LocalizedPublishingInformationUpdatesDescription {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The skill's answers to the privacy and compliance questions of certification.
@@ -1138,13 +733,12 @@ HTTP status and `code`.
         )]
         pub is_export_compliant: ::std::option::Option<bool>,
         ///Per-locale policy links, keyed by locale (for example `en-US`).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub locales: ::std::collections::BTreeMap<
-            ::std::string::String,
-            LocalizedPrivacyAndCompliance,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                LocalizedPrivacyAndCompliance,
+            >,
         >,
         ///Whether the skill handles protected health information (HIPAA).
         #[serde(
@@ -1211,12 +805,10 @@ current date; OpenAPI cannot express that bound, so servers answer 400 beyond it
         ///Settings for publishing the skill automatically to further locales of the same language. Kept as sent.
         #[serde(
             rename = "automaticDistribution",
-            default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub automatic_distribution: ::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
+        pub automatic_distribution: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<
@@ -1225,11 +817,10 @@ current date; OpenAPI cannot express that bound, so servers answer 400 beyond it
         ///Countries to offer the skill in, as ISO 3166-1 alpha-2 codes, when not available worldwide.
         #[serde(
             rename = "distributionCountries",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub distribution_countries: ::std::vec::Vec<
-            PublishingInformationDistributionCountriesItem,
+        pub distribution_countries: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
         >,
         #[serde(
             rename = "distributionMode",
@@ -1247,165 +838,25 @@ to offer it only in `distributionCountries`.
         )]
         pub is_available_worldwide: ::std::option::Option<bool>,
         ///Store listing per locale, keyed by locale (for example `en-US`).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub locales: ::std::collections::BTreeMap<
-            ::std::string::String,
-            LocalizedPublishingInformation,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                LocalizedPublishingInformation,
+            >,
         >,
         ///Instructions for the certification team on how to test the skill. At most 4000 characters.
         #[serde(
             rename = "testingInstructions",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub testing_instructions: ::std::option::Option<
-            PublishingInformationTestingInstructions,
-        >,
+        pub testing_instructions: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl PublishingInformation {
         pub fn builder() -> builder::PublishingInformation {
             Default::default()
-        }
-    }
-    ///`PublishingInformationDistributionCountriesItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct PublishingInformationDistributionCountriesItem(::std::string::String);
-    impl ::std::ops::Deref for PublishingInformationDistributionCountriesItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PublishingInformationDistributionCountriesItem>
-    for ::std::string::String {
-        fn from(value: PublishingInformationDistributionCountriesItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for PublishingInformationDistributionCountriesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 2usize {
-                return Err("longer than 2 characters".into());
-            }
-            if value.chars().count() < 2usize {
-                return Err("shorter than 2 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for PublishingInformationDistributionCountriesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for PublishingInformationDistributionCountriesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for PublishingInformationDistributionCountriesItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Instructions for the certification team on how to test the skill. At most 4000 characters.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct PublishingInformationTestingInstructions(::std::string::String);
-    impl ::std::ops::Deref for PublishingInformationTestingInstructions {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PublishingInformationTestingInstructions>
-    for ::std::string::String {
-        fn from(value: PublishingInformationTestingInstructions) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for PublishingInformationTestingInstructions {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 4000usize {
-                return Err("longer than 4000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PublishingInformationTestingInstructions {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for PublishingInformationTestingInstructions {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PublishingInformationTestingInstructions {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Where to download a resource schema, and until when.
@@ -3419,15 +2870,15 @@ describes them. Kept open: its shape varies by problem.
         #[derive(Clone, Debug)]
         pub struct LocalizedPublishingInformation {
             description: ::std::result::Result<
-                ::std::option::Option<super::LocalizedPublishingInformationDescription>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             example_phrases: ::std::result::Result<
-                ::std::vec::Vec<super::LocalizedPublishingInformationExamplePhrasesItem>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             keywords: ::std::result::Result<
-                ::std::vec::Vec<super::LocalizedPublishingInformationKeywordsItem>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             large_icon_uri: ::std::result::Result<
@@ -3435,7 +2886,7 @@ describes them. Kept open: its shape varies by problem.
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::LocalizedPublishingInformationName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             small_icon_uri: ::std::result::Result<
@@ -3443,13 +2894,11 @@ describes them. Kept open: its shape varies by problem.
                 ::std::string::String,
             >,
             summary: ::std::result::Result<
-                ::std::option::Option<super::LocalizedPublishingInformationSummary>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             updates_description: ::std::result::Result<
-                ::std::option::Option<
-                    super::LocalizedPublishingInformationUpdatesDescription,
-                >,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -3475,11 +2924,7 @@ describes them. Kept open: its shape varies by problem.
         impl LocalizedPublishingInformation {
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::LocalizedPublishingInformationDescription,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -3492,9 +2937,7 @@ describes them. Kept open: its shape varies by problem.
             pub fn example_phrases<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::LocalizedPublishingInformationExamplePhrasesItem,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3510,7 +2953,7 @@ describes them. Kept open: its shape varies by problem.
             pub fn keywords<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::LocalizedPublishingInformationKeywordsItem>,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3537,9 +2980,7 @@ describes them. Kept open: its shape varies by problem.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LocalizedPublishingInformationName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -3565,9 +3006,7 @@ describes them. Kept open: its shape varies by problem.
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LocalizedPublishingInformationSummary>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -3579,11 +3018,7 @@ describes them. Kept open: its shape varies by problem.
             }
             pub fn updates_description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::LocalizedPublishingInformationUpdatesDescription,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updates_description = value
@@ -3664,9 +3099,11 @@ describes them. Kept open: its shape varies by problem.
                 ::std::string::String,
             >,
             locales: ::std::result::Result<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::LocalizedPrivacyAndCompliance,
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LocalizedPrivacyAndCompliance,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -3755,9 +3192,11 @@ describes them. Kept open: its shape varies by problem.
             pub fn locales<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        super::LocalizedPrivacyAndCompliance,
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LocalizedPrivacyAndCompliance,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -3895,7 +3334,9 @@ describes them. Kept open: its shape varies by problem.
         #[derive(Clone, Debug)]
         pub struct PublishingInformation {
             automatic_distribution: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
@@ -3903,7 +3344,7 @@ describes them. Kept open: its shape varies by problem.
                 ::std::string::String,
             >,
             distribution_countries: ::std::result::Result<
-                ::std::vec::Vec<super::PublishingInformationDistributionCountriesItem>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             distribution_mode: ::std::result::Result<
@@ -3915,14 +3356,16 @@ describes them. Kept open: its shape varies by problem.
                 ::std::string::String,
             >,
             locales: ::std::result::Result<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    super::LocalizedPublishingInformation,
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LocalizedPublishingInformation,
+                    >,
                 >,
                 ::std::string::String,
             >,
             testing_instructions: ::std::result::Result<
-                ::std::option::Option<super::PublishingInformationTestingInstructions>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -3948,7 +3391,9 @@ describes them. Kept open: its shape varies by problem.
             pub fn automatic_distribution<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3978,9 +3423,7 @@ describes them. Kept open: its shape varies by problem.
             pub fn distribution_countries<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::PublishingInformationDistributionCountriesItem,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4026,9 +3469,11 @@ describes them. Kept open: its shape varies by problem.
             pub fn locales<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        super::LocalizedPublishingInformation,
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LocalizedPublishingInformation,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -4042,11 +3487,7 @@ describes them. Kept open: its shape varies by problem.
             }
             pub fn testing_instructions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::PublishingInformationTestingInstructions,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.testing_instructions = value
@@ -5356,6 +4797,56 @@ const _: () = {
     {}
 };
 impl Client {
+    /**Create a discovery session
+
+Asks Alexa to look for new or changed endpoints of a unit (for example devices behind a
+smart home skill). Returns the session ID; `Location` holds the session's URL, which
+stays valid for one hour.
+
+Send the request to the regional host of your organisation's country (see `servers`).
+Availability by Alexa Smart Properties segment: Healthcare US; Hospitality and Senior
+Living US, UK, FR, CA, IT, DE, ES, JP; Core US.
+
+
+Sends a `POST` request to `/v1/discoverySessions`
+
+Arguments:
+- `unit`: ID of the unit whose endpoints should be discovered.
+- `body`
+```ignore
+let response = client.create_discovery_session()
+    .unit(unit)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_discovery_session(&self) -> builder::CreateDiscoverySession<'_> {
+        builder::CreateDiscoverySession::new(self)
+    }
+    /**Get the status of a discovery session
+
+Reports the state of a discovery session created with `createDiscoverySession`, on the
+same regional host. Available to the same Alexa Smart Properties segments and countries
+as `createDiscoverySession`.
+
+Resolved: the page's parameter table says the session ID is a query parameter, but the
+request URI (`GET /v1/discoverySessions/{id}`) and the `Location` of the create response
+put it in the path; this document puts it in the path.
+
+
+Sends a `GET` request to `/v1/discoverySessions/{id}`
+
+Arguments:
+- `id`: ID of the discovery session, as returned by `createDiscoverySession`.
+```ignore
+let response = client.get_discovery_session()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_discovery_session(&self) -> builder::GetDiscoverySession<'_> {
+        builder::GetDiscoverySession::new(self)
+    }
     /**List skills
 
 Lists summaries of the skills that belong to `vendorId`, either page by page
@@ -5416,6 +4907,108 @@ let response = client.create_skill_for_vendor()
 ```*/
     pub fn create_skill_for_vendor(&self) -> builder::CreateSkillForVendor<'_> {
         builder::CreateSkillForVendor::new(self)
+    }
+    /**Get a resource schema
+
+Returns a presigned, short-lived URL to either the JSON Schema of the skill manifest
+(`resource=manifest`, which then needs `operation`, because the rules differ per
+operation: submission is checked more strictly than creation) or the skill package
+structure (`resource=skillPackageStructure`). Fetch the document from
+`schemaLocationUrl` before `expiryTime`, without an `Authorization` header (the URL
+carries its own signature).
+
+Resolved: the page's parameter table also lists a `skillId` path parameter that the
+request URI does not contain; this document follows the URI and has no `skillId`.
+
+
+Sends a `GET` request to `/v1/skills/resourceSchema/{resource}`
+
+Arguments:
+- `resource`: Which document to get a URL for.
+- `operation`: The operation whose manifest rules the schema should express. Required when
+`resource` is `manifest`; ignored otherwise. OpenAPI 3.0 cannot state that
+dependency, so clients and servers check it themselves (400 when missing).
+
+- `vendor_id`: ID of the vendor (developer account) the skill belongs to. 1 to 255 characters.
+The vendor matters to the answer: the schema also covers the beta features that
+vendor's skills use.
+
+```ignore
+let response = client.get_resource_schema()
+    .resource(resource)
+    .operation(operation)
+    .vendor_id(vendor_id)
+    .send()
+    .await;
+```*/
+    pub fn get_resource_schema(&self) -> builder::GetResourceSchema<'_> {
+        builder::GetResourceSchema::new(self)
+    }
+    /**Delete a skill
+
+Deletes the skill, all its stages included. Afterwards every operation on the skill
+answers 404.
+
+Resolved: the path is transcribed exactly as the page writes it, with a trailing slash.
+Amazon's SDK model writes `/v1/skills/{skillId}` without it; servers are expected to
+accept both forms.
+
+
+Sends a `DELETE` request to `/v1/skills/{skillId}/`
+
+Arguments:
+- `skill_id`: ID of the skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`. 1 to 255 characters.
+```ignore
+let response = client.delete_skill()
+    .skill_id(skill_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_skill(&self) -> builder::DeleteSkill<'_> {
+        builder::DeleteSkill::new(self)
+    }
+    /**Submit a certified skill for publication
+
+Asks for the certified skill to be published, now or at `publishesAt`. A skill can be
+submitted either for publishing or for rollback, never both at once. Follow the result
+with `getSkillPublication`.
+
+
+Sends a `POST` request to `/v1/skills/{skillId}/publications`
+
+Arguments:
+- `skill_id`: ID of the skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`. 1 to 255 characters.
+- `body`
+```ignore
+let response = client.publish_skill()
+    .skill_id(skill_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn publish_skill(&self) -> builder::PublishSkill<'_> {
+        builder::PublishSkill::new(self)
+    }
+    /**Get the latest publication of a skill
+
+Reports the most recent publication request of the skill: when it is (or was) due and
+what state it is in. Answers 404 when the skill was never submitted for publication.
+
+
+Sends a `GET` request to `/v1/skills/{skillId}/publications/~latest`
+
+Arguments:
+- `skill_id`: ID of the skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`. 1 to 255 characters.
+- `accept_language`: Language for a localised answer. `en-US` or `ja-JP`.
+```ignore
+let response = client.get_skill_publication()
+    .skill_id(skill_id)
+    .accept_language(accept_language)
+    .send()
+    .await;
+```*/
+    pub fn get_skill_publication(&self) -> builder::GetSkillPublication<'_> {
+        builder::GetSkillPublication::new(self)
     }
     /**Get a skill's manifest
 
@@ -5504,72 +5097,6 @@ let response = client.get_skill_status()
     pub fn get_skill_status(&self) -> builder::GetSkillStatus<'_> {
         builder::GetSkillStatus::new(self)
     }
-    /**Delete a skill
-
-Deletes the skill, all its stages included. Afterwards every operation on the skill
-answers 404.
-
-Resolved: the path is transcribed exactly as the page writes it, with a trailing slash.
-Amazon's SDK model writes `/v1/skills/{skillId}` without it; servers are expected to
-accept both forms.
-
-
-Sends a `DELETE` request to `/v1/skills/{skillId}/`
-
-Arguments:
-- `skill_id`: ID of the skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`. 1 to 255 characters.
-```ignore
-let response = client.delete_skill()
-    .skill_id(skill_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_skill(&self) -> builder::DeleteSkill<'_> {
-        builder::DeleteSkill::new(self)
-    }
-    /**Get the latest publication of a skill
-
-Reports the most recent publication request of the skill: when it is (or was) due and
-what state it is in. Answers 404 when the skill was never submitted for publication.
-
-
-Sends a `GET` request to `/v1/skills/{skillId}/publications/~latest`
-
-Arguments:
-- `skill_id`: ID of the skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`. 1 to 255 characters.
-- `accept_language`: Language for a localised answer. `en-US` or `ja-JP`.
-```ignore
-let response = client.get_skill_publication()
-    .skill_id(skill_id)
-    .accept_language(accept_language)
-    .send()
-    .await;
-```*/
-    pub fn get_skill_publication(&self) -> builder::GetSkillPublication<'_> {
-        builder::GetSkillPublication::new(self)
-    }
-    /**Submit a certified skill for publication
-
-Asks for the certified skill to be published, now or at `publishesAt`. A skill can be
-submitted either for publishing or for rollback, never both at once. Follow the result
-with `getSkillPublication`.
-
-
-Sends a `POST` request to `/v1/skills/{skillId}/publications`
-
-Arguments:
-- `skill_id`: ID of the skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`. 1 to 255 characters.
-- `body`
-```ignore
-let response = client.publish_skill()
-    .skill_id(skill_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn publish_skill(&self) -> builder::PublishSkill<'_> {
-        builder::PublishSkill::new(self)
-    }
     /**Unpublish a skill
 
 Takes a published skill out of the catalogue so that no new user can enable it.
@@ -5594,92 +5121,6 @@ let response = client.unpublish_skill()
     pub fn unpublish_skill(&self) -> builder::UnpublishSkill<'_> {
         builder::UnpublishSkill::new(self)
     }
-    /**Get a resource schema
-
-Returns a presigned, short-lived URL to either the JSON Schema of the skill manifest
-(`resource=manifest`, which then needs `operation`, because the rules differ per
-operation: submission is checked more strictly than creation) or the skill package
-structure (`resource=skillPackageStructure`). Fetch the document from
-`schemaLocationUrl` before `expiryTime`, without an `Authorization` header (the URL
-carries its own signature).
-
-Resolved: the page's parameter table also lists a `skillId` path parameter that the
-request URI does not contain; this document follows the URI and has no `skillId`.
-
-
-Sends a `GET` request to `/v1/skills/resourceSchema/{resource}`
-
-Arguments:
-- `resource`: Which document to get a URL for.
-- `operation`: The operation whose manifest rules the schema should express. Required when
-`resource` is `manifest`; ignored otherwise. OpenAPI 3.0 cannot state that
-dependency, so clients and servers check it themselves (400 when missing).
-
-- `vendor_id`: ID of the vendor (developer account) the skill belongs to. 1 to 255 characters.
-The vendor matters to the answer: the schema also covers the beta features that
-vendor's skills use.
-
-```ignore
-let response = client.get_resource_schema()
-    .resource(resource)
-    .operation(operation)
-    .vendor_id(vendor_id)
-    .send()
-    .await;
-```*/
-    pub fn get_resource_schema(&self) -> builder::GetResourceSchema<'_> {
-        builder::GetResourceSchema::new(self)
-    }
-    /**Create a discovery session
-
-Asks Alexa to look for new or changed endpoints of a unit (for example devices behind a
-smart home skill). Returns the session ID; `Location` holds the session's URL, which
-stays valid for one hour.
-
-Send the request to the regional host of your organisation's country (see `servers`).
-Availability by Alexa Smart Properties segment: Healthcare US; Hospitality and Senior
-Living US, UK, FR, CA, IT, DE, ES, JP; Core US.
-
-
-Sends a `POST` request to `/v1/discoverySessions`
-
-Arguments:
-- `unit`: ID of the unit whose endpoints should be discovered.
-- `body`
-```ignore
-let response = client.create_discovery_session()
-    .unit(unit)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_discovery_session(&self) -> builder::CreateDiscoverySession<'_> {
-        builder::CreateDiscoverySession::new(self)
-    }
-    /**Get the status of a discovery session
-
-Reports the state of a discovery session created with `createDiscoverySession`, on the
-same regional host. Available to the same Alexa Smart Properties segments and countries
-as `createDiscoverySession`.
-
-Resolved: the page's parameter table says the session ID is a query parameter, but the
-request URI (`GET /v1/discoverySessions/{id}`) and the `Location` of the create response
-put it in the path; this document puts it in the path.
-
-
-Sends a `GET` request to `/v1/discoverySessions/{id}`
-
-Arguments:
-- `id`: ID of the discovery session, as returned by `createDiscoverySession`.
-```ignore
-let response = client.get_discovery_session()
-    .id(id)
-    .send()
-    .await;
-```*/
-    pub fn get_discovery_session(&self) -> builder::GetDiscoverySession<'_> {
-        builder::GetDiscoverySession::new(self)
-    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -5690,6 +5131,279 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::create_discovery_session`]
+
+[`Client::create_discovery_session`]: super::Client::create_discovery_session*/
+    #[derive(Debug, Clone)]
+    pub struct CreateDiscoverySession<'a> {
+        client: &'a super::Client,
+        unit: Result<types::CreateDiscoverySessionUnit, String>,
+        body: Result<types::builder::CreateDiscoverySessionRequest, String>,
+    }
+    impl<'a> CreateDiscoverySession<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                unit: Err("unit was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn unit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateDiscoverySessionUnit>,
+        {
+            self.unit = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CreateDiscoverySessionUnit` for unit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateDiscoverySessionRequest>,
+            <V as std::convert::TryInto<
+                types::CreateDiscoverySessionRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateDiscoverySessionRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateDiscoverySessionRequest,
+            ) -> types::builder::CreateDiscoverySessionRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/discoverySessions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DiscoverySession>,
+            Error<types::DiscoveryError>,
+        > {
+            let Self { client, unit, body } = self;
+            let unit = unit.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateDiscoverySessionRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/discoverySessions", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("unit", &unit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_discovery_session",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_discovery_session`]
+
+[`Client::get_discovery_session`]: super::Client::get_discovery_session*/
+    #[derive(Debug, Clone)]
+    pub struct GetDiscoverySession<'a> {
+        client: &'a super::Client,
+        id: Result<types::GetDiscoverySessionId, String>,
+    }
+    impl<'a> GetDiscoverySession<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetDiscoverySessionId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetDiscoverySessionId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/discoverySessions/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DiscoverySessionStatus>,
+            Error<types::DiscoveryError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/discoverySessions/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_discovery_session",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_skills_for_vendor`]
 
 [`Client::list_skills_for_vendor`]: super::Client::list_skills_for_vendor*/
@@ -5934,6 +5648,537 @@ pub mod builder {
                     )
                 }
                 403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_resource_schema`]
+
+[`Client::get_resource_schema`]: super::Client::get_resource_schema*/
+    #[derive(Debug, Clone)]
+    pub struct GetResourceSchema<'a> {
+        client: &'a super::Client,
+        resource: Result<types::SchemaResource, String>,
+        operation: Result<Option<types::SchemaOperation>, String>,
+        vendor_id: Result<types::VendorId, String>,
+    }
+    impl<'a> GetResourceSchema<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource: Err("resource was not initialized".to_string()),
+                operation: Ok(None),
+                vendor_id: Err("vendor_id was not initialized".to_string()),
+            }
+        }
+        pub fn resource<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SchemaResource>,
+        {
+            self.resource = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `SchemaResource` for resource failed".to_string()
+                });
+            self
+        }
+        pub fn operation<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SchemaOperation>,
+        {
+            self.operation = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `SchemaOperation` for operation failed".to_string()
+                });
+            self
+        }
+        pub fn vendor_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VendorId>,
+        {
+            self.vendor_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `VendorId` for vendor_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/skills/resourceSchema/{resource}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ResourceSchemaLocation>, Error<types::Error>> {
+            let Self { client, resource, operation, vendor_id } = self;
+            let resource = resource.map_err(Error::InvalidRequest)?;
+            let operation = operation.map_err(Error::InvalidRequest)?;
+            let vendor_id = vendor_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/skills/resourceSchema/{}", client.baseurl, encode_path(& resource
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("operation", &operation))
+                .query(&progenitor_client::QueryParam::new("vendorId", &vendor_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_resource_schema",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_skill`]
+
+[`Client::delete_skill`]: super::Client::delete_skill*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteSkill<'a> {
+        client: &'a super::Client,
+        skill_id: Result<types::SkillId, String>,
+    }
+    impl<'a> DeleteSkill<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                skill_id: Err("skill_id was not initialized".to_string()),
+            }
+        }
+        pub fn skill_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SkillId>,
+        {
+            self.skill_id = value
+                .try_into()
+                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/skills/{skillId}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, skill_id } = self;
+            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/skills/{}/", client.baseurl, encode_path(& skill_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_skill",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::publish_skill`]
+
+[`Client::publish_skill`]: super::Client::publish_skill*/
+    #[derive(Debug, Clone)]
+    pub struct PublishSkill<'a> {
+        client: &'a super::Client,
+        skill_id: Result<types::SkillId, String>,
+        body: Result<types::builder::PublishSkillRequest, String>,
+    }
+    impl<'a> PublishSkill<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                skill_id: Err("skill_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn skill_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SkillId>,
+        {
+            self.skill_id = value
+                .try_into()
+                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PublishSkillRequest>,
+            <V as std::convert::TryInto<
+                types::PublishSkillRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PublishSkillRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PublishSkillRequest,
+            ) -> types::builder::PublishSkillRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/skills/{skillId}/publications`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, skill_id, body } = self;
+            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PublishSkillRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/skills/{}/publications", client.baseurl, encode_path(& skill_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "publish_skill",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_skill_publication`]
+
+[`Client::get_skill_publication`]: super::Client::get_skill_publication*/
+    #[derive(Debug, Clone)]
+    pub struct GetSkillPublication<'a> {
+        client: &'a super::Client,
+        skill_id: Result<types::SkillId, String>,
+        accept_language: Result<
+            Option<types::GetSkillPublicationAcceptLanguage>,
+            String,
+        >,
+    }
+    impl<'a> GetSkillPublication<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                skill_id: Err("skill_id was not initialized".to_string()),
+                accept_language: Ok(None),
+            }
+        }
+        pub fn skill_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SkillId>,
+        {
+            self.skill_id = value
+                .try_into()
+                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+            self
+        }
+        pub fn accept_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetSkillPublicationAcceptLanguage>,
+        {
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetSkillPublicationAcceptLanguage` for accept_language failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/skills/{skillId}/publications/~latest`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SkillPublication>, Error<types::Error>> {
+            let Self { client, skill_id, accept_language } = self;
+            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
+            let accept_language = accept_language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/skills/{}/publications/~latest", client.baseurl, encode_path(&
+                skill_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = accept_language {
+                header_map.append("Accept-Language", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_skill_publication",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -6416,390 +6661,6 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_skill`]
-
-[`Client::delete_skill`]: super::Client::delete_skill*/
-    #[derive(Debug, Clone)]
-    pub struct DeleteSkill<'a> {
-        client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
-    }
-    impl<'a> DeleteSkill<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
-            }
-        }
-        pub fn skill_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SkillId>,
-        {
-            self.skill_id = value
-                .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
-            self
-        }
-        ///Sends a `DELETE` request to `/v1/skills/{skillId}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
-            let Self { client, skill_id } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/skills/{}/", client.baseurl, encode_path(& skill_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_skill",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::get_skill_publication`]
-
-[`Client::get_skill_publication`]: super::Client::get_skill_publication*/
-    #[derive(Debug, Clone)]
-    pub struct GetSkillPublication<'a> {
-        client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
-        accept_language: Result<
-            Option<types::GetSkillPublicationAcceptLanguage>,
-            String,
-        >,
-    }
-    impl<'a> GetSkillPublication<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
-                accept_language: Ok(None),
-            }
-        }
-        pub fn skill_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SkillId>,
-        {
-            self.skill_id = value
-                .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
-            self
-        }
-        pub fn accept_language<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::GetSkillPublicationAcceptLanguage>,
-        {
-            self.accept_language = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `GetSkillPublicationAcceptLanguage` for accept_language failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/skills/{skillId}/publications/~latest`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::SkillPublication>, Error<types::Error>> {
-            let Self { client, skill_id, accept_language } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let accept_language = accept_language.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/skills/{}/publications/~latest", client.baseurl, encode_path(&
-                skill_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            if let Some(value) = accept_language {
-                header_map.append("Accept-Language", value.to_string().try_into()?);
-            }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_skill_publication",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::publish_skill`]
-
-[`Client::publish_skill`]: super::Client::publish_skill*/
-    #[derive(Debug, Clone)]
-    pub struct PublishSkill<'a> {
-        client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
-        body: Result<types::builder::PublishSkillRequest, String>,
-    }
-    impl<'a> PublishSkill<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn skill_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SkillId>,
-        {
-            self.skill_id = value
-                .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PublishSkillRequest>,
-            <V as std::convert::TryInto<
-                types::PublishSkillRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PublishSkillRequest` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PublishSkillRequest,
-            ) -> types::builder::PublishSkillRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/skills/{skillId}/publications`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
-            let Self { client, skill_id, body } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PublishSkillRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/skills/{}/publications", client.baseurl, encode_path(& skill_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "publish_skill",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
     /**Builder for [`Client::unpublish_skill`]
 
 [`Client::unpublish_skill`]: super::Client::unpublish_skill*/
@@ -6912,426 +6773,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::get_resource_schema`]
-
-[`Client::get_resource_schema`]: super::Client::get_resource_schema*/
-    #[derive(Debug, Clone)]
-    pub struct GetResourceSchema<'a> {
-        client: &'a super::Client,
-        resource: Result<types::SchemaResource, String>,
-        operation: Result<Option<types::SchemaOperation>, String>,
-        vendor_id: Result<types::VendorId, String>,
-    }
-    impl<'a> GetResourceSchema<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                resource: Err("resource was not initialized".to_string()),
-                operation: Ok(None),
-                vendor_id: Err("vendor_id was not initialized".to_string()),
-            }
-        }
-        pub fn resource<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SchemaResource>,
-        {
-            self.resource = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `SchemaResource` for resource failed".to_string()
-                });
-            self
-        }
-        pub fn operation<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SchemaOperation>,
-        {
-            self.operation = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `SchemaOperation` for operation failed".to_string()
-                });
-            self
-        }
-        pub fn vendor_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::VendorId>,
-        {
-            self.vendor_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `VendorId` for vendor_id failed".to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/skills/resourceSchema/{resource}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ResourceSchemaLocation>, Error<types::Error>> {
-            let Self { client, resource, operation, vendor_id } = self;
-            let resource = resource.map_err(Error::InvalidRequest)?;
-            let operation = operation.map_err(Error::InvalidRequest)?;
-            let vendor_id = vendor_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/skills/resourceSchema/{}", client.baseurl, encode_path(& resource
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("operation", &operation))
-                .query(&progenitor_client::QueryParam::new("vendorId", &vendor_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_resource_schema",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_discovery_session`]
-
-[`Client::create_discovery_session`]: super::Client::create_discovery_session*/
-    #[derive(Debug, Clone)]
-    pub struct CreateDiscoverySession<'a> {
-        client: &'a super::Client,
-        unit: Result<types::CreateDiscoverySessionUnit, String>,
-        body: Result<types::builder::CreateDiscoverySessionRequest, String>,
-    }
-    impl<'a> CreateDiscoverySession<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                unit: Err("unit was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn unit<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CreateDiscoverySessionUnit>,
-        {
-            self.unit = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CreateDiscoverySessionUnit` for unit failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CreateDiscoverySessionRequest>,
-            <V as std::convert::TryInto<
-                types::CreateDiscoverySessionRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateDiscoverySessionRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateDiscoverySessionRequest,
-            ) -> types::builder::CreateDiscoverySessionRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/discoverySessions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DiscoverySession>,
-            Error<types::DiscoveryError>,
-        > {
-            let Self { client, unit, body } = self;
-            let unit = unit.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateDiscoverySessionRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/discoverySessions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("unit", &unit))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_discovery_session",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::get_discovery_session`]
-
-[`Client::get_discovery_session`]: super::Client::get_discovery_session*/
-    #[derive(Debug, Clone)]
-    pub struct GetDiscoverySession<'a> {
-        client: &'a super::Client,
-        id: Result<types::GetDiscoverySessionId, String>,
-    }
-    impl<'a> GetDiscoverySession<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::GetDiscoverySessionId>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `GetDiscoverySessionId` for id failed".to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/discoverySessions/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DiscoverySessionStatus>,
-            Error<types::DiscoveryError>,
-        > {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/discoverySessions/{}", client.baseurl, encode_path(& id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_discovery_session",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
