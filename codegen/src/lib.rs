@@ -187,10 +187,11 @@ fn relax(schema: &mut serde_json::Value) {
                 Some("object") => prop.get("properties").is_none(),
                 _ => false,
             };
-            if is_collection && !required.contains(name) {
-                if let Some(p) = prop.as_object_mut() {
-                    p.insert("nullable".to_owned(), serde_json::Value::Bool(true));
-                }
+            if is_collection
+                && !required.contains(name)
+                && let Some(p) = prop.as_object_mut()
+            {
+                p.insert("nullable".to_owned(), serde_json::Value::Bool(true));
             }
         }
     }
