@@ -128,6 +128,8 @@ fn env_number(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
+    // The workspace unifies reqwest with `rustls-no-provider`; install ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let secs = env_number("SIM_BENCH_SECS", 5);
     let clients = env_number("SIM_BENCH_CLIENTS", 32) as usize;
     let runtime = tokio::runtime::Builder::new_multi_thread()

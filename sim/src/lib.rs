@@ -50,7 +50,8 @@
 //!   `invalid_client` (401).
 //! - **Auth** on every `/v1` call: `Authorization: Bearer <token>` (a bare token is accepted
 //!   too); 401 when missing, unknown or expired; 403 when the skill, session or `vendorId`
-//!   belongs to another vendor.
+//!   belongs to another vendor (except `listSkillsForVendor`, whose page declares no 403:
+//!   a foreign `vendorId` there is a 401).
 //! - **Skills**: IDs `amzn1.ask.skill.<uuid>`. Create → 202, `Location:
 //!   /v1/skills/{id}/status?resource=manifest`, `{"skillId"}`. The build is `IN_PROGRESS` for
 //!   the build delay, then `SUCCEEDED`, or `FAILED` with `errors[].message` when the manifest

@@ -74,7 +74,8 @@ async fn refresh_grant_issues_a_working_token() {
         .send()
         .await
         .unwrap();
-    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+    // listSkillsForVendor declares no 403: a foreign vendorId is a 401 (no access).
+    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
 
     let counters = sim.counters();
     assert_eq!(counters.refreshes, 2);
@@ -280,7 +281,7 @@ async fn another_vendors_skill_is_forbidden() {
         .send()
         .await
         .unwrap();
-    assert_error(list, StatusCode::FORBIDDEN, "vendorId").await;
+    assert_error(list, StatusCode::UNAUTHORIZED, "vendorId").await;
 
     // The owner still sees it unchanged.
     let resp = owner.get(&paths[0]).send().await.unwrap();

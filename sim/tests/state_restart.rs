@@ -219,6 +219,7 @@ fn spawn_binary(state: &std::path::Path) -> Running {
 async fn binary_survives_a_kill() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.json");
+    init();
     let http = reqwest::Client::new();
     let form = [
         ("grant_type", "refresh_token"),

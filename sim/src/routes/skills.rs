@@ -407,8 +407,9 @@ pub(crate) async fn list(
         })?,
     };
     if vendor_id != caller.vendor_id {
-        return Err(ApiError::forbidden(format!(
-            "vendorId (query) `{vendor_id}` is not the vendor of the access token"
+        // The page lists no 403 for this operation; its 401 covers "no access to the resource".
+        return Err(ApiError::unauthorized(format!(
+            "vendorId (query) `{vendor_id}` is not the vendor of the access token; the token has no access to its skills"
         )));
     }
 

@@ -10,7 +10,14 @@ use serde_json::{Value, json};
 pub const VENDOR: &str = alexa_smapi_sim::DEFAULT_VENDOR_ID;
 pub const OTHER_VENDOR: &str = "M2OTHERVENDOR02";
 
+/// Installs the process-wide rustls provider reqwest needs (the workspace unifies reqwest
+/// with `rustls-no-provider`, so a plain `reqwest::Client::new()` needs it even for http://).
+pub fn init() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub fn builder() -> SimulatorBuilder {
+    init();
     Simulator::builder().async_delay(Duration::from_millis(0))
 }
 
