@@ -8,6 +8,55 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /**The steps of an interaction-model build and how each went. Not shown on the pages;
+carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BuildDetails {
+        ///The build steps, in the order they ran.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub steps: ::std::vec::Vec<BuildStep>,
+    }
+    impl BuildDetails {
+        pub fn builder() -> builder::BuildDetails {
+            Default::default()
+        }
+    }
+    ///One step of an interaction-model build.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BuildStep {
+        ///Why the step failed.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<StatusMessage>,
+        /**Which step, for example `DIALOG_MODEL_BUILD`, `LANGUAGE_MODEL_QUICK_BUILD` or
+`LANGUAGE_MODEL_FULL_BUILD`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::generated::open_enums::BuildStatus>,
+    }
+    impl BuildStep {
+        pub fn builder() -> builder::BuildStep {
+            Default::default()
+        }
+    }
     ///Body of `createDiscoverySession`.
     #[derive(
         ::serde::Deserialize,
@@ -454,6 +503,11 @@ HTTP status and `code`.
         schemars::JsonSchema
     )]
     pub struct LastUpdateRequest {
+        #[serde(
+            rename = "buildDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub build_details: ::std::option::Option<BuildDetails>,
         ///Why the build failed (present when `status` is `FAILED`).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<StatusMessage>,
@@ -1926,6 +1980,132 @@ describes them. Kept open: its shape varies by problem.
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        pub struct BuildDetails {
+            steps: ::std::result::Result<
+                ::std::vec::Vec<super::BuildStep>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BuildDetails {
+            fn default() -> Self {
+                Self {
+                    steps: Ok(Default::default()),
+                }
+            }
+        }
+        impl BuildDetails {
+            pub fn steps<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BuildStep>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.steps = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for steps: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BuildDetails> for super::BuildDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BuildDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { steps: value.steps? })
+            }
+        }
+        impl ::std::convert::From<super::BuildDetails> for BuildDetails {
+            fn from(value: super::BuildDetails) -> Self {
+                Self { steps: Ok(value.steps) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BuildStep {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::StatusMessage>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::BuildStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BuildStep {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl BuildStep {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::StatusMessage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::BuildStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BuildStep> for super::BuildStep {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BuildStep,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    name: value.name?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BuildStep> for BuildStep {
+            fn from(value: super::BuildStep) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateDiscoverySessionRequest {
             endpoint_reporter: ::std::result::Result<
                 super::EndpointReporter,
@@ -2472,6 +2652,10 @@ describes them. Kept open: its shape varies by problem.
         }
         #[derive(Clone, Debug)]
         pub struct LastUpdateRequest {
+            build_details: ::std::result::Result<
+                ::std::option::Option<super::BuildDetails>,
+                ::std::string::String,
+            >,
             errors: ::std::result::Result<
                 ::std::vec::Vec<super::StatusMessage>,
                 ::std::string::String,
@@ -2492,6 +2676,7 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for LastUpdateRequest {
             fn default() -> Self {
                 Self {
+                    build_details: Ok(Default::default()),
                     errors: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     version: Ok(Default::default()),
@@ -2500,6 +2685,18 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         impl LastUpdateRequest {
+            pub fn build_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BuildDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.build_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for build_details: {e}")
+                    });
+                self
+            }
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::StatusMessage>>,
@@ -2555,6 +2752,7 @@ describes them. Kept open: its shape varies by problem.
                 value: LastUpdateRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    build_details: value.build_details?,
                     errors: value.errors?,
                     status: value.status?,
                     version: value.version?,
@@ -2565,6 +2763,7 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::convert::From<super::LastUpdateRequest> for LastUpdateRequest {
             fn from(value: super::LastUpdateRequest) -> Self {
                 Self {
+                    build_details: Ok(value.build_details),
                     errors: Ok(value.errors),
                     status: Ok(value.status),
                     version: Ok(value.version),
@@ -4735,7 +4934,7 @@ How to read this document:
   manifest is read, edited and written back.
 
 
-Version: 1.0.0*/
+Version: 1.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -4777,7 +4976,7 @@ impl Client {
 }
 impl ClientInfo<crate::transport::Transport> for Client {
     fn api_version() -> &'static str {
-        "1.0.0"
+        "1.1.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -75,13 +75,16 @@ pub fn run_diff(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let diff = TextDiff::from_lines(&old, &new);
-    print!(
-        "{}",
-        diff.unified_diff().context_radius(3).header(
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(
             &format!("a/{}", paths::SNAPSHOT),
-            "b/(generated from the spec)"
+            "b/(generated from the spec)",
         )
-    );
+        .to_string();
+    // A reader piping into `head` closes stdout early; that is not worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     if check {
         eprintln!(
             "{} is out of date: run `cargo xtask generate` and commit the result",
