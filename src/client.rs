@@ -241,7 +241,10 @@ impl Smapi {
 /// assert!(Smapi::builder().base_url("http://127.0.0.1:8080").build().is_ok());
 /// # Ok::<(), alexa_smapi::Error>(())
 /// ```
-#[derive(Default)]
+///
+/// Creating a builder installs the crate's TLS provider (see
+/// [`http_client_builder`](crate::http_client_builder)), so a `reqwest::Client` built for
+/// [`http_client`](SmapiBuilder::http_client) afterwards does not panic.
 pub struct SmapiBuilder {
     base_url: Option<String>,
     discovery: [Option<String>; 3],
@@ -257,6 +260,29 @@ pub struct SmapiBuilder {
     allow_insecure_http: bool,
     vendor_id: Option<String>,
     refresh_margin: Option<Duration>,
+}
+
+impl Default for SmapiBuilder {
+    /// Same as [`Smapi::builder`].
+    fn default() -> Self {
+        crate::tls::ensure_crypto_provider();
+        SmapiBuilder {
+            base_url: None,
+            discovery: [None, None, None],
+            lwa_host: None,
+            credentials: None,
+            provider: None,
+            http: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent: None,
+            retry: None,
+            poll: None,
+            allow_insecure_http: false,
+            vendor_id: None,
+            refresh_margin: None,
+        }
+    }
 }
 
 impl fmt::Debug for SmapiBuilder {
@@ -502,15 +528,12 @@ fn http_client(
     user_agent: &str,
     follow_redirects: bool,
 ) -> Result<reqwest::Client, Error> {
-    // One TLS stack: rustls with ring. Installing is idempotent; a provider installed by the
-    // application first is kept.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let redirects = if follow_redirects {
         reqwest::redirect::Policy::limited(5)
     } else {
         reqwest::redirect::Policy::none()
     };
-    reqwest::Client::builder()
+    crate::tls::http_client_builder()
         .timeout(timeout)
         .connect_timeout(connect_timeout)
         .user_agent(user_agent)

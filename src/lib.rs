@@ -27,6 +27,8 @@
 //! - [`generated`]: the raw client, one builder method per operation of the spec, reachable
 //!   through [`Smapi::raw`] with the same transport.
 //! - [`transport`]: what every request passes through (auth, retries, tracing).
+//! - [`http_client_builder`]: a `reqwest::ClientBuilder` that can be built (the crate's TLS
+//!   stack, rustls with `ring`, installed first), for the raw client with your own settings.
 //! - [`spec`]: the spec itself, as text and parsed.
 #![warn(missing_docs)]
 
@@ -38,6 +40,7 @@ pub mod generated;
 pub mod poll;
 pub mod retry;
 pub mod spec;
+mod tls;
 pub mod transport;
 pub mod validate;
 
@@ -51,6 +54,7 @@ pub use generated::types;
 pub use generated::types::{SchemaOperation, SchemaResource, UnpublishReason, UnpublishType};
 pub use poll::PollPolicy;
 pub use retry::RetryPolicy;
+pub use tls::http_client_builder;
 
 /// A skill stage as used in requests: `development` or `live`.
 pub type Stage = generated::types::StageName;
