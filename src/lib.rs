@@ -58,3 +58,8 @@ pub use tls::http_client_builder;
 
 /// A skill stage as used in requests: `development` or `live`.
 pub type Stage = generated::types::StageName;
+
+/// The README's Rust examples, compiled by `cargo test --doc` so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
