@@ -494,11 +494,11 @@ async fn get_skill_manifest_decodes_the_page_example_and_etag() {
     );
     let en_us = &publishing.locales.as_ref().expect("locales")["en-US"];
     assert_eq!(
-        en_us.name.as_ref().map(|n| n.as_str()),
+        en_us.name.as_deref(),
         Some("Sample custom skill name.")
     );
     assert_eq!(
-        en_us.summary.as_ref().map(|s| s.as_str()),
+        en_us.summary.as_deref(),
         Some("This is a sample Alexa skill.")
     );
     let endpoint = manifest
