@@ -19,7 +19,7 @@
 //! Because these hooks sit under the generated client, the raw client
 //! ([`Smapi::raw`](crate::Smapi::raw)) gets exactly the same behaviour as the wrapper.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -81,6 +81,9 @@ pub fn spec_operation_id(snake: &'static str) -> &'static str {
 pub struct Transport {
     auth: Option<Arc<dyn TokenProvider>>,
     retry: Arc<RetryPolicy>,
+    // The last token and its ready-made header value, so an unchanged token is not
+    // re-formatted and re-validated on every request.
+    bearer: Arc<RwLock<Option<(Secret, HeaderValue)>>>,
 }
 
 impl Default for Transport {
@@ -92,6 +95,7 @@ impl Default for Transport {
         Transport {
             auth: None,
             retry: Arc::new(RetryPolicy::default()),
+            bearer: Arc::default(),
         }
     }
 }
@@ -138,6 +142,22 @@ impl Transport {
     /// The token provider, if any.
     pub fn token_provider(&self) -> Option<&Arc<dyn TokenProvider>> {
         self.auth.as_ref()
+    }
+
+    fn bearer_for(&self, token: &Secret) -> Option<HeaderValue> {
+        if let Some((cached, value)) = self
+            .bearer
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            && cached == token
+        {
+            return Some(value.clone());
+        }
+        let value = bearer_header(token)?;
+        *self.bearer.write().unwrap_or_else(|e| e.into_inner()) =
+            Some((token.clone(), value.clone()));
+        Some(value)
     }
 
     fn next_delay(
@@ -223,10 +243,11 @@ impl Transport {
                 }
             }
 
-            let version = response.version();
-            let mut headers = response.headers().clone();
-            let body = match response.bytes().await {
-                Ok(body) => body,
+            // Take the response apart without copying its headers, and buffer the body here
+            // so a body that breaks off can still be retried.
+            let (mut parts, body) = http::Response::from(response).into_parts();
+            let body = match http_body_util::BodyExt::collect(body).await {
+                Ok(collected) => collected.to_bytes(),
                 Err(e) => {
                     // The body broke off (connection closed, truncated): the request was
                     // processed, so only operations safe to repeat are retried.
@@ -241,11 +262,12 @@ impl Transport {
                     return Err(e);
                 }
             };
+            let headers = &mut parts.headers;
 
             if status.is_success()
                 && idempotent
                 && !body.is_empty()
-                && is_json(&headers)
+                && is_json(headers)
                 && !valid_json(&body)
                 && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
             {
@@ -276,18 +298,16 @@ impl Transport {
                 tracing::trace!(body = %String::from_utf8_lossy(&body), "response body");
             }
             let body = if status.is_client_error() || status.is_server_error() {
-                normalise_error_body(status, operation, body, &mut headers)
+                normalise_error_body(status, operation, body, headers)
             } else {
                 body
             };
-            headers.insert(ATTEMPTS_HEADER, HeaderValue::from(attempt));
+            headers.insert(ATTEMPTS_HEADER, attempts_value(attempt));
             span.record("status", code);
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let mut rebuilt = http::Response::new(body);
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers;
-            return Ok(reqwest::Response::from(rebuilt));
+            return Ok(reqwest::Response::from(http::Response::from_parts(
+                parts, body,
+            )));
         }
     }
 }
@@ -311,6 +331,14 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+fn attempts_value(attempt: u32) -> HeaderValue {
+    const SMALL: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    match SMALL.get(attempt as usize) {
+        Some(text) => HeaderValue::from_static(text),
+        None => HeaderValue::from(attempt),
+    }
 }
 
 fn bearer_header(token: &Secret) -> Option<HeaderValue> {
@@ -397,7 +425,7 @@ impl ClientHooks<Transport> for Client {
                     other => other.to_string(),
                 })
             })?;
-            let value = bearer_header(&token).ok_or_else(|| {
+            let value = self.inner.bearer_for(&token).ok_or_else(|| {
                 progenitor_client::Error::Custom(
                     "authorization: the access token contains characters not allowed in a header"
                         .to_owned(),

@@ -11,10 +11,17 @@ use client_support::{builder, sim};
 use futures::TryStreamExt;
 
 fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-    move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    move |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    }
 }
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ask_cli_config.json");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/ask_cli_config.json"
+);
 
 #[test]
 fn the_client_is_clone_send_sync() {
@@ -38,12 +45,23 @@ fn env_credentials_follow_the_ask_cli_names() {
     }
     assert_eq!(lwa.vendor_id.as_deref(), Some("M1V"));
 
-    let fixed = EnvCredentials::from_lookup(lookup(&[("ASK_ACCESS_TOKEN", "Atza|a"), ("ASK_REFRESH_TOKEN", "")])).unwrap();
+    let fixed = EnvCredentials::from_lookup(lookup(&[
+        ("ASK_ACCESS_TOKEN", "Atza|a"),
+        ("ASK_REFRESH_TOKEN", ""),
+    ]))
+    .unwrap();
     assert!(matches!(fixed.credentials, Credentials::AccessToken(ref t) if t.expose() == "Atza|a"));
     assert_eq!(fixed.vendor_id, None);
 
-    let missing = EnvCredentials::from_lookup(lookup(&[("ASK_REFRESH_TOKEN", "Atzr|r"), ("ASK_CLIENT_ID", "x")])).unwrap_err();
-    assert!(missing.to_string().contains("ASK_CLIENT_SECRET"), "{missing}");
+    let missing = EnvCredentials::from_lookup(lookup(&[
+        ("ASK_REFRESH_TOKEN", "Atzr|r"),
+        ("ASK_CLIENT_ID", "x"),
+    ]))
+    .unwrap_err();
+    assert!(
+        missing.to_string().contains("ASK_CLIENT_SECRET"),
+        "{missing}"
+    );
     assert!(!missing.to_string().contains("Atzr|r"));
     let none = EnvCredentials::from_lookup(lookup(&[])).unwrap_err();
     assert!(none.to_string().contains("ASK_ACCESS_TOKEN"), "{none}");
@@ -63,34 +81,83 @@ fn env_overrides_set_the_base_url_and_lwa_host() {
     assert_eq!(smapi.base_url(), "http://127.0.0.1:4010");
     assert_eq!(smapi.vendor_id(), Some("M1V"));
     for region in Region::ALL {
-        assert_eq!(smapi.discovery_base_url(region), "http://127.0.0.1:4010", "{region}");
+        assert_eq!(
+            smapi.discovery_base_url(region),
+            "http://127.0.0.1:4010",
+            "{region}"
+        );
     }
     let defaults = Smapi::builder().build().unwrap();
-    assert_eq!(defaults.discovery_base_url(Region::Eu), "https://api.eu.amazonalexa.com");
-    assert_eq!(defaults.discovery_base_url(Region::Fe), "https://api.fe.amazonalexa.com");
-    assert_eq!(defaults.discovery_base_url(Region::Na), "https://api.amazonalexa.com");
+    assert_eq!(
+        defaults.discovery_base_url(Region::Eu),
+        "https://api.eu.amazonalexa.com"
+    );
+    assert_eq!(
+        defaults.discovery_base_url(Region::Fe),
+        "https://api.fe.amazonalexa.com"
+    );
+    assert_eq!(
+        defaults.discovery_base_url(Region::Na),
+        "https://api.amazonalexa.com"
+    );
 }
 
 #[test]
 fn plain_http_is_refused_except_to_loopback_unless_allowed() {
-    for url in ["http://api.amazonalexa.com", "http://10.0.0.1:8080", "http://example.com"] {
+    for url in [
+        "http://api.amazonalexa.com",
+        "http://10.0.0.1:8080",
+        "http://example.com",
+    ] {
         let err = Smapi::builder().base_url(url).build().unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
-        assert!(Smapi::builder().base_url(url).allow_insecure_http(true).build().is_ok(), "{url}");
+        assert!(
+            Smapi::builder()
+                .base_url(url)
+                .allow_insecure_http(true)
+                .build()
+                .is_ok(),
+            "{url}"
+        );
     }
-    for url in ["http://127.0.0.1:1", "http://[::1]:1", "http://localhost:1", "https://example.com"] {
+    for url in [
+        "http://127.0.0.1:1",
+        "http://[::1]:1",
+        "http://localhost:1",
+        "https://example.com",
+    ] {
         assert!(Smapi::builder().base_url(url).build().is_ok(), "{url}");
     }
-    assert!(Smapi::builder().lwa_token_host("http://api.amazon.com").build().is_err());
-    assert!(Smapi::builder().discovery_base_url(Region::Eu, "http://api.eu.amazonalexa.com").build().is_err());
+    assert!(
+        Smapi::builder()
+            .lwa_token_host("http://api.amazon.com")
+            .build()
+            .is_err()
+    );
+    assert!(
+        Smapi::builder()
+            .discovery_base_url(Region::Eu, "http://api.eu.amazonalexa.com")
+            .build()
+            .is_err()
+    );
     assert!(Smapi::builder().base_url("ftp://x").build().is_err());
     assert!(Smapi::builder().base_url("not a url").build().is_err());
 }
 
 #[test]
 fn countries_map_to_the_pages_regions() {
-    for (c, r) in [("CA", Region::Na), ("US", Region::Na), ("DE", Region::Eu), ("ES", Region::Eu), ("FR", Region::Eu),
-                   ("IT", Region::Eu), ("UK", Region::Eu), ("GB", Region::Eu), ("JP", Region::Fe), ("jp", Region::Fe)] {
+    for (c, r) in [
+        ("CA", Region::Na),
+        ("US", Region::Na),
+        ("DE", Region::Eu),
+        ("ES", Region::Eu),
+        ("FR", Region::Eu),
+        ("IT", Region::Eu),
+        ("UK", Region::Eu),
+        ("GB", Region::Eu),
+        ("JP", Region::Fe),
+        ("jp", Region::Fe),
+    ] {
         assert_eq!(Region::for_country(c), Some(r), "{c}");
     }
     assert_eq!(Region::for_country("BR"), None);
@@ -114,12 +181,21 @@ fn ask_cli_profiles_are_read_from_the_fixture() {
     assert!(!err.to_string().contains("fixture-default-access"));
     // With the ASK CLI's own variable names for the client, it refreshes.
     let creds = default
-        .credentials_with(lookup(&[("ASK_LWA_CLIENT_ID", "id"), ("ASK_LWA_CLIENT_CONFIRMATION", "secret")]))
+        .credentials_with(lookup(&[
+            ("ASK_LWA_CLIENT_ID", "id"),
+            ("ASK_LWA_CLIENT_CONFIRMATION", "secret"),
+        ]))
         .unwrap();
     assert!(matches!(creds, Credentials::Lwa(_)));
     let missing = AskCliProfile::load(Path::new(FIXTURE), Some("nope")).unwrap_err();
     assert!(missing.to_string().contains("default, work"), "{missing}");
-    assert!(matches!(AskCliProfile::load(Path::new(FIXTURE), Some("bad name!")), Err(Error::Validation { field: "profile", .. })));
+    assert!(matches!(
+        AskCliProfile::load(Path::new(FIXTURE), Some("bad name!")),
+        Err(Error::Validation {
+            field: "profile",
+            ..
+        })
+    ));
     let home = AskCliProfile::default_path_with(lookup(&[("HOME", "/home/u")])).unwrap();
     assert_eq!(home, Path::new("/home/u/.ask/cli_config"));
 }
@@ -129,13 +205,26 @@ async fn an_ask_cli_login_just_works_against_the_simulator() {
     let sim = sim().await;
     let profile = AskCliProfile::load(Path::new(FIXTURE), None).unwrap();
     let creds = profile
-        .credentials_with(lookup(&[("ASK_CLIENT_ID", sim.client_id()), ("ASK_CLIENT_SECRET", sim.client_secret())]))
+        .credentials_with(lookup(&[
+            ("ASK_CLIENT_ID", sim.client_id()),
+            ("ASK_CLIENT_SECRET", sim.client_secret()),
+        ]))
         .unwrap();
     let smapi = builder(&sim).credentials(creds).build().unwrap();
     let vendor = profile.vendor_id.clone().unwrap();
-    let listed: Vec<_> = smapi.skills().list(&vendor).stream().try_collect().await.unwrap();
+    let listed: Vec<_> = smapi
+        .skills()
+        .list(&vendor)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert!(listed.is_empty());
-    assert_eq!(sim.counters().refreshes, 1, "the expired saved token was refreshed");
+    assert_eq!(
+        sim.counters().refreshes,
+        1,
+        "the expired saved token was refreshed"
+    );
     sim.shutdown().await.unwrap();
 }
 
@@ -143,16 +232,43 @@ async fn an_ask_cli_login_just_works_against_the_simulator() {
 async fn the_raw_client_shares_auth_and_retries() {
     let sim = sim().await;
     let smapi = builder(&sim)
-        .lwa(alexa_smapi::LwaCredentials::new(sim.client_id(), sim.client_secret(), sim.default_refresh_token().unwrap()))
+        .lwa(alexa_smapi::LwaCredentials::new(
+            sim.client_id(),
+            sim.client_secret(),
+            sim.default_refresh_token().unwrap(),
+        ))
         .build()
         .unwrap();
-    sim.fail_next("listSkillsForVendor", 2, alexa_smapi_sim::Fault::Unavailable).unwrap();
-    let page = smapi.raw().list_skills_for_vendor().vendor_id(sim.default_vendor_id()).send().await.unwrap();
+    sim.fail_next(
+        "listSkillsForVendor",
+        2,
+        alexa_smapi_sim::Fault::Unavailable,
+    )
+    .unwrap();
+    let page = smapi
+        .raw()
+        .list_skills_for_vendor()
+        .vendor_id(sim.default_vendor_id())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.headers()[alexa_smapi::transport::ATTEMPTS_HEADER], "3");
     assert_eq!(sim.counters().refreshes, 1);
-    let err = smapi.raw().get_skill_status().skill_id("amzn1.ask.skill.none").send().await.unwrap_err();
+    let err = smapi
+        .raw()
+        .get_skill_status()
+        .skill_id("amzn1.ask.skill.none")
+        .send()
+        .await
+        .unwrap_err();
     let mapped = Error::from_generated("getSkillStatus", err).await;
-    assert!(matches!(mapped, Error::NotFound { .. } | Error::Api { status: 403, .. }), "{mapped:?}");
+    assert!(
+        matches!(
+            mapped,
+            Error::NotFound { .. } | Error::Api { status: 403, .. }
+        ),
+        "{mapped:?}"
+    );
     sim.shutdown().await.unwrap();
 }
 

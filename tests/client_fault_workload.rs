@@ -50,10 +50,10 @@ impl<S: tracing::Subscriber> Layer<S> for Forward {
     fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
         let mut v = AttemptsVisitor(None);
         values.record(&mut v);
-        if let Some(n) = v.0 {
-            if let Some(slot) = self.0.attempts.lock().unwrap().get_mut(&id.into_u64()) {
-                *slot = (*slot).max(n);
-            }
+        if let Some(n) = v.0
+            && let Some(slot) = self.0.attempts.lock().unwrap().get_mut(&id.into_u64())
+        {
+            *slot = (*slot).max(n);
         }
     }
 }
@@ -212,7 +212,10 @@ async fn five_hundred_operations_under_twenty_percent_faults_lose_nothing_and_du
     sim.set_faults(FaultConfig::default()).unwrap();
     let counters = sim.counters();
     let attempts = COUNTER.attempts.lock().unwrap().clone();
-    assert!(counters.operation("createSkillForVendor") as usize >= SKILLS, "{counters:?}");
+    assert!(
+        counters.operation("createSkillForVendor") as usize >= SKILLS,
+        "{counters:?}"
+    );
     // No duplicate: every skill was deleted, so nothing of ours may be left over.
     let left: Vec<_> = smapi
         .skills()
@@ -240,7 +243,10 @@ async fn five_hundred_operations_under_twenty_percent_faults_lose_nothing_and_du
     let sum: u64 = attempts.values().sum();
     assert!(max <= 8, "an operation took {max} attempts");
     assert!(max >= 2, "retries really happened");
-    assert_eq!(sum, counters.requests_total, "client attempts vs requests received: {counters:?}");
+    assert_eq!(
+        sum, counters.requests_total,
+        "client attempts vs requests received: {counters:?}"
+    );
     println!(
         "fault workload: {} requests for {} client calls (max {} attempts), {} faults injected",
         counters.requests_total,

@@ -15,17 +15,38 @@ async fn listing_streams_across_pages_and_chunks_ids_by_ten() {
         .map(|i| {
             let smapi = smapi.clone();
             let vendor = vendor.clone();
-            async move { smapi.skills().create(&vendor, manifest(&format!("page-{i}"))).await.unwrap().skill_id }
+            async move {
+                smapi
+                    .skills()
+                    .create(&vendor, manifest(&format!("page-{i}")))
+                    .await
+                    .unwrap()
+                    .skill_id
+            }
         })
         .buffer_unordered(8)
         .collect()
         .await;
 
     let before = sim.counters().operation("listSkillsForVendor");
-    let pages: Vec<_> = smapi.skills().list(&vendor).page_size(5).pages().try_collect().await.unwrap();
+    let pages: Vec<_> = smapi
+        .skills()
+        .list(&vendor)
+        .page_size(5)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 5);
     assert_eq!(sim.counters().operation("listSkillsForVendor") - before, 5);
-    let all: Vec<_> = smapi.skills().list(&vendor).page_size(5).stream().try_collect().await.unwrap();
+    let all: Vec<_> = smapi
+        .skills()
+        .list(&vendor)
+        .page_size(5)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 23);
     let mut listed: Vec<_> = all.iter().map(|s| s.skill_id.clone()).collect();
     listed.sort();
@@ -34,9 +55,18 @@ async fn listing_streams_across_pages_and_chunks_ids_by_ten() {
     assert_eq!(listed, expected, "every skill exactly once");
 
     let before = sim.counters().operation("listSkillsForVendor");
-    let found: Vec<_> = smapi.skills().list_by_ids(&vendor, ids.clone()).try_collect().await.unwrap();
+    let found: Vec<_> = smapi
+        .skills()
+        .list_by_ids(&vendor, ids.clone())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(found.len(), 23);
-    assert_eq!(sim.counters().operation("listSkillsForVendor") - before, 3, "10 + 10 + 3");
+    assert_eq!(
+        sim.counters().operation("listSkillsForVendor") - before,
+        3,
+        "10 + 10 + 3"
+    );
     sim.shutdown().await.unwrap();
 }
 
@@ -45,15 +75,36 @@ async fn manifest_comes_with_its_etag_and_a_stale_etag_is_precondition_failed() 
     let sim = sim().await;
     let smapi = client(&sim);
     let skills = smapi.skills();
-    let id = skills.create(sim.default_vendor_id(), manifest("etag")).await.unwrap().skill_id;
+    let id = skills
+        .create(sim.default_vendor_id(), manifest("etag"))
+        .await
+        .unwrap()
+        .skill_id;
     skills.wait_until_built(&id).await.unwrap();
     let first = skills.manifest(&id, Stage::Development).await.unwrap();
     let etag = first.etag.clone().expect("ETag header");
-    let accepted = skills.update_manifest(&id, &first.manifest).if_match(&etag).await.unwrap();
+    let accepted = skills
+        .update_manifest(&id, &first.manifest)
+        .if_match(&etag)
+        .await
+        .unwrap();
     assert!(accepted.location.is_some(), "Location exposed");
     skills.wait_until_built(&id).await.unwrap();
-    let err = skills.update_manifest(&id, &first.manifest).if_match(&etag).await.unwrap_err();
-    assert!(matches!(err, Error::PreconditionFailed { operation: "updateSkillManifest", .. }), "{err:?}");
+    let err = skills
+        .update_manifest(&id, &first.manifest)
+        .if_match(&etag)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::PreconditionFailed {
+                operation: "updateSkillManifest",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("updateSkillManifest"));
     sim.shutdown().await.unwrap();
 }
@@ -67,7 +118,12 @@ async fn concurrent_modifications_both_land_and_unknown_fields_survive() {
         .unwrap();
     let smapi = client(&sim);
     let original = manifest("rmw");
-    let id = smapi.skills().create(sim.default_vendor_id(), original.clone()).await.unwrap().skill_id;
+    let id = smapi
+        .skills()
+        .create(sim.default_vendor_id(), original.clone())
+        .await
+        .unwrap()
+        .skill_id;
     smapi.skills().wait_until_built(&id).await.unwrap();
 
     let tasks = (0..4).map(|n| {
@@ -78,7 +134,8 @@ async fn concurrent_modifications_both_land_and_unknown_fields_survive() {
                 let r = smapi
                     .skills()
                     .modify_manifest(&id, |m| {
-                        m.extra.insert(format!("x-writer-{n}"), serde_json::json!(n));
+                        m.extra
+                            .insert(format!("x-writer-{n}"), serde_json::json!(n));
                     })
                     .await;
                 match r {
@@ -94,20 +151,37 @@ async fn concurrent_modifications_both_land_and_unknown_fields_survive() {
     for t in futures::future::join_all(tasks).await {
         t.unwrap();
     }
-    let now = smapi.skills().manifest(&id, Stage::Development).await.unwrap().manifest;
+    let now = smapi
+        .skills()
+        .manifest(&id, Stage::Development)
+        .await
+        .unwrap()
+        .manifest;
     for n in 0..4 {
-        assert_eq!(now.extra.get(&format!("x-writer-{n}")), Some(&serde_json::json!(n)), "writer {n} lost");
+        assert_eq!(
+            now.extra.get(&format!("x-writer-{n}")),
+            Some(&serde_json::json!(n)),
+            "writer {n} lost"
+        );
     }
     // Everything else is exactly as created, unknown fields included.
     let mut expected = serde_json::to_value(&original).unwrap();
     let mut got = serde_json::to_value(&now).unwrap();
     for n in 0..4 {
-        got.as_object_mut().unwrap().remove(&format!("x-writer-{n}"));
+        got.as_object_mut()
+            .unwrap()
+            .remove(&format!("x-writer-{n}"));
     }
     expected.as_object_mut().unwrap().remove("x-none");
     assert_eq!(got, expected);
-    assert_eq!(got["publishingInformation"]["futurePublishingField"], serde_json::json!([1, 2, 3]));
-    assert_eq!(got["events"]["subscriptions"][0]["eventName"], "SKILL_ENABLED");
+    assert_eq!(
+        got["publishingInformation"]["futurePublishingField"],
+        serde_json::json!([1, 2, 3])
+    );
+    assert_eq!(
+        got["events"]["subscriptions"][0]["eventName"],
+        "SKILL_ENABLED"
+    );
     sim.shutdown().await.unwrap();
 }
 
@@ -119,7 +193,12 @@ async fn modify_manifest_gives_up_after_bounded_rounds_of_412() {
         .await
         .unwrap();
     let smapi = client(&sim);
-    let id = smapi.skills().create(sim.default_vendor_id(), manifest("bounded")).await.unwrap().skill_id;
+    let id = smapi
+        .skills()
+        .create(sim.default_vendor_id(), manifest("bounded"))
+        .await
+        .unwrap()
+        .skill_id;
     smapi.skills().wait_until_built(&id).await.unwrap();
     let rival = client(&sim);
     let handle = tokio::runtime::Handle::current();

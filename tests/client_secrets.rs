@@ -49,31 +49,69 @@ async fn secrets_appear_in_no_trace_log_debug_output_or_error() {
     let refresh = sim.default_refresh_token().unwrap().to_owned();
     let stale = "Atza|stale-token-that-gets-a-401";
     let creds = LwaCredentials::new(sim.client_id(), client_secret.as_str(), refresh.as_str())
-        .with_cached_access_token(Secret::new(stale), chrono::Utc::now() + chrono::Duration::hours(1));
+        .with_cached_access_token(
+            Secret::new(stale),
+            chrono::Utc::now() + chrono::Duration::hours(1),
+        );
     let smapi = builder(&sim).lwa(creds.clone()).build().unwrap();
     // 401 → refresh → replay; a create; a retried read; an error; a schema fetch.
-    let id = smapi.skills().create(sim.default_vendor_id(), manifest("secret")).await.unwrap().skill_id;
-    sim.fail_next("getSkillManifest", 1, Fault::Unavailable).unwrap();
-    smapi.skills().manifest(&id, Stage::Development).await.unwrap();
-    let not_found = smapi.skills().status("amzn1.ask.skill.missing").await.unwrap_err();
+    let id = smapi
+        .skills()
+        .create(sim.default_vendor_id(), manifest("secret"))
+        .await
+        .unwrap()
+        .skill_id;
+    sim.fail_next("getSkillManifest", 1, Fault::Unavailable)
+        .unwrap();
+    smapi
+        .skills()
+        .manifest(&id, Stage::Development)
+        .await
+        .unwrap();
+    let not_found = smapi
+        .skills()
+        .status("amzn1.ask.skill.missing")
+        .await
+        .unwrap_err();
     smapi
         .resource_schema()
-        .fetch(sim.default_vendor_id(), SchemaResource::Manifest, Some(SchemaOperation::CreateSkill))
+        .fetch(
+            sim.default_vendor_id(),
+            SchemaResource::Manifest,
+            Some(SchemaOperation::CreateSkill),
+        )
         .await
         .unwrap();
     use alexa_smapi::generated::ClientInfo;
-    let fresh = alexa_smapi::TokenProvider::token(smapi.raw().inner().token_provider().unwrap()).await.unwrap();
+    let fresh = alexa_smapi::TokenProvider::token(smapi.raw().inner().token_provider().unwrap())
+        .await
+        .unwrap();
     let bad = builder(&sim)
-        .lwa(LwaCredentials::new(sim.client_id(), client_secret.as_str(), "Atzr|definitely-wrong"))
+        .lwa(LwaCredentials::new(
+            sim.client_id(),
+            client_secret.as_str(),
+            "Atzr|definitely-wrong",
+        ))
         .build()
         .unwrap();
     let auth_error = bad.skills().status(&id).await.unwrap_err();
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(text.contains("smapi.request"), "spans were logged: {}", &text[..text.len().min(3000)]);
-    assert!(text.contains("operation=\"getSkillManifest\"") || text.contains("operation=getSkillManifest"), "{text}");
+    assert!(
+        text.contains("smapi.request"),
+        "spans were logged: {}",
+        &text[..text.len().min(3000)]
+    );
+    assert!(
+        text.contains("operation=\"getSkillManifest\"")
+            || text.contains("operation=getSkillManifest"),
+        "{text}"
+    );
     assert!(text.contains("request body"), "bodies are logged at TRACE");
-    assert!(text.contains("attempts=2"), "the retried attempt is visible");
+    assert!(
+        text.contains("attempts=2"),
+        "the retried attempt is visible"
+    );
     let secrets = [
         client_secret.as_str(),
         refresh.as_str(),
@@ -81,7 +119,10 @@ async fn secrets_appear_in_no_trace_log_debug_output_or_error() {
         fresh.expose(),
         "Atzr|definitely-wrong",
     ];
-    let debug = format!("{smapi:?} {creds:?} {:?} {not_found:?} {auth_error:?} {fresh:?}", smapi.raw());
+    let debug = format!(
+        "{smapi:?} {creds:?} {:?} {not_found:?} {auth_error:?} {fresh:?}",
+        smapi.raw()
+    );
     let errors = format!("{not_found} {auth_error}");
     for secret in secrets {
         assert!(!text.contains(secret), "secret in TRACE log: {secret}");
@@ -91,4 +132,3 @@ async fn secrets_appear_in_no_trace_log_debug_output_or_error() {
     assert!(matches!(auth_error, Error::Auth { .. }));
     sim.shutdown().await.unwrap();
 }
-

@@ -16,7 +16,11 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
     let sim = sim().await;
     // An LWA client: even the token endpoint must not be called.
     let smapi = builder(&sim)
-        .lwa(LwaCredentials::new(sim.client_id(), sim.client_secret(), sim.default_refresh_token().unwrap()))
+        .lwa(LwaCredentials::new(
+            sim.client_id(),
+            sim.client_secret(),
+            sim.default_refresh_token().unwrap(),
+        ))
         .build()
         .unwrap();
     let skills = smapi.skills();
@@ -43,66 +47,391 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
     let by_ids = |ids: Vec<String>| {
         let smapi = smapi.clone();
         let vendor = vendor.to_owned();
-        async move { smapi.skills().list_by_ids(&vendor, ids).try_collect::<Vec<_>>().await.map(|_| ()) }.boxed()
+        async move {
+            smapi
+                .skills()
+                .list_by_ids(&vendor, ids)
+                .try_collect::<Vec<_>>()
+                .await
+                .map(|_| ())
+        }
+        .boxed()
     };
 
     let cases: Vec<Case<'_>> = vec![
-        ("manifest: empty skillId", "skillId", skills.manifest("", Stage::Development).map(|r| r.map(|_| ())).boxed()),
-        ("manifest: 256-char skillId", "skillId", skills.manifest(&long, Stage::Live).map(|r| r.map(|_| ())).boxed()),
-        ("manifest: control char", "skillId", skills.manifest("amzn1\n", Stage::Live).map(|r| r.map(|_| ())).boxed()),
-        ("status: empty", "skillId", skills.status("").map(|r| r.map(|_| ())).boxed()),
-        ("status: too long", "skillId", skills.status(&long).map(|r| r.map(|_| ())).boxed()),
-        ("status: tab", "skillId", skills.status("a\tb").map(|r| r.map(|_| ())).boxed()),
+        (
+            "manifest: empty skillId",
+            "skillId",
+            skills
+                .manifest("", Stage::Development)
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "manifest: 256-char skillId",
+            "skillId",
+            skills
+                .manifest(&long, Stage::Live)
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "manifest: control char",
+            "skillId",
+            skills
+                .manifest("amzn1\n", Stage::Live)
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "status: empty",
+            "skillId",
+            skills.status("").map(|r| r.map(|_| ())).boxed(),
+        ),
+        (
+            "status: too long",
+            "skillId",
+            skills.status(&long).map(|r| r.map(|_| ())).boxed(),
+        ),
+        (
+            "status: tab",
+            "skillId",
+            skills.status("a\tb").map(|r| r.map(|_| ())).boxed(),
+        ),
         ("delete: empty", "skillId", skills.delete("").boxed()),
         ("delete: too long", "skillId", skills.delete(&long).boxed()),
-        ("update: empty skillId", "skillId", skills.update_manifest("", &m).into_future().map(|r| r.map(|_| ())).boxed()),
-        ("update: long skillId", "skillId", skills.update_manifest(&long, &m).into_future().map(|r| r.map(|_| ())).boxed()),
-        ("update: live stage", "stage", skills.update_manifest(ok, &m).stage(Stage::Live).into_future().map(|r| r.map(|_| ())).boxed()),
-        ("update: empty If-Match", "If-Match", skills.update_manifest(ok, &m).if_match("").into_future().map(|r| r.map(|_| ())).boxed()),
-        ("update: newline in If-Match", "If-Match", skills.update_manifest(ok, &m).if_match("\"a\"\r\nX: y").into_future().map(|r| r.map(|_| ())).boxed()),
-        ("update: non-ASCII If-Match", "If-Match", skills.update_manifest(ok, &m).if_match("ętag").into_future().map(|r| r.map(|_| ())).boxed()),
-        ("modify: empty skillId", "skillId", skills.modify_manifest("", |_| {}).map(|r| r.map(|_| ())).boxed()),
-        ("modify: long skillId", "skillId", skills.modify_manifest(&long, |_| {}).map(|r| r.map(|_| ())).boxed()),
-        ("create: empty vendorId", "vendorId", skills.create("", m.clone()).into_future().map(|r| r.map(|_| ())).boxed()),
-        ("create: long vendorId", "vendorId", skills.create(&long, m.clone()).into_future().map(|r| r.map(|_| ())).boxed()),
-        ("wait built: empty", "skillId", skills.wait_until_built("").into_future().map(|r| r.map(|_| ())).boxed()),
-        ("wait built: long", "skillId", skills.wait_until_built(&long).into_future().map(|r| r.map(|_| ())).boxed()),
-        ("list: empty vendorId", "vendorId", list_first(String::new(), None)),
-        ("list: long vendorId", "vendorId", list_first(long.clone(), None)),
-        ("list: page size 0", "maxResults", list_first(vendor.to_owned(), Some(0))),
-        ("list: page size 51", "maxResults", list_first(vendor.to_owned(), Some(51))),
-        ("list: page size 1000", "maxResults", list_first(vendor.to_owned(), Some(1000))),
+        (
+            "update: empty skillId",
+            "skillId",
+            skills
+                .update_manifest("", &m)
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "update: long skillId",
+            "skillId",
+            skills
+                .update_manifest(&long, &m)
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "update: live stage",
+            "stage",
+            skills
+                .update_manifest(ok, &m)
+                .stage(Stage::Live)
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "update: empty If-Match",
+            "If-Match",
+            skills
+                .update_manifest(ok, &m)
+                .if_match("")
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "update: newline in If-Match",
+            "If-Match",
+            skills
+                .update_manifest(ok, &m)
+                .if_match("\"a\"\r\nX: y")
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "update: non-ASCII If-Match",
+            "If-Match",
+            skills
+                .update_manifest(ok, &m)
+                .if_match("ętag")
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "modify: empty skillId",
+            "skillId",
+            skills
+                .modify_manifest("", |_| {})
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "modify: long skillId",
+            "skillId",
+            skills
+                .modify_manifest(&long, |_| {})
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "create: empty vendorId",
+            "vendorId",
+            skills
+                .create("", m.clone())
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "create: long vendorId",
+            "vendorId",
+            skills
+                .create(&long, m.clone())
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "wait built: empty",
+            "skillId",
+            skills
+                .wait_until_built("")
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "wait built: long",
+            "skillId",
+            skills
+                .wait_until_built(&long)
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "list: empty vendorId",
+            "vendorId",
+            list_first(String::new(), None),
+        ),
+        (
+            "list: long vendorId",
+            "vendorId",
+            list_first(long.clone(), None),
+        ),
+        (
+            "list: page size 0",
+            "maxResults",
+            list_first(vendor.to_owned(), Some(0)),
+        ),
+        (
+            "list: page size 51",
+            "maxResults",
+            list_first(vendor.to_owned(), Some(51)),
+        ),
+        (
+            "list: page size 1000",
+            "maxResults",
+            list_first(vendor.to_owned(), Some(1000)),
+        ),
         ("list by ids: none", "skillId", by_ids(Vec::new())),
-        ("list by ids: one empty", "skillId", by_ids(vec![ok.to_owned(), String::new()])),
-        ("list by ids: one too long (among 11)", "skillId", by_ids({ let mut v = eleven.clone(); v.push(long.clone()); v })),
-        ("publish: empty skillId", "skillId", publishing.submit("").into_future().boxed()),
-        ("publish: long skillId", "skillId", publishing.submit(&long).into_future().boxed()),
-        ("publish: 200 days ahead", "publishesAt", publishing.submit(ok).at(too_late).into_future().boxed()),
-        ("publish: year 3000", "publishesAt", publishing.submit(ok).at("3000-01-01T00:00:00Z".parse().unwrap()).into_future().boxed()),
-        ("publication status: empty", "skillId", publishing.status("").map(|r| r.map(|_| ())).boxed()),
-        ("publication wait: long", "skillId", publishing.wait_until_published(&long).into_future().map(|r| r.map(|_| ())).boxed()),
-        ("unpublish: empty", "skillId", publishing.unpublish("", alexa_smapi::UnpublishType::Hide, alexa_smapi::UnpublishReason::Other).boxed()),
-        ("discovery: empty unit", "unit", smapi.discovery(Region::Eu).create_session("", EndpointReporter::skill(ok, Stage::Live)).map(|r| r.map(|_| ())).boxed()),
-        ("discovery: control char unit", "unit", smapi.discovery(Region::Na).create_session("u\u{7}", EndpointReporter::skill(ok, Stage::Live)).map(|r| r.map(|_| ())).boxed()),
-        ("discovery: empty reporter skill", "skillId", smapi.discovery(Region::Fe).create_session("unit-1", EndpointReporter::skill("", Stage::Live)).map(|r| r.map(|_| ())).boxed()),
-        ("discovery: long reporter skill", "skillId", smapi.discovery(Region::Fe).create_session("unit-1", EndpointReporter::skill(&long, Stage::Live)).map(|r| r.map(|_| ())).boxed()),
-        ("discovery status: empty id", "id", smapi.discovery(Region::Eu).status("").map(|r| r.map(|_| ())).boxed()),
-        ("discovery wait: empty id", "id", smapi.discovery(Region::Eu).wait("").into_future().boxed()),
-        ("schema: empty vendorId", "vendorId", smapi.resource_schema().location("", SchemaResource::Manifest, Some(SchemaOperation::CreateSkill)).map(|r| r.map(|_| ())).boxed()),
-        ("schema: manifest without operation", "operation", smapi.resource_schema().location(vendor, SchemaResource::Manifest, None).map(|r| r.map(|_| ())).boxed()),
-        ("schema validate: long vendorId", "vendorId", smapi.resource_schema().validate_manifest(&long, &m, SchemaOperation::SubmitSkill).map(|r| r.map(|_| ())).boxed()),
+        (
+            "list by ids: one empty",
+            "skillId",
+            by_ids(vec![ok.to_owned(), String::new()]),
+        ),
+        (
+            "list by ids: one too long (among 11)",
+            "skillId",
+            by_ids({
+                let mut v = eleven.clone();
+                v.push(long.clone());
+                v
+            }),
+        ),
+        (
+            "publish: empty skillId",
+            "skillId",
+            publishing.submit("").into_future().boxed(),
+        ),
+        (
+            "publish: long skillId",
+            "skillId",
+            publishing.submit(&long).into_future().boxed(),
+        ),
+        (
+            "publish: 200 days ahead",
+            "publishesAt",
+            publishing.submit(ok).at(too_late).into_future().boxed(),
+        ),
+        (
+            "publish: year 3000",
+            "publishesAt",
+            publishing
+                .submit(ok)
+                .at("3000-01-01T00:00:00Z".parse().unwrap())
+                .into_future()
+                .boxed(),
+        ),
+        (
+            "publication status: empty",
+            "skillId",
+            publishing.status("").map(|r| r.map(|_| ())).boxed(),
+        ),
+        (
+            "publication wait: long",
+            "skillId",
+            publishing
+                .wait_until_published(&long)
+                .into_future()
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "unpublish: empty",
+            "skillId",
+            publishing
+                .unpublish(
+                    "",
+                    alexa_smapi::UnpublishType::Hide,
+                    alexa_smapi::UnpublishReason::Other,
+                )
+                .boxed(),
+        ),
+        (
+            "discovery: empty unit",
+            "unit",
+            smapi
+                .discovery(Region::Eu)
+                .create_session("", EndpointReporter::skill(ok, Stage::Live))
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "discovery: control char unit",
+            "unit",
+            smapi
+                .discovery(Region::Na)
+                .create_session("u\u{7}", EndpointReporter::skill(ok, Stage::Live))
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "discovery: empty reporter skill",
+            "skillId",
+            smapi
+                .discovery(Region::Fe)
+                .create_session("unit-1", EndpointReporter::skill("", Stage::Live))
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "discovery: long reporter skill",
+            "skillId",
+            smapi
+                .discovery(Region::Fe)
+                .create_session("unit-1", EndpointReporter::skill(&long, Stage::Live))
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "discovery status: empty id",
+            "id",
+            smapi
+                .discovery(Region::Eu)
+                .status("")
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "discovery wait: empty id",
+            "id",
+            smapi.discovery(Region::Eu).wait("").into_future().boxed(),
+        ),
+        (
+            "schema: empty vendorId",
+            "vendorId",
+            smapi
+                .resource_schema()
+                .location(
+                    "",
+                    SchemaResource::Manifest,
+                    Some(SchemaOperation::CreateSkill),
+                )
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "schema: manifest without operation",
+            "operation",
+            smapi
+                .resource_schema()
+                .location(vendor, SchemaResource::Manifest, None)
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
+            "schema validate: long vendorId",
+            "vendorId",
+            smapi
+                .resource_schema()
+                .validate_manifest(&long, &m, SchemaOperation::SubmitSkill)
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
     ];
     let parse_cases: Vec<(&str, &str, Result<(), Error>)> = vec![
-        ("stage: capitalised", "stage", validate::parse_stage("Development").map(|_| ())),
-        ("stage: certified is not a request stage", "stage", validate::parse_stage("certified").map(|_| ())),
-        ("stage: empty", "stage", validate::parse_stage("").map(|_| ())),
-        ("unpublish type: lower case", "type", validate::parse_unpublish_type("hide").map(|_| ())),
-        ("unpublish type: DELETE", "type", validate::parse_unpublish_type("DELETE").map(|_| ())),
-        ("unpublish reason: paraphrase", "reason", validate::parse_unpublish_reason("published by mistake").map(|_| ())),
-        ("unpublish reason: empty", "reason", validate::parse_unpublish_reason("").map(|_| ())),
-        ("schema operation: lower case", "operation", validate::parse_schema_operation("create_skill").map(|_| ())),
-        ("country: BR has no region", "country", validate::parse_country("BR").map(|_| ())),
-        ("next token: too long", "nextToken", validate::next_token(&long_token)),
+        (
+            "stage: capitalised",
+            "stage",
+            validate::parse_stage("Development").map(|_| ()),
+        ),
+        (
+            "stage: certified is not a request stage",
+            "stage",
+            validate::parse_stage("certified").map(|_| ()),
+        ),
+        (
+            "stage: empty",
+            "stage",
+            validate::parse_stage("").map(|_| ()),
+        ),
+        (
+            "unpublish type: lower case",
+            "type",
+            validate::parse_unpublish_type("hide").map(|_| ()),
+        ),
+        (
+            "unpublish type: DELETE",
+            "type",
+            validate::parse_unpublish_type("DELETE").map(|_| ()),
+        ),
+        (
+            "unpublish reason: paraphrase",
+            "reason",
+            validate::parse_unpublish_reason("published by mistake").map(|_| ()),
+        ),
+        (
+            "unpublish reason: empty",
+            "reason",
+            validate::parse_unpublish_reason("").map(|_| ()),
+        ),
+        (
+            "schema operation: lower case",
+            "operation",
+            validate::parse_schema_operation("create_skill").map(|_| ()),
+        ),
+        (
+            "country: BR has no region",
+            "country",
+            validate::parse_country("BR").map(|_| ()),
+        ),
+        (
+            "next token: too long",
+            "nextToken",
+            validate::next_token(&long_token),
+        ),
     ];
 
     let total = cases.len() + parse_cases.len();
@@ -123,6 +452,9 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
     let c = sim.counters();
     assert_eq!(c.requests_total, 0, "{c:?}");
     assert_eq!(c.tokens_issued, 0, "{c:?}");
-    println!("{total} invalid inputs rejected, {} requests reached the simulator", c.requests_total);
+    println!(
+        "{total} invalid inputs rejected, {} requests reached the simulator",
+        c.requests_total
+    );
     sim.shutdown().await.unwrap();
 }

@@ -33,7 +33,8 @@ use crate::Error;
 /// A secret string (access token, refresh token, client secret).
 ///
 /// `Debug` prints `Secret(<redacted>)`; there is no `Display`, so a secret cannot end up in a
-/// log line or an error message by accident. The memory is wiped on drop (`secrecy`).
+/// log line or an error message by accident. The memory is wiped when the last clone is
+/// dropped (`secrecy`); clones share one allocation.
 ///
 /// ```
 /// use alexa_smapi::auth::Secret;
@@ -42,12 +43,12 @@ use crate::Error;
 /// assert_eq!(s.expose(), "Atza|very-secret");
 /// ```
 #[derive(Clone)]
-pub struct Secret(SecretString);
+pub struct Secret(Arc<SecretString>);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(SecretString::from(value.into()))
+        Secret(Arc::new(SecretString::from(value.into())))
     }
 
     /// The secret itself. Call only where it must go on the wire.
@@ -63,7 +64,7 @@ impl Secret {
 
 impl PartialEq for Secret {
     fn eq(&self, other: &Self) -> bool {
-        self.expose() == other.expose()
+        Arc::ptr_eq(&self.0, &other.0) || self.expose() == other.expose()
     }
 }
 
