@@ -493,10 +493,7 @@ async fn get_skill_manifest_decodes_the_page_example_and_etag() {
         Some(&["US".to_owned(), "GB".to_owned()][..])
     );
     let en_us = &publishing.locales.as_ref().expect("locales")["en-US"];
-    assert_eq!(
-        en_us.name.as_deref(),
-        Some("Sample custom skill name.")
-    );
+    assert_eq!(en_us.name.as_deref(), Some("Sample custom skill name."));
     assert_eq!(
         en_us.summary.as_deref(),
         Some("This is a sample Alexa skill.")
