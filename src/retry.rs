@@ -174,11 +174,25 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
-/// Operations that create something each time they succeed: repeating one after an unclear
-/// outcome may create a duplicate. Names as progenitor reports them (snake case).
+/// Whether an operation (named as progenitor reports it, in snake case) is safe to repeat
+/// after an unclear outcome, as the spec says (`x-idempotent`, or the method's nature), read
+/// from the table generated from the spec. The two creates are not: a repeat may create a
+/// duplicate. An unknown name is treated as unsafe.
 pub(crate) fn is_idempotent(operation_id: &str) -> bool {
-    !matches!(
-        operation_id,
-        "create_skill_for_vendor" | "create_discovery_session"
-    )
+    crate::generated::operations::by_progenitor_id(operation_id).is_some_and(|op| op.idempotent)
+}
+
+#[cfg(test)]
+mod idempotency_tests {
+    use super::is_idempotent;
+
+    #[test]
+    fn creates_are_unsafe_to_repeat_and_everything_else_is_safe() {
+        for op in crate::generated::operations::ALL {
+            let expected = !matches!(op.id, "createSkillForVendor" | "createDiscoverySession");
+            assert_eq!(is_idempotent(op.progenitor_id), expected, "{}", op.id);
+        }
+        assert_eq!(crate::generated::operations::ALL.len(), 12);
+        assert!(!is_idempotent("not_an_operation"));
+    }
 }

@@ -38,28 +38,10 @@ pub const ATTEMPTS_HEADER: &str = "x-alexa-smapi-attempts";
 /// (progenitor reports operation IDs in snake case).
 const HAL_OPERATION: &str = "list_skills_for_vendor";
 
-/// progenitor's snake-case operation IDs and the spec's own `operationId`s.
-const OPERATION_IDS: [(&str, &str); 12] = [
-    ("list_skills_for_vendor", "listSkillsForVendor"),
-    ("create_skill_for_vendor", "createSkillForVendor"),
-    ("get_skill_manifest", "getSkillManifest"),
-    ("update_skill_manifest", "updateSkillManifest"),
-    ("get_skill_status", "getSkillStatus"),
-    ("delete_skill", "deleteSkill"),
-    ("get_skill_publication", "getSkillPublication"),
-    ("publish_skill", "publishSkill"),
-    ("unpublish_skill", "unpublishSkill"),
-    ("get_resource_schema", "getResourceSchema"),
-    ("create_discovery_session", "createDiscoverySession"),
-    ("get_discovery_session", "getDiscoverySession"),
-];
-
-/// The spec's `operationId` for progenitor's snake-case name (unchanged when unknown).
+/// The spec's `operationId` for progenitor's snake-case name (unchanged when unknown), from
+/// the table generated from the spec ([`crate::generated::operations`]).
 pub fn spec_operation_id(snake: &'static str) -> &'static str {
-    OPERATION_IDS
-        .iter()
-        .find(|(s, _)| *s == snake)
-        .map_or(snake, |(_, camel)| camel)
+    crate::generated::operations::by_progenitor_id(snake).map_or(snake, |op| op.id)
 }
 
 /// State the generated client carries into every request (its progenitor "inner type"):

@@ -68,6 +68,18 @@ pub enum CodegenError {
         /// syn's complaint.
         message: String,
     },
+    /// An operation has no `operationId`, or a POST does not say whether it is idempotent.
+    #[error("{file}: {method} {path}: {message}")]
+    Operation {
+        /// The spec file, as the caller named it.
+        file: String,
+        /// The operation's HTTP method.
+        method: String,
+        /// The operation's path.
+        path: String,
+        /// What is missing.
+        message: String,
+    },
     /// An entry of [`OPEN_ENUMS`] is not a string enum schema in the spec.
     #[error(
         "{file}: codegen OPEN_ENUMS names `{name}`, which is not a string-enum schema under components.schemas"
@@ -262,15 +274,25 @@ pub fn generate_with_open_enums(
         message: e.to_string(),
     })?;
     let open_enums = open_enums_module(&spec, open_enums);
-    let tokens = quote::quote! { #tokens #open_enums };
+    let (operations, progenitor_ids) = operations_module(file, &spec)?;
+    let tokens = quote::quote! { #tokens #open_enums #operations };
     let ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(format!(
-        "{GENERATED_HEADER}\n{}",
-        prettyplease::unparse(&ast)
-    ))
+    let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&ast));
+    // The operations table predicts progenitor's names; prove it against what progenitor wrote.
+    for id in progenitor_ids {
+        if !code.contains(&format!("operation_id: \"{id}\"")) {
+            return Err(CodegenError::Generate {
+                file: file.to_owned(),
+                message: format!(
+                    "progenitor did not name an operation `{id}` as the operations table expects"
+                ),
+            });
+        }
+    }
+    Ok(code)
 }
 
 fn check_open_enums(
@@ -421,4 +443,84 @@ fn open_enums_module(spec: &openapiv3::OpenAPI, open_enums: &[&str]) -> proc_mac
             #( #enums )*
         }
     }
+}
+
+/// Generates `pub mod operations`: one entry per operation of the spec with its `operationId`,
+/// the snake-case name progenitor reports in `OperationInfo`, method, path and whether it is
+/// safe to repeat (`x-idempotent`; GET, PUT and DELETE are, a POST must say). Code that needs
+/// to know about operations (retry policy, error messages) reads this table instead of
+/// restating the spec.
+fn operations_module(
+    file: &str,
+    spec: &openapiv3::OpenAPI,
+) -> Result<(proc_macro2::TokenStream, Vec<String>), CodegenError> {
+    use heck::ToSnakeCase;
+    use quote::quote;
+
+    let mut entries = Vec::new();
+    let mut progenitor_ids = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let fail = |message: &str| CodegenError::Operation {
+                file: file.to_owned(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                message: message.to_owned(),
+            };
+            let id = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| fail("operation has no operationId"))?;
+            let idempotent = match op.extensions.get("x-idempotent") {
+                Some(value) => value
+                    .as_bool()
+                    .ok_or_else(|| fail("x-idempotent must be true or false"))?,
+                None if matches!(method, "get" | "put" | "delete" | "head" | "options") => true,
+                None => return Err(fail("a POST or PATCH must say `x-idempotent: true|false`")),
+            };
+            let snake = id.to_snake_case();
+            progenitor_ids.push(snake.clone());
+            let method = method.to_uppercase();
+            entries.push(quote! {
+                Operation {
+                    id: #id,
+                    progenitor_id: #snake,
+                    method: #method,
+                    path: #path,
+                    idempotent: #idempotent,
+                }
+            });
+        }
+    }
+    let module = quote! {
+        /// The operations of the spec, generated from it: for code that must know an
+        /// operation by the name progenitor reports (`OperationInfo::operation_id`).
+        pub mod operations {
+            /// One operation of the spec.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Operation {
+                /// The spec's `operationId`, e.g. `getSkillManifest`.
+                pub id: &'static str,
+                /// The snake-case name progenitor gives the method and reports in
+                /// `OperationInfo::operation_id`, e.g. `get_skill_manifest`.
+                pub progenitor_id: &'static str,
+                /// The HTTP method, upper case.
+                pub method: &'static str,
+                /// The path template, as in the spec.
+                pub path: &'static str,
+                /// Whether repeating the request is safe (`x-idempotent`, or the method's nature).
+                pub idempotent: bool,
+            }
+
+            /// Every operation of the spec, ordered by path.
+            pub const ALL: &[Operation] = &[ #( #entries ),* ];
+
+            /// The operation progenitor reports as `progenitor_id`.
+            pub fn by_progenitor_id(progenitor_id: &str) -> Option<&'static Operation> {
+                ALL.iter().find(|op| op.progenitor_id == progenitor_id)
+            }
+        }
+    };
+    Ok((module, progenitor_ids))
 }

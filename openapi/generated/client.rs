@@ -4932,6 +4932,10 @@ How to read this document:
   adds values over time. Request enumerations are closed: send only the listed values.
 - Skill manifests are open objects: fields not modelled here must be kept as they are when a
   manifest is read, edited and written back.
+- Retrying: GET, PUT and DELETE operations may be repeated after a server error or a lost
+  connection. Each POST operation says in `x-idempotent` whether repeating it is safe:
+  `false` on the two create operations (a repeat may create a second skill or session),
+  `true` on publish and unpublish (a repeat asks for the same outcome again).
 
 
 Version: 1.1.0*/
@@ -8199,5 +8203,115 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sk
             }
                 .into()
         }
+    }
+}
+/// The operations of the spec, generated from it: for code that must know an
+/// operation by the name progenitor reports (`OperationInfo::operation_id`).
+pub mod operations {
+    /// One operation of the spec.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Operation {
+        /// The spec's `operationId`, e.g. `getSkillManifest`.
+        pub id: &'static str,
+        /// The snake-case name progenitor gives the method and reports in
+        /// `OperationInfo::operation_id`, e.g. `get_skill_manifest`.
+        pub progenitor_id: &'static str,
+        /// The HTTP method, upper case.
+        pub method: &'static str,
+        /// The path template, as in the spec.
+        pub path: &'static str,
+        /// Whether repeating the request is safe (`x-idempotent`, or the method's nature).
+        pub idempotent: bool,
+    }
+    /// Every operation of the spec, ordered by path.
+    pub const ALL: &[Operation] = &[
+        Operation {
+            id: "createDiscoverySession",
+            progenitor_id: "create_discovery_session",
+            method: "POST",
+            path: "/v1/discoverySessions",
+            idempotent: false,
+        },
+        Operation {
+            id: "getDiscoverySession",
+            progenitor_id: "get_discovery_session",
+            method: "GET",
+            path: "/v1/discoverySessions/{id}",
+            idempotent: true,
+        },
+        Operation {
+            id: "listSkillsForVendor",
+            progenitor_id: "list_skills_for_vendor",
+            method: "GET",
+            path: "/v1/skills",
+            idempotent: true,
+        },
+        Operation {
+            id: "createSkillForVendor",
+            progenitor_id: "create_skill_for_vendor",
+            method: "POST",
+            path: "/v1/skills",
+            idempotent: false,
+        },
+        Operation {
+            id: "getResourceSchema",
+            progenitor_id: "get_resource_schema",
+            method: "GET",
+            path: "/v1/skills/resourceSchema/{resource}",
+            idempotent: true,
+        },
+        Operation {
+            id: "deleteSkill",
+            progenitor_id: "delete_skill",
+            method: "DELETE",
+            path: "/v1/skills/{skillId}/",
+            idempotent: true,
+        },
+        Operation {
+            id: "publishSkill",
+            progenitor_id: "publish_skill",
+            method: "POST",
+            path: "/v1/skills/{skillId}/publications",
+            idempotent: true,
+        },
+        Operation {
+            id: "getSkillPublication",
+            progenitor_id: "get_skill_publication",
+            method: "GET",
+            path: "/v1/skills/{skillId}/publications/~latest",
+            idempotent: true,
+        },
+        Operation {
+            id: "getSkillManifest",
+            progenitor_id: "get_skill_manifest",
+            method: "GET",
+            path: "/v1/skills/{skillId}/stages/{stage}/manifest",
+            idempotent: true,
+        },
+        Operation {
+            id: "updateSkillManifest",
+            progenitor_id: "update_skill_manifest",
+            method: "PUT",
+            path: "/v1/skills/{skillId}/stages/{stage}/manifest",
+            idempotent: true,
+        },
+        Operation {
+            id: "getSkillStatus",
+            progenitor_id: "get_skill_status",
+            method: "GET",
+            path: "/v1/skills/{skillId}/status",
+            idempotent: true,
+        },
+        Operation {
+            id: "unpublishSkill",
+            progenitor_id: "unpublish_skill",
+            method: "POST",
+            path: "/v1/skills/{skillId}/unpublish",
+            idempotent: true,
+        },
+    ];
+    /// The operation progenitor reports as `progenitor_id`.
+    pub fn by_progenitor_id(progenitor_id: &str) -> Option<&'static Operation> {
+        ALL.iter().find(|op| op.progenitor_id == progenitor_id)
     }
 }

@@ -9,6 +9,8 @@
 //!   are present, the section heading must occur in its page);
 //! - every path template parameter is declared `in: path`, and every declared path
 //!   parameter occurs in the template;
+//! - every POST or PATCH says whether it is safe to repeat (`x-idempotent`), which retrying
+//!   clients (ours through the generated operations table) rely on;
 //! - every operation has at most one error schema and one success body (progenitor panics
 //!   otherwise);
 //! - every example (media type, parameter, schema property) validates against its schema;
@@ -272,6 +274,14 @@ fn check_operations(doc: &Value, docs: Option<&Path>, problems: &mut Vec<Problem
                 format!("{at}.tags"),
                 "operation must have exactly one tag",
             )),
+        }
+        if matches!(method.as_str(), "post" | "patch")
+            && !op.get("x-idempotent").is_some_and(Value::is_boolean)
+        {
+            problems.push(problem(
+                format!("{at}.x-idempotent"),
+                "a POST or PATCH must say whether repeating it is safe (x-idempotent: true|false)",
+            ));
         }
         check_source(op, &at, docs, &mut page_cache, problems);
         check_path_params(doc, &path, item, op, &at, problems);

@@ -162,3 +162,12 @@ fn a_documented_operation_missing_from_the_spec_is_rejected() {
     );
     assert!(!text.contains("getThing"), "getThing is covered: {text}");
 }
+
+#[test]
+fn a_post_that_does_not_say_whether_it_is_idempotent_is_rejected() {
+    assert_rejected(
+        "broken_post_without_idempotent.yaml",
+        "paths./v1/things/{thingId}.post.x-idempotent",
+        "must say whether repeating it is safe",
+    );
+}
