@@ -1,38 +1,228 @@
 //! Wrapper vs hand-written client: the same operation (`getSkillManifest`, ETag included)
 //! against the same in-process simulator at concurrency 32, measured in one run.
 //!
-//! `cargo bench --bench wrapper_vs_raw` prints both throughputs and their ratio
-//! (wrapper / raw; the target is ≥ 0.98). Rounds alternate between the two clients so drift
-//! affects both alike; the median round of each is reported.
+//! `cargo bench --bench wrapper_vs_raw` prints, per scenario, both throughputs (median round,
+//! with the slowest and fastest round) and their ratio (wrapper / raw; the target is ≥ 0.98).
+//!
+//! Method:
+//! - both sides use a `reqwest::Client` built by the same function from
+//!   [`alexa_smapi::http_client_builder`] with the same settings (timeouts, user agent), each
+//!   with its own pool of keep-alive connections to the same simulator;
+//! - both decode the body into the same [`SkillManifestEnvelope`] and read the `ETag`;
+//! - concurrency is 32 spawned tasks pulling request numbers from a shared counter, so the
+//!   client work of both sides spreads over the runtime's worker threads alike;
+//! - a warm-up of each side first (connections, allocator, caches), then rounds that alternate
+//!   which side goes first, so drift and background load hit both alike;
+//! - the ratio is the median wrapper round over the median raw round; the median of the
+//!   per-round ratios (each wrapper round against the raw round next to it) is printed too.
+//!
+//! Scenarios: `cpu-bound` (no added latency: every cycle of client overhead shows) is the
+//! primary figure; `latency 10 ms` has the simulator answer each request after 10 ms, closer to
+//! real SMAPI, which answers in tens of milliseconds.
+//!
+//! For profiling one side alone: `WRAPPER_VS_RAW_ONLY=raw|wrapper` (and optionally
+//! `WRAPPER_VS_RAW_REQUESTS=N`, default 200000) runs only that side, CPU-bound, and prints its
+//! throughput; e.g. `perf stat -e instructions` on both gives the instructions per request.
 
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use alexa_smapi::types::SkillManifestEnvelope;
 use alexa_smapi::{RetryPolicy, Smapi, Stage};
-use alexa_smapi_sim::Simulator;
-use futures::StreamExt;
+use alexa_smapi_sim::{FaultConfig, Simulator};
 
 const CONCURRENCY: usize = 32;
-const REQUESTS_PER_ROUND: usize = 4_000;
-const ROUNDS: usize = 12;
 
-async fn run<F, Fut>(requests: usize, call: F) -> Duration
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let started = Instant::now();
-    futures::stream::iter(0..requests)
-        .map(|_| call())
-        .buffer_unordered(CONCURRENCY)
-        .collect::<Vec<()>>()
-        .await;
-    started.elapsed()
+struct Scenario {
+    name: &'static str,
+    latency_ms: u64,
+    requests_per_round: usize,
+    rounds: usize,
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+const SCENARIOS: [Scenario; 2] = [
+    Scenario {
+        name: "cpu-bound (no added latency)",
+        latency_ms: 0,
+        requests_per_round: 5_000,
+        rounds: 20,
+    },
+    Scenario {
+        name: "latency 10 ms per request",
+        latency_ms: 10,
+        requests_per_round: 1_500,
+        rounds: 8,
+    },
+];
+
+/// The one HTTP client configuration both sides use.
+fn http_client() -> reqwest::Client {
+    alexa_smapi::http_client_builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent("wrapper-vs-raw-bench")
+        .build()
+        .expect("reqwest client")
+}
+
+/// Runs `requests` calls on `CONCURRENCY` spawned tasks; returns requests per second.
+async fn run<F, Fut>(requests: usize, call: F) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let next = next.clone();
+            let call = call.clone();
+            tokio::spawn(async move {
+                while next.fetch_add(1, Ordering::Relaxed) < requests {
+                    call().await;
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("worker");
+    }
+    requests as f64 / started.elapsed().as_secs_f64()
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
+}
+
+/// One request, boxed alike for both sides.
+type Call = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
+struct Sides {
+    smapi: Smapi,
+    skill: String,
+    raw: reqwest::Client,
+    url: Arc<str>,
+    bearer: Arc<str>,
+}
+
+impl Sides {
+    fn wrapper_call(&self) -> impl Fn() -> Call + Clone + Send + Sync + 'static {
+        let smapi = self.smapi.clone();
+        let skill: Arc<str> = self.skill.as_str().into();
+        move || {
+            let smapi = smapi.clone();
+            let skill = skill.clone();
+            Box::pin(async move {
+                let m = smapi
+                    .skills()
+                    .manifest(&skill, Stage::Development)
+                    .await
+                    .expect("wrapper call");
+                assert!(m.etag.is_some() && m.manifest.manifest_version.is_some());
+            })
+        }
+    }
+
+    fn raw_call(&self) -> impl Fn() -> Call + Clone + Send + Sync + 'static {
+        let raw = self.raw.clone();
+        let url = self.url.clone();
+        let bearer = self.bearer.clone();
+        move || {
+            let raw = raw.clone();
+            let url = url.clone();
+            let bearer = bearer.clone();
+            Box::pin(async move {
+                let response = raw
+                    .get(&*url)
+                    .header("authorization", &*bearer)
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .expect("raw call");
+                assert!(response.status().is_success());
+                let etag = response
+                    .headers()
+                    .get("etag")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let body = response.bytes().await.expect("raw body");
+                let envelope: SkillManifestEnvelope =
+                    serde_json::from_slice(&body).expect("raw decode");
+                assert!(etag.is_some() && envelope.manifest.manifest_version.is_some());
+            })
+        }
+    }
+}
+
+async fn measure(sides: &Sides, scenario: &Scenario) -> (f64, f64) {
+    let (wrapper, raw) = (sides.wrapper_call(), sides.raw_call());
+    let warm_up = scenario.requests_per_round;
+    run(warm_up, raw.clone()).await;
+    run(warm_up, wrapper.clone()).await;
+
+    let mut raw_rates = Vec::new();
+    let mut wrapper_rates = Vec::new();
+    let mut paired = Vec::new();
+    for round in 0..scenario.rounds {
+        let wrapper_first = round % 2 == 1;
+        let (w, r) = if wrapper_first {
+            let w = run(scenario.requests_per_round, wrapper.clone()).await;
+            (w, run(scenario.requests_per_round, raw.clone()).await)
+        } else {
+            let r = run(scenario.requests_per_round, raw.clone()).await;
+            (run(scenario.requests_per_round, wrapper.clone()).await, r)
+        };
+        println!(
+            "  round {round:>2}: raw {r:>8.0} req/s, wrapper {w:>8.0} req/s, ratio {:.3}{}",
+            w / r,
+            if wrapper_first {
+                " (wrapper first)"
+            } else {
+                ""
+            }
+        );
+        raw_rates.push(r);
+        wrapper_rates.push(w);
+        paired.push(w / r);
+    }
+    let (raw_med, wrapper_med) = (median(&raw_rates), median(&wrapper_rates));
+    let ((raw_lo, raw_hi), (w_lo, w_hi), (p_lo, p_hi)) = (
+        min_max(&raw_rates),
+        min_max(&wrapper_rates),
+        min_max(&paired),
+    );
+    println!(
+        "getSkillManifest, {}: concurrency {CONCURRENCY}, {} requests x {} rounds per side",
+        scenario.name, scenario.requests_per_round, scenario.rounds
+    );
+    println!(
+        "  raw reqwest + serde_json: {raw_med:>8.0} req/s (median; rounds {raw_lo:.0}..{raw_hi:.0})"
+    );
+    println!(
+        "  alexa-smapi wrapper:      {wrapper_med:>8.0} req/s (median; rounds {w_lo:.0}..{w_hi:.0})"
+    );
+    println!(
+        "  ratio wrapper/raw:        {:>8.3} (target >= 0.98); per-round ratios: median {:.3}, range {p_lo:.3}..{p_hi:.3}",
+        wrapper_med / raw_med,
+        median(&paired)
+    );
+    (raw_med, wrapper_med)
 }
 
 fn main() {
@@ -49,6 +239,7 @@ fn main() {
         let token = sim.issue_access_token(sim.default_vendor_id());
         let smapi = Smapi::builder()
             .base_url(sim.url())
+            .http_client(http_client())
             .access_token(token.as_str())
             .retry_policy(RetryPolicy::default())
             .build()
@@ -67,68 +258,36 @@ fn main() {
             .skill_id;
         smapi.skills().wait_until_built(&skill).await.expect("built");
 
-        // Hand-written: reqwest + serde_json, same TLS-less loopback, same decode target.
-        let raw = reqwest::Client::builder().build().expect("reqwest client");
-        let url = format!("{}/v1/skills/{skill}/stages/development/manifest", sim.url());
-        let bearer = format!("Bearer {token}");
-
-        let wrapper_call = || {
-            let smapi = smapi.clone();
-            let skill = skill.clone();
-            async move {
-                let m = smapi.skills().manifest(&skill, Stage::Development).await.expect("wrapper call");
-                assert!(m.etag.is_some());
-            }
-        };
-        let raw_call = || {
-            let raw = raw.clone();
-            let url = url.clone();
-            let bearer = bearer.clone();
-            async move {
-                let response = raw
-                    .get(url)
-                    .header("authorization", bearer)
-                    .header("accept", "application/json")
-                    .send()
-                    .await
-                    .expect("raw call");
-                assert!(response.status().is_success());
-                let etag = response.headers().get("etag").cloned();
-                let body = response.bytes().await.expect("raw body");
-                let envelope: SkillManifestEnvelope = serde_json::from_slice(&body).expect("raw decode");
-                assert!(etag.is_some() && envelope.manifest.manifest_version.is_some());
-            }
+        let sides = Sides {
+            url: format!("{}/v1/skills/{skill}/stages/development/manifest", sim.url()).into(),
+            bearer: format!("Bearer {token}").into(),
+            raw: http_client(),
+            smapi,
+            skill,
         };
 
-        // Warm-up (connections, caches).
-        run(2_000, raw_call).await;
-        run(2_000, wrapper_call).await;
-
-        let mut raw_rates = Vec::new();
-        let mut wrapper_rates = Vec::new();
-        for round in 0..ROUNDS {
-            let (first, second) = if round % 2 == 0 { ("raw", "wrapper") } else { ("wrapper", "raw") };
-            for which in [first, second] {
-                let elapsed = if which == "raw" {
-                    run(REQUESTS_PER_ROUND, raw_call).await
-                } else {
-                    run(REQUESTS_PER_ROUND, wrapper_call).await
-                };
-                let rate = REQUESTS_PER_ROUND as f64 / elapsed.as_secs_f64();
-                println!("round {round} {which:>7}: {rate:>9.0} req/s");
-                if which == "raw" {
-                    raw_rates.push(rate);
-                } else {
-                    wrapper_rates.push(rate);
-                }
+        if let Ok(only) = std::env::var("WRAPPER_VS_RAW_ONLY") {
+            let requests = std::env::var("WRAPPER_VS_RAW_REQUESTS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(200_000);
+            let rate = match only.as_str() {
+                "raw" => run(requests, sides.raw_call()).await,
+                "wrapper" => run(requests, sides.wrapper_call()).await,
+                other => panic!("WRAPPER_VS_RAW_ONLY={other}: expected raw or wrapper"),
+            };
+            println!("{only} only: {requests} requests, {rate:.0} req/s");
+        } else {
+            for scenario in &SCENARIOS {
+                sim.set_faults(FaultConfig {
+                    latency: if scenario.latency_ms > 0 { 1.0 } else { 0.0 },
+                    latency_ms: scenario.latency_ms,
+                    ..FaultConfig::default()
+                })
+                .expect("faults");
+                measure(&sides, scenario).await;
             }
         }
-        let raw_rate = median(raw_rates);
-        let wrapper_rate = median(wrapper_rates);
-        println!("getSkillManifest, concurrency {CONCURRENCY}, {REQUESTS_PER_ROUND} requests x {ROUNDS} rounds (median round)");
-        println!("raw reqwest + serde_json: {raw_rate:>9.0} req/s");
-        println!("alexa-smapi wrapper:      {wrapper_rate:>9.0} req/s");
-        println!("ratio wrapper/raw:        {:>9.3} (target >= 0.98)", wrapper_rate / raw_rate);
         sim.shutdown().await.expect("shutdown");
     });
 }
