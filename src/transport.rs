@@ -24,7 +24,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
+};
 use tracing::Instrument;
 
 use crate::auth::{Secret, StaticToken, TokenProvider};
@@ -33,6 +35,12 @@ use crate::retry::{RetryPolicy, is_idempotent, parse_retry_after};
 
 /// Response header added by the transport: how many attempts the request took.
 pub const ATTEMPTS_HEADER: &str = "x-alexa-smapi-attempts";
+
+/// [`ATTEMPTS_HEADER`] as a ready-made header name.
+const ATTEMPTS: HeaderName = HeaderName::from_static(ATTEMPTS_HEADER);
+
+/// The header progenitor adds to every request; SMAPI does not define it.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// The operation whose documented response media type is `application/json+hal`
 /// (progenitor reports operation IDs in snake case).
@@ -188,7 +196,7 @@ impl Transport {
                 // A streaming body cannot be replayed: one attempt only.
                 return client.execute(request).await;
             };
-            let response = match client.execute(to_send).await {
+            let mut response = match client.execute(to_send).await {
                 Ok(response) => response,
                 Err(e) => {
                     let before_sending = e.is_connect();
@@ -225,11 +233,15 @@ impl Transport {
                 }
             }
 
-            // Take the response apart without copying its headers, and buffer the body here
-            // so a body that breaks off can still be retried.
-            let (mut parts, body) = http::Response::from(response).into_parts();
-            let body = match http_body_util::BodyExt::collect(body).await {
-                Ok(collected) => collected.to_bytes(),
+            // Buffer the body here, so a body that breaks off can still be retried. The head is
+            // taken out first (moved, not copied), and the URL kept so the rebuilt response
+            // still reports it (without it reqwest would parse a placeholder URL).
+            let version = response.version();
+            let url = response.url().clone();
+            let mut headers = std::mem::take(response.headers_mut());
+            let extensions = std::mem::take(response.extensions_mut());
+            let body = match response.bytes().await {
+                Ok(body) => body,
                 Err(e) => {
                     // The body broke off (connection closed, truncated): the request was
                     // processed, so only operations safe to repeat are retried.
@@ -244,12 +256,11 @@ impl Transport {
                     return Err(e);
                 }
             };
-            let headers = &mut parts.headers;
 
             if status.is_success()
                 && idempotent
                 && !body.is_empty()
-                && is_json(headers)
+                && is_json(&headers)
                 && !valid_json(&body)
                 && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
             {
@@ -280,16 +291,14 @@ impl Transport {
                 tracing::trace!(body = %String::from_utf8_lossy(&body), "response body");
             }
             let body = if status.is_client_error() || status.is_server_error() {
-                normalise_error_body(status, operation, body, headers)
+                normalise_error_body(status, operation, body, &mut headers)
             } else {
                 body
             };
-            headers.insert(ATTEMPTS_HEADER, attempts_value(attempt));
+            headers.insert(ATTEMPTS, attempts_value(attempt));
             span.record("status", code);
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            return Ok(reqwest::Response::from(http::Response::from_parts(
-                parts, body,
-            )));
+            return Ok(rebuild(status, version, url, headers, extensions, body));
         }
     }
 }
@@ -334,11 +343,38 @@ fn bearer_of(request: &reqwest::Request) -> Option<Secret> {
     Some(Secret::new(value.strip_prefix("Bearer ")?))
 }
 
-fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"))
+/// A response rebuilt around its buffered body, reporting the URL it came from.
+fn rebuild(
+    status: reqwest::StatusCode,
+    version: http::Version,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    extensions: http::Extensions,
+    body: Bytes,
+) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+    // reqwest keeps the URL in a private extension that only its builder extension sets.
+    // Building with no invalid part cannot fail; if it ever did, only the URL would be lost.
+    let (parts, ()) = http::Response::builder()
+        .url(url)
+        .body(())
+        .unwrap_or_default()
+        .into_parts();
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    *response.headers_mut() = headers;
+    *response.extensions_mut() = extensions;
+    response.extensions_mut().extend(parts.extensions);
+    reqwest::Response::from(response)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers.get(CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"json"))
+    })
 }
 
 fn valid_json(body: &[u8]) -> bool {
@@ -351,7 +387,7 @@ fn normalise_error_body(
     status: reqwest::StatusCode,
     operation: &str,
     body: Bytes,
-    headers: &mut reqwest::header::HeaderMap,
+    headers: &mut HeaderMap,
 ) -> Bytes {
     let discovery = operation.contains("discovery_session");
     let kind = format!("HTTP_{}", status.as_u16());
@@ -396,7 +432,7 @@ impl ClientHooks<Transport> for Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let headers = request.headers_mut();
-        headers.remove("api-version");
+        headers.remove(API_VERSION);
         if info.operation_id == HAL_OPERATION {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json+hal"));
         }

@@ -31,14 +31,26 @@ fn fail(field: &'static str, rule: impl Into<String>) -> Error {
 }
 
 fn bounded(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), Error> {
-    let n = value.chars().count();
+    // ASCII (every real ID) is checked byte by byte: there, bytes are characters and the
+    // control characters are the ASCII ones.
+    let ascii = value.is_ascii();
+    let n = if ascii {
+        value.len()
+    } else {
+        value.chars().count()
+    };
     if n < min || n > max {
         return Err(fail(
             field,
             format!("must be {min} to {max} characters (got {n})"),
         ));
     }
-    if value.chars().any(char::is_control) {
+    let control = if ascii {
+        value.bytes().any(|b| b.is_ascii_control())
+    } else {
+        value.chars().any(char::is_control)
+    };
+    if control {
         return Err(fail(field, "must not contain control characters"));
     }
     Ok(())

@@ -16,7 +16,10 @@ pub use skills::{
 use reqwest::header::HeaderMap;
 
 /// A response header as a string.
-pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn header(
+    headers: &HeaderMap,
+    name: impl reqwest::header::AsHeaderName,
+) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

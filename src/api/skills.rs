@@ -99,7 +99,7 @@ impl<'a> Skills<'a> {
             .await;
         match answer {
             Ok(rv) => {
-                let etag = super::header(rv.headers(), "etag");
+                let etag = super::header(rv.headers(), reqwest::header::ETAG);
                 Ok(ManifestWithEtag {
                     manifest: rv.into_inner().manifest,
                     etag,
