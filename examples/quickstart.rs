@@ -206,7 +206,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         steps.start("Read the publication status");
         if let Some(p) = steps.soft(smapi.publishing().status(&id).await)? {
-            steps.ok(format!("{:?} at {:?}", p.status, p.publishes_at));
+            let status = p.status.as_ref().map_or("(none)", |s| s.as_str());
+            let when = p
+                .publishes_at
+                .map_or_else(|| "(no date)".to_owned(), |t| t.to_rfc3339());
+            steps.ok(format!("{status}, publishes at {when}"));
         }
         steps.start("Unpublish (HIDE, published by mistake)");
         if steps
