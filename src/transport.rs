@@ -353,20 +353,18 @@ fn rebuild(
     body: Bytes,
 ) -> reqwest::Response {
     use reqwest::ResponseBuilderExt;
-    // reqwest keeps the URL in a private extension that only its builder extension sets.
-    // Building with no invalid part cannot fail; if it ever did, only the URL would be lost.
-    let (parts, ()) = http::Response::builder()
-        .url(url)
-        .body(())
-        .unwrap_or_default()
-        .into_parts();
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    *response.version_mut() = version;
-    *response.headers_mut() = headers;
-    *response.extensions_mut() = extensions;
-    response.extensions_mut().extend(parts.extensions);
-    reqwest::Response::from(response)
+    // reqwest keeps the URL in a private extension that only its builder extension sets; it
+    // goes into the response's own extensions. Building with no fallible part cannot fail; if
+    // it ever did, only the extensions and the URL would be lost.
+    let mut builder = http::Response::builder();
+    if let Some(slot) = builder.extensions_mut() {
+        *slot = extensions;
+    }
+    let (mut parts, ()) = builder.url(url).body(()).unwrap_or_default().into_parts();
+    parts.status = status;
+    parts.version = version;
+    parts.headers = headers;
+    reqwest::Response::from(http::Response::from_parts(parts, body))
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
