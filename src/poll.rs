@@ -5,9 +5,11 @@
 //! timeout with [`Error::WaitTimeout`]. A progress callback sees every poll.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
 
 use crate::Error;
 
@@ -96,6 +98,104 @@ impl Progress {
 impl fmt::Debug for Progress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Progress(..)")
+    }
+}
+
+/// A wait for asynchronous work to finish; await it to get the final value `T`.
+///
+/// Returned by [`Skills::wait_until_built`](crate::api::Skills::wait_until_built)
+/// ([`WaitBuilt`](crate::api::WaitBuilt)),
+/// [`Publishing::wait_until_published`](crate::api::Publishing::wait_until_published)
+/// ([`WaitPublished`](crate::api::WaitPublished)) and
+/// [`Discovery::wait`](crate::api::Discovery::wait) ([`WaitDiscovery`](crate::api::WaitDiscovery)).
+/// It starts with the client's [`PollPolicy`]; [`policy`](Wait::policy) and
+/// [`progress`](Wait::progress) adjust it. Nothing is sent until it is awaited, and an invalid
+/// ID ends the wait with [`Error::Validation`] before any request.
+///
+/// ```no_run
+/// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+/// use std::time::Duration;
+/// use alexa_smapi::PollPolicy;
+/// use alexa_smapi::poll::Progress;
+/// let status = smapi.skills().wait_until_built("amzn1.ask.skill.1")
+///     .policy(PollPolicy::default().timeout(Duration::from_secs(300)))
+///     .progress(Progress::new(|p| eprintln!("{}: {} (poll {})", p.what, p.state, p.polls)))
+///     .await?;
+/// # let _ = status; Ok(()) }
+/// ```
+#[must_use = "a wait does nothing until awaited"]
+pub struct Wait<'a, T> {
+    policy: PollPolicy,
+    progress: Option<Progress>,
+    what: String,
+    input: Result<(), Error>,
+    check: Check<'a, T>,
+}
+
+/// One poll of a [`Wait`]: ask the server once and judge the answer.
+type Check<'a, T> = Box<dyn FnMut() -> BoxFuture<'a, Result<Step<T>, Error>> + Send + 'a>;
+
+impl<'a, T> Wait<'a, T> {
+    /// A wait for `what` (the progress and timeout text) that polls `check`. `input` is the
+    /// result of validating the caller's IDs: an error is returned on await, before any poll.
+    pub(crate) fn new<F, Fut>(
+        policy: PollPolicy,
+        what: String,
+        input: Result<(), Error>,
+        mut check: F,
+    ) -> Self
+    where
+        F: FnMut() -> Fut + Send + 'a,
+        Fut: Future<Output = Result<Step<T>, Error>> + Send + 'a,
+    {
+        Wait {
+            policy,
+            progress: None,
+            what,
+            input,
+            check: Box::new(move || Box::pin(check())),
+        }
+    }
+
+    /// Poll with this policy instead of the client's.
+    pub fn policy(mut self, policy: PollPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Report every poll.
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+}
+
+impl<T> fmt::Debug for Wait<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wait")
+            .field("what", &self.what)
+            .field("policy", &self.policy)
+            .field("progress", &self.progress)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: Send + 'a> IntoFuture for Wait<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = BoxFuture<'a, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let Wait {
+            policy,
+            progress,
+            what,
+            input,
+            check,
+        } = self;
+        Box::pin(async move {
+            input?;
+            poll_until(&policy, &what, progress.as_ref(), check).await
+        })
     }
 }
 

@@ -1,16 +1,11 @@
 //! Discovery Session (`discovery-session-api.txt`), on a regional host.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use crate::generated::open_enums::DiscoverySessionStatusValue;
 use crate::generated::types::{
     self, CreateDiscoverySessionRequest, EndpointReporterType, SkillEndpointReporter, StageName,
 };
-use crate::poll::{PollPolicy, Progress, Step, poll_until};
+use crate::poll::{Step, Wait};
 use crate::{Error, Region, Smapi, validate};
-
-type BoxFut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
 /// Who reports the unit's endpoints to Alexa. The page documents one kind: a skill.
 ///
@@ -133,51 +128,14 @@ impl<'a> Discovery<'a> {
     /// Waits until the session `SUCCEEDED`; `FAILED` ends the wait with
     /// [`Error::DiscoveryFailed`]. Await the builder.
     pub fn wait(&self, session_id: &str) -> WaitDiscovery<'a> {
-        WaitDiscovery {
-            discovery: *self,
-            session_id: session_id.to_owned(),
-            policy: self.smapi.poll_policy().clone(),
-            progress: None,
-        }
-    }
-}
-
-/// A wait for a discovery session; await it. See [`Discovery::wait`].
-#[derive(Debug)]
-#[must_use = "a wait does nothing until awaited"]
-pub struct WaitDiscovery<'a> {
-    discovery: Discovery<'a>,
-    session_id: String,
-    policy: PollPolicy,
-    progress: Option<Progress>,
-}
-
-impl WaitDiscovery<'_> {
-    /// Poll with this policy instead of the client's.
-    pub fn policy(mut self, policy: PollPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// Report every poll.
-    pub fn progress(mut self, progress: Progress) -> Self {
-        self.progress = Some(progress);
-        self
-    }
-}
-
-impl<'a> IntoFuture for WaitDiscovery<'a> {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFut<'a, ()>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            validate::session_id(&self.session_id)?;
-            let what = format!("discovery session {}", self.session_id);
-            let discovery = self.discovery;
-            let id = self.session_id.clone();
-            poll_until(&self.policy, &what, self.progress.as_ref(), || {
-                let id = id.clone();
+        let discovery = *self;
+        let session_id = session_id.to_owned();
+        Wait::new(
+            self.smapi.poll_policy().clone(),
+            format!("discovery session {session_id}"),
+            validate::session_id(&session_id),
+            move || {
+                let id = session_id.clone();
                 async move {
                     match discovery.status(&id).await? {
                         DiscoverySessionStatusValue::Succeeded => Ok(Step::Done(())),
@@ -187,8 +145,10 @@ impl<'a> IntoFuture for WaitDiscovery<'a> {
                         other => Ok(Step::Pending(other.to_string())),
                     }
                 }
-            })
-            .await
-        })
+            },
+        )
     }
 }
+
+/// A wait for a discovery session; await it. See [`Discovery::wait`].
+pub type WaitDiscovery<'a> = Wait<'a, ()>;

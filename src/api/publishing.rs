@@ -1,18 +1,16 @@
 //! Skill Publishing (`skill-publishing-api.txt`): submit, status, unpublish.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 
 use crate::generated::open_enums::PublicationStatus;
 use crate::generated::types::{
     PublishSkillRequest, SkillPublication, UnpublishReason, UnpublishSkillRequest, UnpublishType,
 };
-use crate::poll::{PollPolicy, Progress, Step, poll_until};
+use crate::poll::{Step, Wait};
 use crate::{Error, Smapi, validate};
-
-type BoxFut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
 /// Skill Publishing. Get one with [`Smapi::publishing`].
 #[derive(Clone, Copy, Debug)]
@@ -61,12 +59,32 @@ impl<'a> Publishing<'a> {
     /// Waits until the latest publication is `SUCCEEDED` (or `SCHEDULED`, when submitted
     /// for later). `FAILED` or `CANCELLED` end the wait with [`Error::PublicationFailed`].
     pub fn wait_until_published(&self, skill_id: &str) -> WaitPublished<'a> {
-        WaitPublished {
-            smapi: self.smapi,
-            skill_id: skill_id.to_owned(),
-            policy: self.smapi.poll_policy().clone(),
-            progress: None,
-        }
+        let publishing = *self;
+        let skill_id = skill_id.to_owned();
+        Wait::new(
+            self.smapi.poll_policy().clone(),
+            format!("publication of skill {skill_id}"),
+            validate::skill_id(&skill_id),
+            move || {
+                let skill_id = skill_id.clone();
+                async move {
+                    let publication = publishing.status(&skill_id).await?;
+                    match &publication.status {
+                        Some(PublicationStatus::Succeeded | PublicationStatus::Scheduled) => {
+                            Ok(Step::Done(publication))
+                        }
+                        Some(s @ (PublicationStatus::Failed | PublicationStatus::Cancelled)) => {
+                            Err(Error::PublicationFailed {
+                                skill_id,
+                                status: s.clone(),
+                            })
+                        }
+                        Some(other) => Ok(Step::Pending(other.to_string())),
+                        None => Ok(Step::Pending("NO_STATUS_YET".to_owned())),
+                    }
+                }
+            },
+        )
     }
 
     /// Unpublishes the skill (`unpublishSkill`). `HIDE` keeps it for users who enabled it;
@@ -126,7 +144,7 @@ impl SubmitPublication<'_> {
 
 impl<'a> IntoFuture for SubmitPublication<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = BoxFut<'a, ()>;
+    type IntoFuture = BoxFuture<'a, Result<(), Error>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
@@ -154,59 +172,4 @@ impl<'a> IntoFuture for SubmitPublication<'a> {
 }
 
 /// A wait for a publication; await it. See [`Publishing::wait_until_published`].
-#[derive(Debug)]
-#[must_use = "a wait does nothing until awaited"]
-pub struct WaitPublished<'a> {
-    smapi: &'a Smapi,
-    skill_id: String,
-    policy: PollPolicy,
-    progress: Option<Progress>,
-}
-
-impl WaitPublished<'_> {
-    /// Poll with this policy instead of the client's.
-    pub fn policy(mut self, policy: PollPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// Report every poll.
-    pub fn progress(mut self, progress: Progress) -> Self {
-        self.progress = Some(progress);
-        self
-    }
-}
-
-impl<'a> IntoFuture for WaitPublished<'a> {
-    type Output = Result<SkillPublication, Error>;
-    type IntoFuture = BoxFut<'a, SkillPublication>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            validate::skill_id(&self.skill_id)?;
-            let publishing = Publishing::new(self.smapi);
-            let what = format!("publication of skill {}", self.skill_id);
-            let skill_id = self.skill_id.clone();
-            poll_until(&self.policy, &what, self.progress.as_ref(), || {
-                let skill_id = skill_id.clone();
-                async move {
-                    let publication = publishing.status(&skill_id).await?;
-                    match &publication.status {
-                        Some(PublicationStatus::Succeeded | PublicationStatus::Scheduled) => {
-                            Ok(Step::Done(publication))
-                        }
-                        Some(s @ (PublicationStatus::Failed | PublicationStatus::Cancelled)) => {
-                            Err(Error::PublicationFailed {
-                                skill_id: skill_id.clone(),
-                                status: s.clone(),
-                            })
-                        }
-                        Some(other) => Ok(Step::Pending(other.to_string())),
-                        None => Ok(Step::Pending("NO_STATUS_YET".to_owned())),
-                    }
-                }
-            })
-            .await
-        })
-    }
-}
+pub type WaitPublished<'a> = Wait<'a, SkillPublication>;

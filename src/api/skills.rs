@@ -1,8 +1,8 @@
 //! Skill Operations (`skill-operations-api.txt`): create, read, update, list, delete, status.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
+use futures::future::BoxFuture;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
 use crate::generated::open_enums::BuildStatus;
@@ -10,10 +10,8 @@ use crate::generated::types::{
     CreateSkillRequest, ListSkillsResponse, SkillManifest, SkillManifestEnvelope, SkillStatus,
     SkillSummary, StageName, StatusMessage, UpdateSkillManifestStage,
 };
-use crate::poll::{PollPolicy, Progress, Step, poll_until};
+use crate::poll::{Step, Wait};
 use crate::{Error, Smapi, validate};
-
-type BoxFut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
 /// A manifest and the `ETag` it was read with.
 #[derive(Clone, Debug, PartialEq)]
@@ -201,12 +199,20 @@ impl<'a> Skills<'a> {
     /// # Ok(()) }
     /// ```
     pub fn wait_until_built(&self, skill_id: &str) -> WaitBuilt<'a> {
-        WaitBuilt {
-            smapi: self.smapi,
-            skill_id: skill_id.to_owned(),
-            policy: self.smapi.poll_policy().clone(),
-            progress: None,
-        }
+        let skills = *self;
+        let skill_id = skill_id.to_owned();
+        Wait::new(
+            self.smapi.poll_policy().clone(),
+            format!("build of skill {skill_id}"),
+            validate::skill_id(&skill_id),
+            move || {
+                let skill_id = skill_id.clone();
+                async move {
+                    let status = skills.status(&skill_id).await?;
+                    build_step(&skill_id, status)
+                }
+            },
+        )
     }
 
     /// Deletes the skill (`deleteSkill`). A 404 on a retried attempt (the first attempt did
@@ -409,7 +415,7 @@ impl CreateSkill<'_> {
 
 impl<'a> IntoFuture for CreateSkill<'a> {
     type Output = Result<CreatedSkill, Error>;
-    type IntoFuture = BoxFut<'a, CreatedSkill>;
+    type IntoFuture = BoxFuture<'a, Result<CreatedSkill, Error>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
@@ -476,7 +482,7 @@ impl UpdateManifest<'_> {
 
 impl<'a> IntoFuture for UpdateManifest<'a> {
     type Output = Result<Accepted, Error>;
-    type IntoFuture = BoxFut<'a, Accepted>;
+    type IntoFuture = BoxFuture<'a, Result<Accepted, Error>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
@@ -506,50 +512,7 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
 }
 
 /// A wait for a build; await it. See [`Skills::wait_until_built`].
-#[derive(Debug)]
-#[must_use = "a wait does nothing until awaited"]
-pub struct WaitBuilt<'a> {
-    smapi: &'a Smapi,
-    skill_id: String,
-    policy: PollPolicy,
-    progress: Option<Progress>,
-}
-
-impl WaitBuilt<'_> {
-    /// Poll with this policy instead of the client's.
-    pub fn policy(mut self, policy: PollPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// Report every poll.
-    pub fn progress(mut self, progress: Progress) -> Self {
-        self.progress = Some(progress);
-        self
-    }
-}
-
-impl<'a> IntoFuture for WaitBuilt<'a> {
-    type Output = Result<SkillStatus, Error>;
-    type IntoFuture = BoxFut<'a, SkillStatus>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            validate::skill_id(&self.skill_id)?;
-            let skills = Skills::new(self.smapi);
-            let what = format!("build of skill {}", self.skill_id);
-            let skill_id = self.skill_id.clone();
-            poll_until(&self.policy, &what, self.progress.as_ref(), || {
-                let skill_id = skill_id.clone();
-                async move {
-                    let status = skills.status(&skill_id).await?;
-                    build_step(&skill_id, status)
-                }
-            })
-            .await
-        })
-    }
-}
+pub type WaitBuilt<'a> = Wait<'a, SkillStatus>;
 
 /// Judges a status: FAILED anywhere → error with every error reported; all SUCCEEDED → done.
 fn build_step(skill_id: &str, status: SkillStatus) -> Result<Step<SkillStatus>, Error> {
