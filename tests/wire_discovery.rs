@@ -8,16 +8,14 @@ use alexa_smapi::generated::open_enums::DiscoverySessionStatusValue;
 use alexa_smapi::generated::types;
 use common::*;
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::MockServer;
 
 const UNIT: &str = "amzn1.alexa.unit.did.AHJN2WHOVKJXJK7WJW6LM2BMEEI2";
 const SESSION_ID: &str = "amzn1.alexa.discoverySession.1";
 const SESSION_LOCATION: &str = "/v1/discoverySessions/amzn1.alexa.discoverySession.1";
 
 fn create_request() -> types::CreateDiscoverySessionRequest {
-    serde_json::from_value(request_example("createDiscoverySession"))
-        .expect("the spec's create example decodes")
+    typed_request_example("createDiscoverySession")
 }
 
 fn session_path() -> String {
@@ -30,18 +28,12 @@ fn session_path() -> String {
 
 #[tokio::test]
 async fn create_discovery_session_posts_the_page_example_with_unit_query() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/discoverySessions"))
-        .respond_with(
-            json_response(
-                201,
-                &response_example("createDiscoverySession", 201, "application/json"),
-            )
-            .insert_header("Location", SESSION_LOCATION),
-        )
-        .mount(&server)
-        .await;
+    let server = serve(
+        "POST",
+        "/v1/discoverySessions",
+        spec_example("createDiscoverySession", 201).insert_header("Location", SESSION_LOCATION),
+    )
+    .await;
 
     client(&server)
         .create_discovery_session()
@@ -52,9 +44,12 @@ async fn create_discovery_session_posts_the_page_example_with_unit_query() {
         .expect("201 decodes");
 
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), "/v1/discoverySessions");
-    assert_eq!(raw_query(&request), Some(format!("unit={UNIT}")));
+    assert_request_line(
+        &request,
+        "POST",
+        "/v1/discoverySessions",
+        Some(&format!("unit={UNIT}")),
+    );
     assert_standard_headers(&request, "application/json");
     assert_eq!(
         json_body(&request),
@@ -68,18 +63,12 @@ async fn create_discovery_session_posts_the_page_example_with_unit_query() {
 
 #[tokio::test]
 async fn create_discovery_session_decodes_id_and_location_header() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/discoverySessions"))
-        .respond_with(
-            json_response(
-                201,
-                &response_example("createDiscoverySession", 201, "application/json"),
-            )
-            .insert_header("Location", SESSION_LOCATION),
-        )
-        .mount(&server)
-        .await;
+    let server = serve(
+        "POST",
+        "/v1/discoverySessions",
+        spec_example("createDiscoverySession", 201).insert_header("Location", SESSION_LOCATION),
+    )
+    .await;
 
     let response = client(&server)
         .create_discovery_session()
@@ -91,7 +80,7 @@ async fn create_discovery_session_decodes_id_and_location_header() {
 
     assert_eq!(response.status().as_u16(), 201);
     assert_eq!(
-        response.headers().get("location").map(|v| v.as_bytes()),
+        header_bytes(response.headers(), "location"),
         Some(SESSION_LOCATION.as_bytes())
     );
     assert_eq!(response.into_inner().id, SESSION_ID);
@@ -99,15 +88,12 @@ async fn create_discovery_session_decodes_id_and_location_header() {
 
 #[tokio::test]
 async fn create_discovery_session_percent_encodes_the_unit_query_value() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/discoverySessions"))
-        .respond_with(json_response(
-            201,
-            &response_example("createDiscoverySession", 201, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "POST",
+        "/v1/discoverySessions",
+        spec_example("createDiscoverySession", 201),
+    )
+    .await;
     let unit = "unit/with spaces&amp=+#";
 
     client(&server)
@@ -119,10 +105,7 @@ async fn create_discovery_session_percent_encodes_the_unit_query_value() {
         .expect("201 decodes");
 
     let request = single_request(&server).await;
-    assert_eq!(
-        query_pairs(&request),
-        [("unit".to_owned(), unit.to_owned())]
-    );
+    assert_eq!(query_pairs(&request), pairs(&[("unit", unit)]));
     let raw = raw_query(&request).expect("query present");
     assert!(
         !raw.contains('&') && !raw.contains('#') && !raw.contains(' '),
@@ -148,14 +131,7 @@ async fn create_discovery_session_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn create_discovery_session_bad_request_decodes_type_and_message() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(json_response(
-            400,
-            &response_example("createDiscoverySession", 400, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path("POST", spec_example("createDiscoverySession", 400)).await;
 
     let error = expect_error_response(
         client(&server)
@@ -225,15 +201,12 @@ async fn create_discovery_session_rejects_bad_reporter_skill_ids_before_sending(
 
 #[tokio::test]
 async fn get_discovery_session_gets_the_session_path() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(session_path()))
-        .respond_with(json_response(
-            200,
-            &response_example("getDiscoverySession", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        session_path(),
+        spec_example("getDiscoverySession", 200),
+    )
+    .await;
 
     client(&server)
         .get_discovery_session()
@@ -243,22 +216,15 @@ async fn get_discovery_session_gets_the_session_path() {
         .expect("200 decodes");
 
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(request.url.path(), session_path());
-    assert_eq!(raw_query(&request), None);
+    assert_request_line(&request, "GET", &session_path(), None);
     assert_standard_headers(&request, "application/json");
     assert_no_body(&request);
 }
 
 #[tokio::test]
 async fn get_discovery_session_decodes_the_page_example() {
-    let server = MockServer::start().await;
     let example = response_example("getDiscoverySession", 200, "application/json");
-    Mock::given(method("GET"))
-        .and(path(session_path()))
-        .respond_with(json_response(200, &example))
-        .mount(&server)
-        .await;
+    let server = serve("GET", session_path(), json_response(200, &example)).await;
 
     let session = client(&server)
         .get_discovery_session()
@@ -277,13 +243,8 @@ async fn get_discovery_session_decodes_the_page_example() {
 
 #[tokio::test]
 async fn get_discovery_session_decodes_an_unknown_status_value() {
-    let server = MockServer::start().await;
     let body = json!({"status": {"value": "SOMETHING_NEW"}});
-    Mock::given(method("GET"))
-        .and(path(session_path()))
-        .respond_with(json_response(200, &body))
-        .mount(&server)
-        .await;
+    let server = serve("GET", session_path(), json_response(200, &body)).await;
 
     let session = client(&server)
         .get_discovery_session()
@@ -302,14 +263,7 @@ async fn get_discovery_session_decodes_an_unknown_status_value() {
 
 #[tokio::test]
 async fn get_discovery_session_percent_encodes_the_id() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_response(
-            200,
-            &response_example("getDiscoverySession", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path("GET", spec_example("getDiscoverySession", 200)).await;
 
     client(&server)
         .get_discovery_session()
@@ -335,14 +289,7 @@ async fn get_discovery_session_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn get_discovery_session_not_found_decodes_type_and_message() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_response(
-            404,
-            &response_example("getDiscoverySession", 404, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path("GET", spec_example("getDiscoverySession", 404)).await;
 
     let error = expect_error_response(
         client(&server)
@@ -362,14 +309,11 @@ async fn get_discovery_session_error_body_without_type_still_yields_status_and_m
     // Discovery answers `{type, message}`. A `{code, message}` body (the other family) lacks
     // the required `type`; the client still surfaces it as a typed error with the message,
     // and a `type` naming the HTTP status.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_response(
-            403,
-            &json!({"code": "FORBIDDEN", "message": "nope"}),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path(
+        "GET",
+        json_response(403, &json!({"code": "FORBIDDEN", "message": "nope"})),
+    )
+    .await;
 
     let error = expect_error_response(
         client(&server)

@@ -8,8 +8,7 @@ use alexa_smapi::generated::open_enums::PublicationStatus;
 use alexa_smapi::generated::types;
 use common::*;
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 fn latest_path() -> String {
     format!("/v1/skills/{SKILL_ID}/publications/~latest")
@@ -24,11 +23,11 @@ fn unpublish_path() -> String {
 }
 
 fn publish_request() -> types::PublishSkillRequest {
-    serde_json::from_value(request_example("publishSkill")).expect("publish example decodes")
+    typed_request_example("publishSkill")
 }
 
 fn unpublish_request() -> types::UnpublishSkillRequest {
-    serde_json::from_value(request_example("unpublishSkill")).expect("unpublish example decodes")
+    typed_request_example("unpublishSkill")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -37,15 +36,12 @@ fn unpublish_request() -> types::UnpublishSkillRequest {
 
 #[tokio::test]
 async fn get_skill_publication_gets_latest_with_accept_language() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(latest_path()))
-        .respond_with(json_response(
-            200,
-            &response_example("getSkillPublication", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        latest_path(),
+        spec_example("getSkillPublication", 200),
+    )
+    .await;
 
     client(&server)
         .get_skill_publication()
@@ -56,11 +52,9 @@ async fn get_skill_publication_gets_latest_with_accept_language() {
         .expect("200 decodes");
 
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "GET");
     // `~` is unreserved: it must arrive literally, not as `%7E`.
-    assert_eq!(request.url.path(), latest_path());
+    assert_request_line(&request, "GET", &latest_path(), None);
     assert!(request.url.as_str().ends_with("/publications/~latest"));
-    assert_eq!(raw_query(&request), None);
     assert_standard_headers(&request, "application/json");
     assert_eq!(header(&request, "accept-language"), "ja-JP");
     assert_no_body(&request);
@@ -68,15 +62,12 @@ async fn get_skill_publication_gets_latest_with_accept_language() {
 
 #[tokio::test]
 async fn get_skill_publication_without_accept_language_sends_none() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(latest_path()))
-        .respond_with(json_response(
-            200,
-            &response_example("getSkillPublication", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        latest_path(),
+        spec_example("getSkillPublication", 200),
+    )
+    .await;
 
     client(&server)
         .get_skill_publication()
@@ -91,13 +82,8 @@ async fn get_skill_publication_without_accept_language_sends_none() {
 
 #[tokio::test]
 async fn get_skill_publication_decodes_the_page_example() {
-    let server = MockServer::start().await;
     let example = response_example("getSkillPublication", 200, "application/json");
-    Mock::given(method("GET"))
-        .and(path(latest_path()))
-        .respond_with(json_response(200, &example))
-        .mount(&server)
-        .await;
+    let server = serve("GET", latest_path(), json_response(200, &example)).await;
 
     let publication = client(&server)
         .get_skill_publication()
@@ -118,13 +104,8 @@ async fn get_skill_publication_decodes_the_page_example() {
 
 #[tokio::test]
 async fn get_skill_publication_decodes_an_unknown_status_and_reencodes_it() {
-    let server = MockServer::start().await;
     let body = json!({"publishesAt": "2030-01-02T03:04:05Z", "status": "PAUSED"});
-    Mock::given(method("GET"))
-        .and(path(latest_path()))
-        .respond_with(json_response(200, &body))
-        .mount(&server)
-        .await;
+    let server = serve("GET", latest_path(), json_response(200, &body)).await;
 
     let publication = client(&server)
         .get_skill_publication()
@@ -153,15 +134,15 @@ async fn get_skill_publication_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn get_skill_publication_not_found_decodes_message() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(latest_path()))
-        .respond_with(json_response(
+    let server = serve(
+        "GET",
+        latest_path(),
+        json_response(
             404,
             &json!({"code": "NOT_FOUND", "message": "The skill was never submitted."}),
-        ))
-        .mount(&server)
-        .await;
+        ),
+    )
+    .await;
 
     let error = expect_error_response(
         client(&server)
@@ -179,15 +160,12 @@ async fn get_skill_publication_not_found_decodes_message() {
 
 #[tokio::test]
 async fn get_skill_publication_rejects_empty_and_256_char_skill_ids_before_sending() {
-    let server = MockServer::start().await;
-    for bad in [String::new(), skill_id_256()] {
-        let result = client(&server)
-            .get_skill_publication()
-            .skill_id(bad.as_str())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "skill_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "skill_id",
+        [String::new(), skill_id_256()],
+        async |c, bad| c.get_skill_publication().skill_id(bad).send().await,
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,12 +174,7 @@ async fn get_skill_publication_rejects_empty_and_256_char_skill_ids_before_sendi
 
 #[tokio::test]
 async fn publish_skill_posts_publishes_at_from_the_page_example() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(publications_path()))
-        .respond_with(ResponseTemplate::new(202))
-        .mount(&server)
-        .await;
+    let server = serve("POST", publications_path(), ResponseTemplate::new(202)).await;
 
     let response = client(&server)
         .publish_skill()
@@ -213,9 +186,7 @@ async fn publish_skill_posts_publishes_at_from_the_page_example() {
 
     assert_eq!(response.status().as_u16(), 202);
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), publications_path());
-    assert_eq!(raw_query(&request), None);
+    assert_request_line(&request, "POST", &publications_path(), None);
     assert_standard_headers(&request, "application/json");
     assert_eq!(json_body(&request), request_example("publishSkill"));
     assert_eq!(
@@ -226,12 +197,7 @@ async fn publish_skill_posts_publishes_at_from_the_page_example() {
 
 #[tokio::test]
 async fn publish_skill_without_publishes_at_sends_an_empty_object() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(publications_path()))
-        .respond_with(ResponseTemplate::new(202))
-        .mount(&server)
-        .await;
+    let server = serve("POST", publications_path(), ResponseTemplate::new(202)).await;
 
     client(&server)
         .publish_skill()
@@ -261,16 +227,18 @@ async fn publish_skill_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn publish_skill_rejects_empty_and_256_char_skill_ids_before_sending() {
-    let server = MockServer::start().await;
-    for bad in [String::new(), skill_id_256()] {
-        let result = client(&server)
-            .publish_skill()
-            .skill_id(bad.as_str())
-            .body(publish_request())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "skill_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "skill_id",
+        [String::new(), skill_id_256()],
+        async |c, bad| {
+            c.publish_skill()
+                .skill_id(bad)
+                .body(publish_request())
+                .send()
+                .await
+        },
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,12 +247,7 @@ async fn publish_skill_rejects_empty_and_256_char_skill_ids_before_sending() {
 
 #[tokio::test]
 async fn unpublish_skill_posts_type_and_reason_with_accept_language() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(unpublish_path()))
-        .respond_with(ResponseTemplate::new(202))
-        .mount(&server)
-        .await;
+    let server = serve("POST", unpublish_path(), ResponseTemplate::new(202)).await;
 
     let response = client(&server)
         .unpublish_skill()
@@ -297,9 +260,7 @@ async fn unpublish_skill_posts_type_and_reason_with_accept_language() {
 
     assert_eq!(response.status().as_u16(), 202);
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), unpublish_path());
-    assert_eq!(raw_query(&request), None);
+    assert_request_line(&request, "POST", &unpublish_path(), None);
     assert_standard_headers(&request, "application/json");
     assert_eq!(header(&request, "accept-language"), "en-US");
     assert_eq!(json_body(&request), request_example("unpublishSkill"));
@@ -317,12 +278,7 @@ async fn unpublish_skill_sends_every_documented_reason_verbatim() {
         .clone();
     assert_eq!(reasons.len(), 6);
     for reason in reasons {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path(unpublish_path()))
-            .respond_with(ResponseTemplate::new(202))
-            .mount(&server)
-            .await;
+        let server = serve("POST", unpublish_path(), ResponseTemplate::new(202)).await;
         let body = json!({"type": "REMOVE", "reason": reason});
         let typed: types::UnpublishSkillRequest =
             serde_json::from_value(body.clone()).expect("documented reason decodes");
@@ -358,7 +314,7 @@ async fn unpublish_skill_without_body_is_rejected_before_sending() {
         }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
-    assert!(received(&server).await.is_empty());
+    assert_nothing_received(&server).await;
 }
 
 #[test]
@@ -387,14 +343,16 @@ async fn unpublish_skill_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn unpublish_skill_rejects_empty_and_256_char_skill_ids_before_sending() {
-    let server = MockServer::start().await;
-    for bad in [String::new(), skill_id_256()] {
-        let result = client(&server)
-            .unpublish_skill()
-            .skill_id(bad.as_str())
-            .body(unpublish_request())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "skill_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "skill_id",
+        [String::new(), skill_id_256()],
+        async |c, bad| {
+            c.unpublish_skill()
+                .skill_id(bad)
+                .body(unpublish_request())
+                .send()
+                .await
+        },
+    )
+    .await;
 }

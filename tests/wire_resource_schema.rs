@@ -7,26 +7,16 @@ mod common;
 use alexa_smapi::generated::types;
 use common::*;
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
-
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
+use wiremock::MockServer;
 
 #[tokio::test]
 async fn get_resource_schema_for_manifest_sends_operation_and_vendor_id() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/skills/resourceSchema/manifest"))
-        .respond_with(json_response(
-            200,
-            &response_example("getResourceSchema", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        "/v1/skills/resourceSchema/manifest",
+        spec_example("getResourceSchema", 200),
+    )
+    .await;
 
     client(&server)
         .get_resource_schema()
@@ -38,11 +28,11 @@ async fn get_resource_schema_for_manifest_sends_operation_and_vendor_id() {
         .expect("200 decodes");
 
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(request.url.path(), "/v1/skills/resourceSchema/manifest");
-    assert_eq!(
-        raw_query(&request).as_deref(),
-        Some("operation=CREATE_SKILL&vendorId=MT25O3ZVSAXZOAX")
+    assert_request_line(
+        &request,
+        "GET",
+        "/v1/skills/resourceSchema/manifest",
+        Some("operation=CREATE_SKILL&vendorId=MT25O3ZVSAXZOAX"),
     );
     assert_standard_headers(&request, "application/json");
     assert_no_body(&request);
@@ -50,15 +40,12 @@ async fn get_resource_schema_for_manifest_sends_operation_and_vendor_id() {
 
 #[tokio::test]
 async fn get_resource_schema_for_package_structure_sends_only_vendor_id() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/skills/resourceSchema/skillPackageStructure"))
-        .respond_with(json_response(
-            200,
-            &response_example("getResourceSchema", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        "/v1/skills/resourceSchema/skillPackageStructure",
+        spec_example("getResourceSchema", 200),
+    )
+    .await;
 
     client(&server)
         .get_resource_schema()
@@ -85,15 +72,12 @@ async fn get_resource_schema_sends_every_documented_operation_verbatim() {
     assert_eq!(operations.len(), 4);
     for operation in operations {
         let wire = operation.as_str().expect("string enum");
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/v1/skills/resourceSchema/manifest"))
-            .respond_with(json_response(
-                200,
-                &response_example("getResourceSchema", 200, "application/json"),
-            ))
-            .mount(&server)
-            .await;
+        let server = serve(
+            "GET",
+            "/v1/skills/resourceSchema/manifest",
+            spec_example("getResourceSchema", 200),
+        )
+        .await;
         let typed: types::SchemaOperation =
             serde_json::from_value(operation.clone()).expect("documented operation decodes");
 
@@ -116,13 +100,13 @@ async fn get_resource_schema_sends_every_documented_operation_verbatim() {
 
 #[tokio::test]
 async fn get_resource_schema_decodes_the_page_example() {
-    let server = MockServer::start().await;
     let example = response_example("getResourceSchema", 200, "application/json");
-    Mock::given(method("GET"))
-        .and(path("/v1/skills/resourceSchema/manifest"))
-        .respond_with(json_response(200, &example))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        "/v1/skills/resourceSchema/manifest",
+        json_response(200, &example),
+    )
+    .await;
 
     let location = client(&server)
         .get_resource_schema()
@@ -144,14 +128,11 @@ async fn get_resource_schema_decodes_the_page_example() {
 
 #[tokio::test]
 async fn get_resource_schema_without_expiry_time_is_an_invalid_payload() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_response(
-            200,
-            &json!({"schemaLocationUrl": "https://example.com"}),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path(
+        "GET",
+        json_response(200, &json!({"schemaLocationUrl": "https://example.com"})),
+    )
+    .await;
 
     let result = client(&server)
         .get_resource_schema()
@@ -187,14 +168,7 @@ async fn get_resource_schema_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn get_resource_schema_bad_request_decodes_code_and_message() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_response(
-            400,
-            &response_example("getResourceSchema", 400, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path("GET", spec_example("getResourceSchema", 400)).await;
 
     let error = expect_error_response(
         client(&server)
@@ -221,16 +195,19 @@ async fn get_resource_schema_rejects_missing_or_bad_vendor_id_and_resource_befor
         .await;
     assert_rejected_before_sending(&server, result, "vendor_id").await;
 
-    for bad in [String::new(), "V".repeat(256)] {
-        let result = client(&server)
-            .get_resource_schema()
-            .resource(types::SchemaResource::Manifest)
-            .operation(types::SchemaOperation::CreateSkill)
-            .vendor_id(bad.as_str())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "vendor_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "vendor_id",
+        [String::new(), "V".repeat(256)],
+        async |c, bad| {
+            c.get_resource_schema()
+                .resource(types::SchemaResource::Manifest)
+                .operation(types::SchemaOperation::CreateSkill)
+                .vendor_id(bad)
+                .send()
+                .await
+        },
+    )
+    .await;
 
     let result = client(&server)
         .get_resource_schema()

@@ -11,8 +11,7 @@ use alexa_smapi::generated::types;
 use common::*;
 use progenitor_client::Error;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const STATUS_LOCATION: &str =
     "/v1/skills/amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb/status";
@@ -22,13 +21,16 @@ fn manifest_path(stage: &str) -> String {
 }
 
 fn create_request() -> types::CreateSkillRequest {
-    serde_json::from_value(request_example("createSkillForVendor"))
-        .expect("the spec's create example decodes")
+    typed_request_example("createSkillForVendor")
 }
 
 fn update_request() -> types::SkillManifestEnvelope {
-    serde_json::from_value(request_example("updateSkillManifest"))
-        .expect("the spec's update example decodes")
+    typed_request_example("updateSkillManifest")
+}
+
+/// What `updateSkillManifest` answers on success: 202 with the status URL in `Location`.
+fn accepted_with_status_location() -> ResponseTemplate {
+    ResponseTemplate::new(202).insert_header("Location", STATUS_LOCATION)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -37,18 +39,12 @@ fn update_request() -> types::SkillManifestEnvelope {
 
 #[tokio::test]
 async fn create_skill_posts_the_page_example_to_v1_skills() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/skills"))
-        .respond_with(
-            json_response(
-                202,
-                &response_example("createSkillForVendor", 202, "application/json"),
-            )
-            .insert_header("Location", STATUS_LOCATION),
-        )
-        .mount(&server)
-        .await;
+    let server = serve(
+        "POST",
+        "/v1/skills",
+        spec_example("createSkillForVendor", 202).insert_header("Location", STATUS_LOCATION),
+    )
+    .await;
 
     client(&server)
         .create_skill_for_vendor()
@@ -58,27 +54,19 @@ async fn create_skill_posts_the_page_example_to_v1_skills() {
         .expect("202 decodes");
 
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), "/v1/skills");
-    assert_eq!(raw_query(&request), None);
+    assert_request_line(&request, "POST", "/v1/skills", None);
     assert_standard_headers(&request, "application/json");
     assert_eq!(json_body(&request), request_example("createSkillForVendor"));
 }
 
 #[tokio::test]
 async fn create_skill_decodes_skill_id_and_location_header() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/skills"))
-        .respond_with(
-            json_response(
-                202,
-                &response_example("createSkillForVendor", 202, "application/json"),
-            )
-            .insert_header("Location", STATUS_LOCATION),
-        )
-        .mount(&server)
-        .await;
+    let server = serve(
+        "POST",
+        "/v1/skills",
+        spec_example("createSkillForVendor", 202).insert_header("Location", STATUS_LOCATION),
+    )
+    .await;
 
     let response = client(&server)
         .create_skill_for_vendor()
@@ -89,7 +77,7 @@ async fn create_skill_decodes_skill_id_and_location_header() {
 
     assert_eq!(response.status().as_u16(), 202);
     assert_eq!(
-        response.headers().get("location").map(|v| v.as_bytes()),
+        header_bytes(response.headers(), "location"),
         Some(STATUS_LOCATION.as_bytes())
     );
     assert_eq!(
@@ -115,7 +103,6 @@ async fn create_skill_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn create_skill_bad_request_decodes_code_message_and_violations() {
-    let server = MockServer::start().await;
     let body = json!({
         "code": "INVALID_STRING_LENGTH",
         "message": "The property is outside the allowed range.",
@@ -128,11 +115,7 @@ async fn create_skill_bad_request_decodes_code_message_and_violations() {
             {"message": "name is shorter than 2 characters"}
         ]
     });
-    Mock::given(method("POST"))
-        .and(path("/v1/skills"))
-        .respond_with(json_response(400, &body))
-        .mount(&server)
-        .await;
+    let server = serve("POST", "/v1/skills", json_response(400, &body)).await;
 
     let error = expect_error_response(
         client(&server)
@@ -179,13 +162,8 @@ fn hal_response(body: &Value) -> ResponseTemplate {
 
 #[tokio::test]
 async fn list_skills_repeats_skill_id_and_asks_for_hal() {
-    let server = MockServer::start().await;
     let example = response_example("listSkillsForVendor", 200, "application/json+hal");
-    Mock::given(method("GET"))
-        .and(path("/v1/skills"))
-        .respond_with(hal_response(&example))
-        .mount(&server)
-        .await;
+    let server = serve("GET", "/v1/skills", hal_response(&example)).await;
 
     client(&server)
         .list_skills_for_vendor()
@@ -208,30 +186,25 @@ async fn list_skills_repeats_skill_id_and_asks_for_hal() {
         query.contains("skillId=amzn1.ask.skill.a&skillId=amzn1.ask.skill.b"),
         "skillId not repeated in order: {query}"
     );
-    let mut pairs = query_pairs(&request);
-    pairs.sort();
+    let mut sent = query_pairs(&request);
+    sent.sort();
     assert_eq!(
-        pairs,
-        [
-            ("skillId".to_owned(), "amzn1.ask.skill.a".to_owned()),
-            ("skillId".to_owned(), "amzn1.ask.skill.b".to_owned()),
-            ("vendorId".to_owned(), VENDOR_ID.to_owned()),
-        ]
+        sent,
+        pairs(&[
+            ("skillId", "amzn1.ask.skill.a"),
+            ("skillId", "amzn1.ask.skill.b"),
+            ("vendorId", VENDOR_ID),
+        ])
     );
 }
 
 #[tokio::test]
 async fn list_skills_pages_with_max_results_and_next_token() {
-    let server = MockServer::start().await;
     let example = response_example("listSkillsForVendor", 200, "application/json+hal");
     let token = example["nextToken"]
         .as_str()
         .expect("example has nextToken");
-    Mock::given(method("GET"))
-        .and(path("/v1/skills"))
-        .respond_with(hal_response(&example))
-        .mount(&server)
-        .await;
+    let server = serve("GET", "/v1/skills", hal_response(&example)).await;
 
     client(&server)
         .list_skills_for_vendor()
@@ -249,27 +222,22 @@ async fn list_skills_pages_with_max_results_and_next_token() {
         query.contains("nextToken=eyJkIjoi") && query.ends_with("%3D%3D&vendorId=MT25O3ZVSAXZOAX"),
         "{query}"
     );
-    let mut pairs = query_pairs(&request);
-    pairs.sort();
+    let mut sent = query_pairs(&request);
+    sent.sort();
     assert_eq!(
-        pairs,
-        [
-            ("maxResults".to_owned(), "50".to_owned()),
-            ("nextToken".to_owned(), token.to_owned()),
-            ("vendorId".to_owned(), VENDOR_ID.to_owned()),
-        ]
+        sent,
+        pairs(&[
+            ("maxResults", "50"),
+            ("nextToken", token),
+            ("vendorId", VENDOR_ID),
+        ])
     );
 }
 
 #[tokio::test]
 async fn list_skills_decodes_the_hal_page_example() {
-    let server = MockServer::start().await;
     let example = response_example("listSkillsForVendor", 200, "application/json+hal");
-    Mock::given(method("GET"))
-        .and(path("/v1/skills"))
-        .respond_with(hal_response(&example))
-        .mount(&server)
-        .await;
+    let server = serve("GET", "/v1/skills", hal_response(&example)).await;
 
     let page = client(&server)
         .list_skills_for_vendor()
@@ -339,7 +307,6 @@ async fn list_skills_decodes_the_hal_page_example() {
 
 #[tokio::test]
 async fn list_skills_decodes_unknown_enum_values_and_reencodes_them_unchanged() {
-    let server = MockServer::start().await;
     let body = json!({
         "skills": [{
             "skillId": "amzn1.ask.skill.x",
@@ -348,11 +315,7 @@ async fn list_skills_decodes_unknown_enum_values_and_reencodes_them_unchanged() 
             "publicationStatus": "SOMETHING_NEW"
         }]
     });
-    Mock::given(method("GET"))
-        .and(path("/v1/skills"))
-        .respond_with(hal_response(&body))
-        .mount(&server)
-        .await;
+    let server = serve("GET", "/v1/skills", hal_response(&body)).await;
 
     let page = client(&server)
         .list_skills_for_vendor()
@@ -392,15 +355,12 @@ async fn list_skills_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn list_skills_rejects_empty_and_256_char_vendor_ids_before_sending() {
-    let server = MockServer::start().await;
-    for bad in [String::new(), "V".repeat(256)] {
-        let result = client(&server)
-            .list_skills_for_vendor()
-            .vendor_id(bad.as_str())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "vendor_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "vendor_id",
+        [String::new(), "V".repeat(256)],
+        async |c, bad| c.list_skills_for_vendor().vendor_id(bad).send().await,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -428,18 +388,12 @@ async fn get_skill_manifest_sends_get_to_the_stage_path() {
         ("development", types::StageName::Development),
         ("live", types::StageName::Live),
     ] {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(manifest_path(stage)))
-            .respond_with(
-                json_response(
-                    200,
-                    &response_example("getSkillManifest", 200, "application/json"),
-                )
-                .insert_header("ETag", "\"etag-1\""),
-            )
-            .mount(&server)
-            .await;
+        let server = serve(
+            "GET",
+            manifest_path(stage),
+            spec_example("getSkillManifest", 200).insert_header("ETag", "\"etag-1\""),
+        )
+        .await;
 
         client(&server)
             .get_skill_manifest()
@@ -450,9 +404,7 @@ async fn get_skill_manifest_sends_get_to_the_stage_path() {
             .expect("200 decodes");
 
         let request = single_request(&server).await;
-        assert_eq!(request.method.as_str(), "GET");
-        assert_eq!(request.url.path(), manifest_path(stage));
-        assert_eq!(raw_query(&request), None);
+        assert_request_line(&request, "GET", &manifest_path(stage), None);
         assert_standard_headers(&request, "application/json");
         assert_no_body(&request);
     }
@@ -460,13 +412,13 @@ async fn get_skill_manifest_sends_get_to_the_stage_path() {
 
 #[tokio::test]
 async fn get_skill_manifest_decodes_the_page_example_and_etag() {
-    let server = MockServer::start().await;
     let example = response_example("getSkillManifest", 200, "application/json");
-    Mock::given(method("GET"))
-        .and(path(manifest_path("development")))
-        .respond_with(json_response(200, &example).insert_header("ETag", "\"3fa2c1\""))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        manifest_path("development"),
+        json_response(200, &example).insert_header("ETag", "\"3fa2c1\""),
+    )
+    .await;
 
     let response = client(&server)
         .get_skill_manifest()
@@ -477,7 +429,7 @@ async fn get_skill_manifest_decodes_the_page_example_and_etag() {
         .expect("200 decodes");
 
     assert_eq!(
-        response.headers().get("etag").map(|v| v.as_bytes()),
+        header_bytes(response.headers(), "etag"),
         Some(&b"\"3fa2c1\""[..])
     );
     let manifest = response.into_inner().manifest;
@@ -516,18 +468,20 @@ async fn get_skill_manifest_decodes_the_page_example_and_etag() {
 
 #[tokio::test]
 async fn get_skill_manifest_follows_a_303_to_location_on_the_same_host() {
-    let server = MockServer::start().await;
     let example = response_example("getSkillManifest", 200, "application/json");
-    Mock::given(method("GET"))
-        .and(path(manifest_path("development")))
-        .respond_with(ResponseTemplate::new(303).insert_header("Location", "/elsewhere/manifest"))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/elsewhere/manifest"))
-        .respond_with(json_response(200, &example).insert_header("ETag", "\"moved\""))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        manifest_path("development"),
+        ResponseTemplate::new(303).insert_header("Location", "/elsewhere/manifest"),
+    )
+    .await;
+    mount(
+        &server,
+        "GET",
+        "/elsewhere/manifest",
+        json_response(200, &example).insert_header("ETag", "\"moved\""),
+    )
+    .await;
 
     let response = client(&server)
         .get_skill_manifest()
@@ -538,7 +492,7 @@ async fn get_skill_manifest_follows_a_303_to_location_on_the_same_host() {
         .expect("the redirect is followed and the manifest decodes");
 
     assert_eq!(
-        response.headers().get("etag").map(|v| v.as_bytes()),
+        header_bytes(response.headers(), "etag"),
         Some(&b"\"moved\""[..])
     );
     assert_eq!(
@@ -556,22 +510,15 @@ async fn get_skill_manifest_follows_a_303_to_location_on_the_same_host() {
 
 #[tokio::test]
 async fn get_skill_manifest_303_to_another_origin_does_not_forward_the_token() {
-    let server = MockServer::start().await;
-    let other = MockServer::start().await;
     let example = response_example("getSkillManifest", 200, "application/json");
-    Mock::given(method("GET"))
-        .and(path(manifest_path("development")))
-        .respond_with(
-            ResponseTemplate::new(303)
-                .insert_header("Location", format!("{}/presigned/manifest", other.uri())),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/presigned/manifest"))
-        .respond_with(json_response(200, &example))
-        .mount(&other)
-        .await;
+    let other = serve("GET", "/presigned/manifest", json_response(200, &example)).await;
+    let server = serve(
+        "GET",
+        manifest_path("development"),
+        ResponseTemplate::new(303)
+            .insert_header("Location", format!("{}/presigned/manifest", other.uri())),
+    )
+    .await;
 
     client(&server)
         .get_skill_manifest()
@@ -590,12 +537,12 @@ async fn get_skill_manifest_303_to_another_origin_does_not_forward_the_token() {
 
 #[tokio::test]
 async fn get_skill_manifest_303_without_redirects_is_an_unexpected_response_with_location() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(manifest_path("development")))
-        .respond_with(ResponseTemplate::new(303).insert_header("Location", "/elsewhere/manifest"))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        manifest_path("development"),
+        ResponseTemplate::new(303).insert_header("Location", "/elsewhere/manifest"),
+    )
+    .await;
     let http = http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -612,7 +559,7 @@ async fn get_skill_manifest_303_without_redirects_is_an_unexpected_response_with
         Err(Error::UnexpectedResponse(response)) => {
             assert_eq!(response.status().as_u16(), 303);
             assert_eq!(
-                response.headers().get("location").map(|v| v.as_bytes()),
+                header_bytes(response.headers(), "location"),
                 Some(&b"/elsewhere/manifest"[..])
             );
         }
@@ -639,30 +586,29 @@ async fn get_skill_manifest_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn get_skill_manifest_rejects_empty_and_256_char_skill_ids_before_sending() {
-    let server = MockServer::start().await;
-    for bad in [String::new(), skill_id_256()] {
-        let result = client(&server)
-            .get_skill_manifest()
-            .skill_id(bad.as_str())
-            .stage(types::StageName::Development)
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "skill_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "skill_id",
+        [String::new(), skill_id_256()],
+        async |c, bad| {
+            c.get_skill_manifest()
+                .skill_id(bad)
+                .stage(types::StageName::Development)
+                .send()
+                .await
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn get_skill_manifest_accepts_a_255_char_skill_id() {
-    let server = MockServer::start().await;
     let id = "a".repeat(255);
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/skills/{id}/stages/live/manifest")))
-        .respond_with(json_response(
-            200,
-            &response_example("getSkillManifest", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        format!("/v1/skills/{id}/stages/live/manifest"),
+        spec_example("getSkillManifest", 200),
+    )
+    .await;
 
     client(&server)
         .get_skill_manifest()
@@ -679,14 +625,7 @@ async fn get_skill_manifest_accepts_a_255_char_skill_id() {
 
 #[tokio::test]
 async fn get_skill_manifest_percent_encodes_reserved_characters_in_the_skill_id() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_response(
-            200,
-            &response_example("getSkillManifest", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path("GET", spec_example("getSkillManifest", 200)).await;
 
     client(&server)
         .get_skill_manifest()
@@ -710,12 +649,12 @@ async fn get_skill_manifest_percent_encodes_reserved_characters_in_the_skill_id(
 
 #[tokio::test]
 async fn update_skill_manifest_puts_the_envelope_with_if_match() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .and(path(manifest_path("development")))
-        .respond_with(ResponseTemplate::new(202).insert_header("Location", STATUS_LOCATION))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "PUT",
+        manifest_path("development"),
+        accepted_with_status_location(),
+    )
+    .await;
 
     client(&server)
         .update_skill_manifest()
@@ -728,9 +667,7 @@ async fn update_skill_manifest_puts_the_envelope_with_if_match() {
         .expect("202");
 
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "PUT");
-    assert_eq!(request.url.path(), manifest_path("development"));
-    assert_eq!(raw_query(&request), None);
+    assert_request_line(&request, "PUT", &manifest_path("development"), None);
     assert_standard_headers(&request, "application/json");
     assert_eq!(header(&request, "if-match"), "\"3fa2c1\"");
     assert_eq!(json_body(&request), request_example("updateSkillManifest"));
@@ -738,12 +675,12 @@ async fn update_skill_manifest_puts_the_envelope_with_if_match() {
 
 #[tokio::test]
 async fn update_skill_manifest_without_if_match_sends_no_if_match_header() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .and(path(manifest_path("development")))
-        .respond_with(ResponseTemplate::new(202).insert_header("Location", STATUS_LOCATION))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "PUT",
+        manifest_path("development"),
+        accepted_with_status_location(),
+    )
+    .await;
 
     client(&server)
         .update_skill_manifest()
@@ -760,12 +697,12 @@ async fn update_skill_manifest_without_if_match_sends_no_if_match_header() {
 
 #[tokio::test]
 async fn update_skill_manifest_returns_202_with_location_and_no_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .and(path(manifest_path("development")))
-        .respond_with(ResponseTemplate::new(202).insert_header("Location", STATUS_LOCATION))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "PUT",
+        manifest_path("development"),
+        accepted_with_status_location(),
+    )
+    .await;
 
     let response = client(&server)
         .update_skill_manifest()
@@ -778,7 +715,7 @@ async fn update_skill_manifest_returns_202_with_location_and_no_body() {
 
     assert_eq!(response.status().as_u16(), 202);
     assert_eq!(
-        response.headers().get("location").map(|v| v.as_bytes()),
+        header_bytes(response.headers(), "location"),
         Some(STATUS_LOCATION.as_bytes())
     );
 }
@@ -813,16 +750,19 @@ async fn update_skill_manifest_rejects_live_stage_and_bad_skill_ids_before_sendi
         .await;
     assert_rejected_before_sending(&server, result, "stage").await;
 
-    for bad in [String::new(), skill_id_256()] {
-        let result = client(&server)
-            .update_skill_manifest()
-            .skill_id(bad.as_str())
-            .stage(types::UpdateSkillManifestStage::Development)
-            .body(update_request())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "skill_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "skill_id",
+        [String::new(), skill_id_256()],
+        async |c, bad| {
+            c.update_skill_manifest()
+                .skill_id(bad)
+                .stage(types::UpdateSkillManifestStage::Development)
+                .body(update_request())
+                .send()
+                .await
+        },
+    )
+    .await;
 
     let result = client(&server)
         .update_skill_manifest()
@@ -887,18 +827,20 @@ fn manifest_with_unknown_fields() -> Value {
 
 #[tokio::test]
 async fn manifest_with_unknown_fields_survives_get_then_put() {
-    let server = MockServer::start().await;
     let served = manifest_with_unknown_fields();
-    Mock::given(method("GET"))
-        .and(path(manifest_path("development")))
-        .respond_with(json_response(200, &served).insert_header("ETag", "\"v7\""))
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path(manifest_path("development")))
-        .respond_with(ResponseTemplate::new(202).insert_header("Location", STATUS_LOCATION))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        manifest_path("development"),
+        json_response(200, &served).insert_header("ETag", "\"v7\""),
+    )
+    .await;
+    mount(
+        &server,
+        "PUT",
+        manifest_path("development"),
+        accepted_with_status_location(),
+    )
+    .await;
     let client = client(&server);
 
     let response = client
@@ -947,7 +889,6 @@ async fn manifest_with_unknown_fields_survives_get_then_put() {
 /// (`codegen::ROUND_TRIP_ROOTS`).
 #[tokio::test]
 async fn manifest_with_empty_modelled_collections_survives_get_then_put() {
-    let server = MockServer::start().await;
     let served = json!({
         "manifest": {
             "publishingInformation": {
@@ -958,16 +899,19 @@ async fn manifest_with_empty_modelled_collections_survives_get_then_put() {
             "privacyAndCompliance": {"locales": {}}
         }
     });
-    Mock::given(method("GET"))
-        .and(path(manifest_path("development")))
-        .respond_with(json_response(200, &served))
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path(manifest_path("development")))
-        .respond_with(ResponseTemplate::new(202).insert_header("Location", STATUS_LOCATION))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        manifest_path("development"),
+        json_response(200, &served),
+    )
+    .await;
+    mount(
+        &server,
+        "PUT",
+        manifest_path("development"),
+        accepted_with_status_location(),
+    )
+    .await;
     let client = client(&server);
     let envelope = client
         .get_skill_manifest()
@@ -995,7 +939,6 @@ async fn manifest_with_empty_modelled_collections_survives_get_then_put() {
 /// can be read, fixed and written back (`codegen::ROUND_TRIP_ROOTS`).
 #[tokio::test]
 async fn manifest_with_out_of_range_strings_from_the_server_still_decodes() {
-    let server = MockServer::start().await;
     let served = json!({
         "manifest": {
             "publishingInformation": {
@@ -1004,11 +947,12 @@ async fn manifest_with_out_of_range_strings_from_the_server_still_decodes() {
             }
         }
     });
-    Mock::given(method("GET"))
-        .and(path(manifest_path("development")))
-        .respond_with(json_response(200, &served))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "GET",
+        manifest_path("development"),
+        json_response(200, &served),
+    )
+    .await;
 
     let envelope = client(&server)
         .get_skill_manifest()
@@ -1031,15 +975,7 @@ fn status_path() -> String {
 
 #[tokio::test]
 async fn get_skill_status_repeats_resource_in_the_query() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(status_path()))
-        .respond_with(json_response(
-            200,
-            &response_example("getSkillStatus", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve("GET", status_path(), spec_example("getSkillStatus", 200)).await;
 
     client(&server)
         .get_skill_status()
@@ -1053,11 +989,11 @@ async fn get_skill_status_repeats_resource_in_the_query() {
         .expect("200 decodes");
 
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(request.url.path(), status_path());
-    assert_eq!(
-        raw_query(&request).as_deref(),
-        Some("resource=manifest&resource=interactionModel")
+    assert_request_line(
+        &request,
+        "GET",
+        &status_path(),
+        Some("resource=manifest&resource=interactionModel"),
     );
     assert_standard_headers(&request, "application/json");
     assert_no_body(&request);
@@ -1065,15 +1001,7 @@ async fn get_skill_status_repeats_resource_in_the_query() {
 
 #[tokio::test]
 async fn get_skill_status_without_resource_sends_no_query() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(status_path()))
-        .respond_with(json_response(
-            200,
-            &response_example("getSkillStatus", 200, "application/json"),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve("GET", status_path(), spec_example("getSkillStatus", 200)).await;
 
     client(&server)
         .get_skill_status()
@@ -1087,13 +1015,8 @@ async fn get_skill_status_without_resource_sends_no_query() {
 
 #[tokio::test]
 async fn get_skill_status_decodes_the_page_example() {
-    let server = MockServer::start().await;
     let example = response_example("getSkillStatus", 200, "application/json");
-    Mock::given(method("GET"))
-        .and(path(status_path()))
-        .respond_with(json_response(200, &example))
-        .mount(&server)
-        .await;
+    let server = serve("GET", status_path(), json_response(200, &example)).await;
 
     let status = client(&server)
         .get_skill_status()
@@ -1143,13 +1066,8 @@ async fn get_skill_status_decodes_the_page_example() {
 
 #[tokio::test]
 async fn get_skill_status_decodes_an_unknown_build_status() {
-    let server = MockServer::start().await;
     let body = json!({"manifest": {"lastUpdateRequest": {"status": "PAUSED"}}});
-    Mock::given(method("GET"))
-        .and(path(status_path()))
-        .respond_with(json_response(200, &body))
-        .mount(&server)
-        .await;
+    let server = serve("GET", status_path(), json_response(200, &body)).await;
 
     let status = client(&server)
         .get_skill_status()
@@ -1182,15 +1100,12 @@ async fn get_skill_status_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn get_skill_status_rejects_empty_and_256_char_skill_ids_before_sending() {
-    let server = MockServer::start().await;
-    for bad in [String::new(), skill_id_256()] {
-        let result = client(&server)
-            .get_skill_status()
-            .skill_id(bad.as_str())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "skill_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "skill_id",
+        [String::new(), skill_id_256()],
+        async |c, bad| c.get_skill_status().skill_id(bad).send().await,
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1199,13 +1114,8 @@ async fn get_skill_status_rejects_empty_and_256_char_skill_ids_before_sending() 
 
 #[tokio::test]
 async fn delete_skill_sends_delete_to_the_path_with_trailing_slash() {
-    let server = MockServer::start().await;
     let delete_path = format!("/v1/skills/{SKILL_ID}/");
-    Mock::given(method("DELETE"))
-        .and(path(delete_path.as_str()))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    let server = serve("DELETE", delete_path.as_str(), ResponseTemplate::new(204)).await;
 
     let response = client(&server)
         .delete_skill()
@@ -1216,9 +1126,7 @@ async fn delete_skill_sends_delete_to_the_path_with_trailing_slash() {
 
     assert_eq!(response.status().as_u16(), 204);
     let request = single_request(&server).await;
-    assert_eq!(request.method.as_str(), "DELETE");
-    assert_eq!(request.url.path(), delete_path);
-    assert_eq!(raw_query(&request), None);
+    assert_request_line(&request, "DELETE", &delete_path, None);
     assert_standard_headers(&request, "application/json");
     assert_no_body(&request);
 }
@@ -1233,27 +1141,21 @@ async fn delete_skill_decodes_every_documented_error_status() {
 
 #[tokio::test]
 async fn delete_skill_rejects_empty_and_256_char_skill_ids_before_sending() {
-    let server = MockServer::start().await;
-    for bad in [String::new(), skill_id_256()] {
-        let result = client(&server)
-            .delete_skill()
-            .skill_id(bad.as_str())
-            .send()
-            .await;
-        assert_rejected_before_sending(&server, result, "skill_id").await;
-    }
+    assert_each_rejected_before_sending(
+        "skill_id",
+        [String::new(), skill_id_256()],
+        async |c, bad| c.delete_skill().skill_id(bad).send().await,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn an_undocumented_status_is_an_unexpected_response() {
-    let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .respond_with(json_response(
-            400,
-            &json!({"message": "not documented for delete"}),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve_any_path(
+        "DELETE",
+        json_response(400, &json!({"message": "not documented for delete"})),
+    )
+    .await;
 
     let result = client(&server)
         .delete_skill()

@@ -11,8 +11,10 @@ use alexa_smapi::RetryPolicy;
 use alexa_smapi::generated::Client;
 use alexa_smapi::transport::Transport;
 use progenitor_client::{Error, ResponseValue};
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wiremock::matchers::any;
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The access token every test client sends.
@@ -96,6 +98,13 @@ pub fn request_example(operation_id: &str) -> Value {
     operation(operation_id)["requestBody"]["content"]["application/json"]["example"].clone()
 }
 
+/// The request body example the spec gives for `operation_id`, decoded as the typed body `T`.
+pub fn typed_request_example<T: DeserializeOwned>(operation_id: &str) -> T {
+    serde_json::from_value(request_example(operation_id)).unwrap_or_else(|e| {
+        panic!("the spec's {operation_id} request example does not decode: {e}")
+    })
+}
+
 /// The response object the spec documents for `status` of `operation_id` (refs followed).
 pub fn response(operation_id: &str, status: u16) -> &'static Value {
     resolve(
@@ -129,7 +138,7 @@ pub fn documented_error_statuses(operation_id: &str) -> Vec<u16> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the mock received.
+// What the mock serves.
 // ---------------------------------------------------------------------------------------------
 
 /// A JSON response with `status` and `body`.
@@ -139,6 +148,56 @@ pub fn json_response(status: u16, body: &Value) -> ResponseTemplate {
         "application/json",
     )
 }
+
+/// The spec's `application/json` example for `status` of `operation_id`, served with `status`.
+pub fn spec_example(operation_id: &str, status: u16) -> ResponseTemplate {
+    json_response(
+        status,
+        &response_example(operation_id, status, "application/json"),
+    )
+}
+
+/// Mounts on `server` a mock answering `http_method` requests to exactly `url_path` with
+/// `response`.
+pub async fn mount(
+    server: &MockServer,
+    http_method: &str,
+    url_path: impl Into<String>,
+    response: ResponseTemplate,
+) {
+    Mock::given(method(http_method))
+        .and(path(url_path))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// A new mock server on loopback answering `http_method` requests to exactly `url_path` with
+/// `response` (anything else gets wiremock's 404).
+pub async fn serve(
+    http_method: &str,
+    url_path: impl Into<String>,
+    response: ResponseTemplate,
+) -> MockServer {
+    let server = MockServer::start().await;
+    mount(&server, http_method, url_path, response).await;
+    server
+}
+
+/// A new mock server on loopback answering every `http_method` request, whatever its path,
+/// with `response`.
+pub async fn serve_any_path(http_method: &str, response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(http_method))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the mock received.
+// ---------------------------------------------------------------------------------------------
 
 /// Every request `server` received, in order.
 pub async fn received(server: &MockServer) -> Vec<Request> {
@@ -158,6 +217,25 @@ pub async fn single_request(server: &MockServer) -> Request {
         requests.len()
     );
     requests.remove(0)
+}
+
+/// Asserts that `server` received no request at all.
+pub async fn assert_nothing_received(server: &MockServer) {
+    let requests = received(server).await;
+    assert!(
+        requests.is_empty(),
+        "the mock received {} request(s)",
+        requests.len()
+    );
+}
+
+/// Asserts the request line: the method, the path as received (percent-encoding included) and
+/// the raw query string (`None`: the URL has no `?`).
+#[track_caller]
+pub fn assert_request_line(request: &Request, method: &str, path: &str, query: Option<&str>) {
+    assert_eq!(request.method.as_str(), method, "request method");
+    assert_eq!(request.url.path(), path, "request path");
+    assert_eq!(raw_query(request).as_deref(), query, "raw query");
 }
 
 /// The value of header `name`, which must occur exactly once.
@@ -185,6 +263,13 @@ pub fn assert_standard_headers(request: &Request, accept: &str) {
 /// The raw query string (`None` when the URL has no `?`).
 pub fn raw_query(request: &Request) -> Option<String> {
     request.url.query().map(str::to_owned)
+}
+
+/// `(name, value)` pairs as owned strings, to compare with [`query_pairs`].
+pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 /// The query as decoded pairs, in the order sent.
@@ -215,6 +300,11 @@ pub fn assert_no_body(request: &Request) {
         String::from_utf8_lossy(&request.body)
     );
     assert!(request.headers.get("content-type").is_none());
+}
+
+/// Response header `name` as bytes (the first value), if present.
+pub fn header_bytes<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a [u8]> {
+    headers.get(name).map(|v| v.as_bytes())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +349,7 @@ pub async fn assert_error_family<T, E>(
         let error = expect_error_response(call(&client(&server)).await);
         assert_eq!(error.status().as_u16(), status, "{operation_id}");
         assert_eq!(
-            error.headers().get("retry-after").map(|v| v.as_bytes()),
+            header_bytes(error.headers(), "retry-after"),
             Some(&b"7"[..]),
             "{operation_id} {status}"
         );
@@ -291,10 +381,23 @@ pub async fn assert_rejected_before_sending<T: std::fmt::Debug, E: std::fmt::Deb
         ),
         other => panic!("expected Error::InvalidRequest for {field}, got {other:?}"),
     }
-    let requests = received(server).await;
-    assert!(
-        requests.is_empty(),
-        "the mock received {} request(s)",
-        requests.len()
-    );
+    assert_nothing_received(server).await;
+}
+
+/// For each value in `bad`: sends a request built by `call` with that value and asserts that
+/// it is rejected with `Error::InvalidRequest` naming `field` and that nothing reached the
+/// server (see [`assert_rejected_before_sending`]).
+pub async fn assert_each_rejected_before_sending<T, E>(
+    field: &str,
+    bad: impl IntoIterator<Item = String>,
+    call: impl AsyncFn(&Client, &str) -> Result<ResponseValue<T>, Error<E>>,
+) where
+    T: std::fmt::Debug,
+    E: std::fmt::Debug,
+{
+    let server = MockServer::start().await;
+    for value in bad {
+        let result = call(&client(&server), value.as_str()).await;
+        assert_rejected_before_sending(&server, result, field).await;
+    }
 }
