@@ -14,11 +14,7 @@ fn reporter(skill_id: &str) -> Value {
 
 #[tokio::test]
 async fn sessions_live_in_the_region_that_created_them() {
-    let sim = builder()
-        .discovery_delay(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
+    let sim = start_with(|b| b.discovery_delay(Duration::from_millis(300))).await;
     let api = Api::new(&sim, VENDOR);
     let skill = api.create_skill(VENDOR, manifest("Home")).await;
 
@@ -39,14 +35,7 @@ async fn sessions_live_in_the_region_that_created_them() {
         assert!(id.starts_with("amzn1.alexa.discoverySession."), "{id}");
         assert_eq!(location, format!("{prefix}/v1/discoverySessions/{id}"));
         // Following Location works in the same region, and starts IN_PROGRESS.
-        let status: Value = api
-            .get(&location)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let status = api.get_json(&location).await;
         assert_eq!(status, json!({ "status": { "value": "IN_PROGRESS" } }));
         ids.push((prefix, id));
     }
@@ -59,10 +48,8 @@ async fn sessions_live_in_the_region_that_created_them() {
     for (creator, id) in &ids {
         for reader in ["", "/na", "/eu", "/fe"] {
             let resp = api
-                .get(&format!("{reader}/v1/discoverySessions/{id}"))
-                .send()
-                .await
-                .unwrap();
+                .get_response(&format!("{reader}/v1/discoverySessions/{id}"))
+                .await;
             if visible(creator, reader) {
                 assert_eq!(resp.status(), StatusCode::OK, "{creator} -> {reader}");
             } else {
@@ -75,9 +62,7 @@ async fn sessions_live_in_the_region_that_created_them() {
     let (_, eu_id) = &ids[2];
     let (_, fe_id) = &ids[3];
     let by_host = |host: &'static str, id: &str| {
-        api.http
-            .get(format!("{}/v1/discoverySessions/{id}", sim.url()))
-            .bearer_auth(&api.token)
+        api.get(&format!("/v1/discoverySessions/{id}"))
             .header("host", host)
             .send()
     };
@@ -110,9 +95,7 @@ async fn sessions_live_in_the_region_that_created_them() {
         StatusCode::NOT_FOUND
     );
     let created = api
-        .http
-        .post(format!("{}/v1/discoverySessions?unit=u", sim.url()))
-        .bearer_auth(&api.token)
+        .post("/v1/discoverySessions?unit=u")
         .header("host", "api.eu.amazonalexa.com")
         .json(&reporter(&skill))
         .send()
@@ -121,23 +104,15 @@ async fn sessions_live_in_the_region_that_created_them() {
     let host_id: Value = created.json().await.unwrap();
     let host_id = host_id["id"].as_str().unwrap();
     assert_eq!(
-        api.get(&format!("/eu/v1/discoverySessions/{host_id}"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        api.get_status(&format!("/eu/v1/discoverySessions/{host_id}"))
+            .await,
         StatusCode::OK
     );
 
     tokio::time::sleep(Duration::from_millis(350)).await;
-    let done: Value = api
-        .get(&format!("/eu/v1/discoverySessions/{eu_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let done = api
+        .get_json(&format!("/eu/v1/discoverySessions/{eu_id}"))
+        .await;
     assert_eq!(done["status"]["value"], "SUCCEEDED");
     assert_eq!(sim.counters().operation("createDiscoverySession"), 5);
 }
@@ -231,27 +206,15 @@ async fn errors_use_the_type_message_shape() {
     )
     .await;
 
-    let created: Value = api
-        .post(url)
-        .json(&reporter(&skill))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = fetch_json(api.post(url).json(&reporter(&skill))).await;
     let id = created["id"].as_str().unwrap();
     let theirs = other
-        .get(&format!("/eu/v1/discoverySessions/{id}"))
-        .send()
-        .await
-        .unwrap();
+        .get_response(&format!("/eu/v1/discoverySessions/{id}"))
+        .await;
     assert_discovery_error(theirs, StatusCode::FORBIDDEN, "FORBIDDEN", "vendor").await;
     let missing = api
-        .get("/fe/v1/discoverySessions/amzn1.alexa.discoverySession.none")
-        .send()
-        .await
-        .unwrap();
+        .get_response("/fe/v1/discoverySessions/amzn1.alexa.discoverySession.none")
+        .await;
     assert_discovery_error(missing, StatusCode::NOT_FOUND, "NOT_FOUND", "FE").await;
 
     // Injected faults keep the discovery shape too.

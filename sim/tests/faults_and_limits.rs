@@ -11,19 +11,19 @@ use serde_json::Value;
 
 async fn skill_path(api: &Api) -> String {
     let id = api.create_skill(VENDOR, manifest("Faulty")).await;
-    format!("/v1/skills/{id}/stages/development/manifest")
+    manifest_path(&id, "development")
 }
 
 #[tokio::test]
 async fn rate_limit_per_token_with_retry_after() {
-    let sim = builder().rate_limit(3).start().await.unwrap();
+    let sim = start_with(|b| b.rate_limit(3)).await;
     let a = Api::new(&sim, VENDOR);
     let b = Api::new(&sim, VENDOR);
     let url = format!("/v1/skills?vendorId={VENDOR}");
     for _ in 0..3 {
-        assert_eq!(a.get(&url).send().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(a.get_status(&url).await, StatusCode::OK);
     }
-    let limited = a.get(&url).send().await.unwrap();
+    let limited = a.get_response(&url).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after: u64 = limited.headers()["retry-after"]
         .to_str()
@@ -34,17 +34,17 @@ async fn rate_limit_per_token_with_retry_after() {
     let body: Value = limited.json().await.unwrap();
     assert_eq!(body["code"], "TOO_MANY_REQUESTS");
     // Another token has its own bucket.
-    assert_eq!(b.get(&url).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(b.get_status(&url).await, StatusCode::OK);
     assert_eq!(sim.counters().rate_limited, 1);
 
     // Waiting as told lets the request through.
     tokio::time::sleep(Duration::from_secs(retry_after)).await;
-    assert_eq!(a.get(&url).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(a.get_status(&url).await, StatusCode::OK);
 
     // Changed at runtime: off.
     sim.set_rate_limit(None);
     for _ in 0..20 {
-        assert_eq!(a.get(&url).send().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(a.get_status(&url).await, StatusCode::OK);
     }
 }
 
@@ -127,10 +127,7 @@ async fn header_faults_of_every_kind() {
     assert_eq!(body["error"], "service_unavailable");
 
     // After all that the connection pool and the server are fine.
-    assert_eq!(
-        api.get(&path).send().await.unwrap().status(),
-        StatusCode::OK
-    );
+    assert_eq!(api.get_status(&path).await, StatusCode::OK);
     assert_eq!(sim.counters().faults_injected, 9);
 }
 
@@ -156,16 +153,12 @@ async fn scripted_faults_hit_the_next_requests_of_one_operation() {
     );
 
     // Other operations are untouched.
-    let status = api
-        .get(&format!("/v1/skills/{id}/status"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(status.status(), StatusCode::OK);
+    let status = api.get_status(&format!("/v1/skills/{id}/status")).await;
+    assert_eq!(status, StatusCode::OK);
 
     let mut seen = Vec::new();
     for _ in 0..4 {
-        let resp = api.get(&path).send().await.unwrap();
+        let resp = api.get_response(&path).await;
         seen.push(resp.status().as_u16());
         if resp.status() == StatusCode::TOO_MANY_REQUESTS {
             assert_eq!(resp.headers()["retry-after"], "2");
@@ -175,18 +168,11 @@ async fn scripted_faults_hit_the_next_requests_of_one_operation() {
     assert!(sim.pending_fault_scripts().is_empty());
 
     sim.fail_next_any(1, Fault::InternalError);
-    let any = api
-        .get(&format!("/v1/skills/{id}/status"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(any.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let any = api.get_status(&format!("/v1/skills/{id}/status")).await;
+    assert_eq!(any, StatusCode::INTERNAL_SERVER_ERROR);
     sim.fail_next_any(5, Fault::Reset);
     sim.clear_fault_scripts();
-    assert_eq!(
-        api.get(&path).send().await.unwrap().status(),
-        StatusCode::OK
-    );
+    assert_eq!(api.get_status(&path).await, StatusCode::OK);
 }
 
 async fn statuses(sim: &alexa_smapi_sim::SimHandle, api: &Api, path: &str, n: usize) -> Vec<u16> {
@@ -250,14 +236,13 @@ async fn random_faults_are_deterministic_for_a_seed() {
     }
 
     // A different seed gives a different sequence; all-zero probabilities give none.
-    let sim = builder()
-        .faults(FaultConfig {
+    let sim = start_with(|b| {
+        b.faults(FaultConfig {
             seed: 8,
             ..config.clone()
         })
-        .start()
-        .await
-        .unwrap();
+    })
+    .await;
     let api = Api::new(&sim, VENDOR);
     sim.set_faults(FaultConfig::default()).unwrap();
     let path = skill_path(&api).await;
@@ -294,22 +279,19 @@ async fn random_faults_are_deterministic_for_a_seed() {
 
 #[tokio::test]
 async fn random_latency() {
-    let sim = builder()
-        .faults(FaultConfig {
+    let sim = start_with(|b| {
+        b.faults(FaultConfig {
             latency: 1.0,
             latency_ms: 150,
             ..FaultConfig::default()
         })
-        .start()
-        .await
-        .unwrap();
+    })
+    .await;
     let api = Api::new(&sim, VENDOR);
     let started = Instant::now();
-    let resp = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let status = api
+        .get_status(&format!("/v1/skills?vendorId={VENDOR}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(150));
 }

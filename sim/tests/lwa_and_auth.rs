@@ -30,20 +30,24 @@ fn form(
     fields
 }
 
-#[tokio::test]
-async fn refresh_grant_issues_a_working_token() {
-    let sim = builder()
-        .refresh_token("Atzr|second", OTHER_VENDOR)
-        .start()
-        .await
-        .unwrap();
-    let http = reqwest::Client::new();
-    let resp = http
-        .post(sim.token_url())
-        .form(&form(&sim, &[]))
+/// POSTs a refresh grant built by [`form`] to the simulator's token endpoint.
+async fn request_token(
+    http: &reqwest::Client,
+    sim: &alexa_smapi_sim::SimHandle,
+    overrides: &[(&str, Option<&str>)],
+) -> reqwest::Response {
+    http.post(sim.token_url())
+        .form(&form(sim, overrides))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn refresh_grant_issues_a_working_token() {
+    let sim = start_with(|b| b.refresh_token("Atzr|second", OTHER_VENDOR)).await;
+    let http = reqwest::Client::new();
+    let resp = request_token(&http, &sim, &[]).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["cache-control"], "no-store");
     let body: Value = resp.json().await.unwrap();
@@ -61,12 +65,7 @@ async fn refresh_grant_issues_a_working_token() {
         .unwrap();
     assert_eq!(list.status(), StatusCode::OK);
 
-    let second = http
-        .post(sim.token_url())
-        .form(&form(&sim, &[("refresh_token", Some("Atzr|second"))]))
-        .send()
-        .await
-        .unwrap();
+    let second = request_token(&http, &sim, &[("refresh_token", Some("Atzr|second"))]).await;
     let second: Value = second.json().await.unwrap();
     let other = http
         .get(format!("{}/v1/skills?vendorId={VENDOR}", sim.url()))
@@ -144,12 +143,7 @@ async fn token_endpoint_errors_are_oauth_shaped() {
         ),
     ];
     for (overrides, status, error, field) in cases {
-        let resp = http
-            .post(sim.token_url())
-            .form(&form(&sim, &overrides))
-            .send()
-            .await
-            .unwrap();
+        let resp = request_token(&http, &sim, &overrides).await;
         assert_eq!(resp.status(), status, "{overrides:?}");
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["error"], error, "{overrides:?}");
@@ -165,11 +159,7 @@ async fn token_endpoint_errors_are_oauth_shaped() {
 
 #[tokio::test]
 async fn missing_unknown_and_expired_tokens_get_401() {
-    let sim = builder()
-        .access_token_ttl(Duration::from_millis(400))
-        .start()
-        .await
-        .unwrap();
+    let sim = start_with(|b| b.access_token_ttl(Duration::from_millis(400))).await;
     let http = reqwest::Client::new();
     let url = format!("{}/v1/skills?vendorId={VENDOR}", sim.url());
 
@@ -209,15 +199,7 @@ async fn missing_unknown_and_expired_tokens_get_401() {
     assert_error(expired, StatusCode::UNAUTHORIZED, "expired").await;
 
     // A fresh refresh grant gives a working token again.
-    let body: Value = http
-        .post(sim.token_url())
-        .form(&form(&sim, &[]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = request_token(&http, &sim, &[]).await.json().await.unwrap();
     assert_eq!(
         body["expires_in"], 0,
         "expires_in is whole seconds of the TTL"
@@ -236,24 +218,18 @@ async fn another_vendors_skill_is_forbidden() {
     let sim = start().await;
     let owner = Api::new(&sim, VENDOR);
     let other = Api::new(&sim, OTHER_VENDOR);
-    let id = owner.create_skill(VENDOR, manifest("Mine")).await;
-    owner.wait_build(&id).await;
+    let id = owner.create_built_skill(VENDOR, manifest("Mine")).await;
 
     let paths = [
-        format!("/v1/skills/{id}/stages/development/manifest"),
+        manifest_path(&id, "development"),
         format!("/v1/skills/{id}/status"),
         format!("/v1/skills/{id}/publications/~latest"),
     ];
     for path in &paths {
-        let resp = other.get(path).send().await.unwrap();
+        let resp = other.get_response(path).await;
         assert_error(resp, StatusCode::FORBIDDEN, "vendor").await;
     }
-    let put = other
-        .put(&format!("/v1/skills/{id}/stages/development/manifest"))
-        .json(&json!({ "manifest": manifest("Stolen") }))
-        .send()
-        .await
-        .unwrap();
+    let put = other.put_manifest(&paths[0], &manifest("Stolen")).await;
     assert_error(put, StatusCode::FORBIDDEN, "vendor").await;
     let del = other
         .delete(&format!("/v1/skills/{id}"))
@@ -261,11 +237,7 @@ async fn another_vendors_skill_is_forbidden() {
         .await
         .unwrap();
     assert_error(del, StatusCode::FORBIDDEN, "vendor").await;
-    let publish = other
-        .post(&format!("/v1/skills/{id}/publications"))
-        .send()
-        .await
-        .unwrap();
+    let publish = other.publish(&id).await;
     assert_error(publish, StatusCode::FORBIDDEN, "vendor").await;
 
     // Creating or listing for a vendor that is not the token's.
@@ -277,14 +249,12 @@ async fn another_vendors_skill_is_forbidden() {
         .unwrap();
     assert_error(create, StatusCode::FORBIDDEN, "vendorId").await;
     let list = other
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap();
+        .get_response(&format!("/v1/skills?vendorId={VENDOR}"))
+        .await;
     assert_error(list, StatusCode::UNAUTHORIZED, "vendorId").await;
 
     // The owner still sees it unchanged.
-    let resp = owner.get(&paths[0]).send().await.unwrap();
+    let resp = owner.get_response(&paths[0]).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(

@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use reqwest::StatusCode;
-use serde_json::Value;
 
 #[tokio::test]
 async fn counters_by_operation_and_admin_endpoints() {
@@ -12,15 +11,9 @@ async fn counters_by_operation_and_admin_endpoints() {
     let api = Api::new(&sim, VENDOR);
     let id = api.create_skill(VENDOR, manifest("Counted")).await;
     for _ in 0..3 {
-        api.get(&format!("/v1/skills/{id}/stages/development/manifest"))
-            .send()
-            .await
-            .unwrap();
+        api.get_response(&manifest_path(&id, "development")).await;
     }
-    api.get(&format!("/v1/skills/{id}/status"))
-        .send()
-        .await
-        .unwrap();
+    api.get_response(&format!("/v1/skills/{id}/status")).await;
     api.get("/v1/skills/nope/status")
         .header("authorization", "Bearer bad")
         .send()
@@ -40,14 +33,7 @@ async fn counters_by_operation_and_admin_endpoints() {
     assert_eq!(counters.by_operation.len(), 14, "every operation listed");
 
     let http = reqwest::Client::new();
-    let admin: Value = http
-        .get(format!("{}/_sim/counters", sim.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let admin = fetch_json(http.get(format!("{}/_sim/counters", sim.url()))).await;
     assert_eq!(admin["byOperation"]["getSkillManifest"], 3);
     assert_eq!(admin["requestsTotal"], 6);
     assert_eq!(
@@ -63,25 +49,14 @@ async fn counters_by_operation_and_admin_endpoints() {
         .unwrap();
     assert_eq!(reset.status(), StatusCode::NO_CONTENT);
     assert_eq!(sim.counters().requests_total, 0);
-    let gone = api
-        .get(&format!("/v1/skills/{id}/status"))
-        .send()
-        .await
-        .unwrap();
+    let gone = api.get_status(&format!("/v1/skills/{id}/status")).await;
     assert_eq!(
-        gone.status(),
+        gone,
         StatusCode::NOT_FOUND,
         "skills cleared, token still valid"
     );
 
-    let health: Value = http
-        .get(format!("{}/_sim/health", sim.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health = fetch_json(http.get(format!("{}/_sim/health", sim.url()))).await;
     assert_eq!(health["status"], "ok");
     let unknown = http
         .get(format!("{}/v2/whatever", sim.url()))
@@ -92,14 +67,7 @@ async fn counters_by_operation_and_admin_endpoints() {
 
     api.create_skill(VENDOR, manifest("again")).await;
     sim.reset();
-    let list: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     assert_eq!(list["skills"].as_array().unwrap().len(), 0);
 }
 
@@ -108,11 +76,7 @@ async fn recorder_keeps_what_was_sent() {
     let sim = builder().record_exchanges(true).start().await.unwrap();
     let api = Api::new(&sim, VENDOR);
     let id = api.create_skill(VENDOR, manifest("Recorded")).await;
-    let get = api
-        .get(&format!("/v1/skills/{id}/stages/development/manifest"))
-        .send()
-        .await
-        .unwrap();
+    let get = api.get_response(&manifest_path(&id, "development")).await;
     let etag = get.headers()["etag"].to_str().unwrap().to_owned();
     let sent = get.bytes().await.unwrap();
     api.get(&format!("/v1/skills/{id}/status"))
@@ -160,9 +124,7 @@ async fn recorder_keeps_what_was_sent() {
     assert!(sim.exchanges().is_empty(), "take clears");
 
     sim.set_recording(false);
-    api.get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap();
+    api.get_response(&format!("/v1/skills?vendorId={VENDOR}"))
+        .await;
     assert!(sim.exchanges().is_empty());
 }

@@ -9,76 +9,40 @@ use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn built_skill(api: &Api, name: &str) -> String {
-    let id = api.create_skill(VENDOR, manifest(name)).await;
-    api.wait_build(&id).await;
-    id
-}
-
 #[tokio::test]
 async fn publish_now_goes_live() {
-    let sim = builder()
-        .publication_delay(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
+    let sim = start_with(|b| b.publication_delay(Duration::from_millis(300))).await;
     let api = Api::new(&sim, VENDOR);
-    let id = built_skill(&api, "Pub").await;
+    let id = api.create_built_skill(VENDOR, manifest("Pub")).await;
     let latest = format!("/v1/skills/{id}/publications/~latest");
 
-    let none = api.get(&latest).send().await.unwrap();
+    let none = api.get_response(&latest).await;
     assert_error(none, StatusCode::NOT_FOUND, "publication").await;
 
     let before = Utc::now();
-    let resp = api
-        .post(&format!("/v1/skills/{id}/publications"))
-        .send()
-        .await
-        .unwrap();
+    let resp = api.publish(&id).await;
     assert_eq!(resp.status(), StatusCode::ACCEPTED);
     assert!(resp.bytes().await.unwrap().is_empty());
 
-    let body: Value = api.get(&latest).send().await.unwrap().json().await.unwrap();
+    let body = api.get_json(&latest).await;
     assert_eq!(body["status"], "IN_PROGRESS");
     let at = DateTime::parse_from_rfc3339(body["publishesAt"].as_str().unwrap()).unwrap();
     assert!(at >= before - chrono::TimeDelta::seconds(1));
     // Not live yet.
-    let live = api
-        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(live.status(), StatusCode::NOT_FOUND);
-    let dev_row: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let live = api.get_status(&manifest_path(&id, "live")).await;
+    assert_eq!(live, StatusCode::NOT_FOUND);
+    let dev_row = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     assert_eq!(dev_row["skills"][0]["publicationStatus"], "CERTIFICATION");
 
     api.wait_publication(&id, "SUCCEEDED").await;
-    let live = api
-        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
-        .send()
-        .await
-        .unwrap();
+    let live = api.get_response(&manifest_path(&id, "live")).await;
     assert_eq!(live.status(), StatusCode::OK);
     assert!(live.headers().contains_key("etag"));
     let body: Value = live.json().await.unwrap();
     assert_eq!(body["manifest"], manifest("Pub"));
 
     // The listing now has a development row and a live row.
-    let list: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     let rows = list["skills"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["stage"], "development");
@@ -87,27 +51,15 @@ async fn publish_now_goes_live() {
     assert_eq!(rows[1]["publicationStatus"], "PUBLISHED");
     assert_eq!(
         rows[1]["_links"]["self"]["href"],
-        format!("/v1/skills/{id}/stages/live/manifest")
+        manifest_path(&id, "live")
     );
 
     // Later development changes do not touch live.
-    let path = format!("/v1/skills/{id}/stages/development/manifest");
-    let put = api
-        .put(&path)
-        .json(&json!({ "manifest": manifest("Pub v2") }))
-        .send()
-        .await
-        .unwrap();
+    let path = manifest_path(&id, "development");
+    let put = api.put_manifest(&path, &manifest("Pub v2")).await;
     assert_eq!(put.status(), StatusCode::ACCEPTED);
     api.wait_build(&id).await;
-    let live: Value = api
-        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let live = api.get_json(&manifest_path(&id, "live")).await;
     assert_eq!(
         live["manifest"]["publishingInformation"]["locales"]["en-US"]["name"],
         "Pub"
@@ -118,7 +70,7 @@ async fn publish_now_goes_live() {
 async fn scheduled_publication_and_date_rules() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let id = built_skill(&api, "Later").await;
+    let id = api.create_built_skill(VENDOR, manifest("Later")).await;
     let submit = format!("/v1/skills/{id}/publications");
     let latest = format!("/v1/skills/{id}/publications/~latest");
 
@@ -131,15 +83,11 @@ async fn scheduled_publication_and_date_rules() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::ACCEPTED);
-    let body: Value = api.get(&latest).send().await.unwrap().json().await.unwrap();
+    let body = api.get_json(&latest).await;
     assert_eq!(body["status"], "SCHEDULED");
     assert_eq!(body["publishesAt"], in_a_month.as_str());
-    let live = api
-        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(live.status(), StatusCode::NOT_FOUND);
+    let live = api.get_status(&manifest_path(&id, "live")).await;
+    assert_eq!(live, StatusCode::NOT_FOUND);
 
     // A date that passes while we wait: SCHEDULED, then SUCCEEDED.
     let soon = (Utc::now() + chrono::TimeDelta::milliseconds(1200))
@@ -149,7 +97,7 @@ async fn scheduled_publication_and_date_rules() {
         .send()
         .await
         .unwrap();
-    let body: Value = api.get(&latest).send().await.unwrap().json().await.unwrap();
+    let body = api.get_json(&latest).await;
     assert_eq!(body["status"], "SCHEDULED");
     api.wait_publication(&id, "SUCCEEDED").await;
 
@@ -161,7 +109,7 @@ async fn scheduled_publication_and_date_rules() {
         .await
         .unwrap();
     assert_eq!(past.status(), StatusCode::ACCEPTED);
-    let body: Value = api.get(&latest).send().await.unwrap().json().await.unwrap();
+    let body = api.get_json(&latest).await;
     assert_ne!(body["status"], "SCHEDULED");
 
     let too_far =
@@ -187,11 +135,7 @@ async fn scheduled_publication_and_date_rules() {
     let empty_object = api.post(&submit).json(&json!({})).send().await.unwrap();
     assert_eq!(empty_object.status(), StatusCode::ACCEPTED);
 
-    let unknown = api
-        .post("/v1/skills/amzn1.ask.skill.none/publications")
-        .send()
-        .await
-        .unwrap();
+    let unknown = api.publish("amzn1.ask.skill.none").await;
     assert_error(unknown, StatusCode::NOT_FOUND, "amzn1.ask.skill.none").await;
 }
 
@@ -200,27 +144,19 @@ async fn publication_of_a_failed_build_fails() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
     let id = api
-        .create_skill(VENDOR, json!({ "publishingInformation": {} }))
+        .create_built_skill(VENDOR, json!({ "publishingInformation": {} }))
         .await;
-    api.wait_build(&id).await;
-    api.post(&format!("/v1/skills/{id}/publications"))
-        .send()
-        .await
-        .unwrap();
+    api.publish(&id).await;
     api.wait_publication(&id, "FAILED").await;
-    let live = api
-        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(live.status(), StatusCode::NOT_FOUND);
+    let live = api.get_status(&manifest_path(&id, "live")).await;
+    assert_eq!(live, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn unpublish_rules() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let id = built_skill(&api, "Gone").await;
+    let id = api.create_built_skill(VENDOR, manifest("Gone")).await;
     let path = format!("/v1/skills/{id}/unpublish");
 
     let early = api
@@ -231,10 +167,7 @@ async fn unpublish_rules() {
         .unwrap();
     assert_error(early, StatusCode::NOT_FOUND, "live").await;
 
-    api.post(&format!("/v1/skills/{id}/publications"))
-        .send()
-        .await
-        .unwrap();
+    api.publish(&id).await;
     api.wait_publication(&id, "SUCCEEDED").await;
 
     let bad = vec![
@@ -276,14 +209,7 @@ async fn unpublish_rules() {
             .unwrap();
         assert_eq!(resp.status(), StatusCode::ACCEPTED, "{reason}");
     }
-    let list: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     assert_eq!(list["skills"][1]["publicationStatus"], "HIDDEN");
 
     let remove = api
@@ -293,14 +219,7 @@ async fn unpublish_rules() {
         .await
         .unwrap();
     assert_eq!(remove.status(), StatusCode::ACCEPTED);
-    let list: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     assert_eq!(list["skills"][1]["publicationStatus"], "REMOVED");
 
     let latest = api

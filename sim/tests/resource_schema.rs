@@ -10,10 +10,8 @@ use serde_json::Value;
 
 async fn location(api: &Api, query: &str) -> (String, String) {
     let resp = api
-        .get(&format!("/v1/skills/resourceSchema/{query}"))
-        .send()
-        .await
-        .unwrap();
+        .get_response(&format!("/v1/skills/resourceSchema/{query}"))
+        .await;
     assert_eq!(resp.status(), StatusCode::OK, "{query}");
     let body: Value = resp.json().await.unwrap();
     (
@@ -87,14 +85,7 @@ async fn manifest_schema_is_derived_from_the_spec_and_stricter_for_submission() 
         &format!("manifest?vendorId={VENDOR}&operation=SUBMIT_SKILL"),
     )
     .await;
-    let submit: Value = plain
-        .get(&submit_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let submit = fetch_json(plain.get(&submit_url)).await;
     let locale = &submit["properties"]["publishingInformation"]["properties"]["locales"]["additionalProperties"];
     let required: Vec<&str> = locale["required"]
         .as_array()
@@ -137,11 +128,7 @@ async fn package_structure_needs_no_operation() {
 
 #[tokio::test]
 async fn tampered_and_expired_urls_are_forbidden() {
-    let sim = builder()
-        .schema_url_ttl(Duration::from_secs(1))
-        .start()
-        .await
-        .unwrap();
+    let sim = start_with(|b| b.schema_url_ttl(Duration::from_secs(1))).await;
     let api = Api::new(&sim, VENDOR);
     let (url, _) = location(
         &api,
@@ -234,10 +221,8 @@ async fn parameter_rules() {
     ];
     for (query, status, field) in cases {
         let resp = api
-            .get(&format!("/v1/skills/resourceSchema/{query}"))
-            .send()
-            .await
-            .unwrap();
+            .get_response(&format!("/v1/skills/resourceSchema/{query}"))
+            .await;
         assert_error(resp, status, field).await;
     }
     let unauthenticated = reqwest::get(format!(

@@ -11,11 +11,7 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn create_builds_asynchronously_then_succeeds() {
-    let sim = builder()
-        .build_delay(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
+    let sim = start_with(|b| b.build_delay(Duration::from_millis(300))).await;
     let api = Api::new(&sim, VENDOR);
     let resp = api
         .post("/v1/skills")
@@ -33,14 +29,7 @@ async fn create_builds_asynchronously_then_succeeds() {
         format!("/v1/skills/{id}/status?resource=manifest")
     );
 
-    let status: Value = api
-        .get(&location)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status = api.get_json(&location).await;
     assert_eq!(
         status["manifest"]["lastUpdateRequest"]["status"],
         "IN_PROGRESS"
@@ -59,11 +48,7 @@ async fn create_builds_asynchronously_then_succeeds() {
     );
 
     // The status eTag is the bare form of the manifest's ETag header.
-    let get = api
-        .get(&format!("/v1/skills/{id}/stages/development/manifest"))
-        .send()
-        .await
-        .unwrap();
+    let get = api.get_response(&manifest_path(id, "development")).await;
     let etag = get.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(
         etag,
@@ -100,26 +85,17 @@ async fn invalid_manifest_build_fails_with_messages() {
 
 #[tokio::test]
 async fn manifest_round_trip_with_etags_and_conflicts() {
-    let sim = builder()
-        .build_delay(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
+    let sim = start_with(|b| b.build_delay(Duration::from_millis(300))).await;
     let api = Api::new(&sim, VENDOR);
     let id = api.create_skill(VENDOR, manifest("First")).await;
-    let path = format!("/v1/skills/{id}/stages/development/manifest");
+    let path = manifest_path(&id, "development");
 
     // While the create build runs, an update is a conflict.
-    let busy = api
-        .put(&path)
-        .json(&json!({ "manifest": manifest("Too early") }))
-        .send()
-        .await
-        .unwrap();
+    let busy = api.put_manifest(&path, &manifest("Too early")).await;
     assert_error(busy, StatusCode::CONFLICT, "in progress").await;
     api.wait_build(&id).await;
 
-    let get = api.get(&path).send().await.unwrap();
+    let get = api.get_response(&path).await;
     assert_eq!(get.status(), StatusCode::OK);
     let etag1 = get.headers()["etag"].to_str().unwrap().to_owned();
     assert!(
@@ -136,24 +112,14 @@ async fn manifest_round_trip_with_etags_and_conflicts() {
 
     // Mismatched If-Match: 412, nothing changes.
     let stale = api
-        .put(&path)
-        .header("if-match", "\"not-the-etag\"")
-        .json(&json!({ "manifest": manifest("Lost") }))
-        .send()
-        .await
-        .unwrap();
+        .put_manifest_if_match(&path, "\"not-the-etag\"", &manifest("Lost"))
+        .await;
     assert_error(stale, StatusCode::PRECONDITION_FAILED, "If-Match").await;
 
     // Matching If-Match: 202 with the status Location, no body; unknown fields survive.
     let mut second = manifest("Second");
     second["x-custom"] = json!({ "nested": [1, 2, 3] });
-    let ok = api
-        .put(&path)
-        .header("if-match", &etag1)
-        .json(&json!({ "manifest": second }))
-        .send()
-        .await
-        .unwrap();
+    let ok = api.put_manifest_if_match(&path, &etag1, &second).await;
     assert_eq!(ok.status(), StatusCode::ACCEPTED);
     assert_eq!(
         ok.headers()["location"],
@@ -162,43 +128,26 @@ async fn manifest_round_trip_with_etags_and_conflicts() {
     assert!(ok.bytes().await.unwrap().is_empty());
     api.wait_build(&id).await;
 
-    let get = api.get(&path).send().await.unwrap();
+    let get = api.get_response(&path).await;
     let etag2 = get.headers()["etag"].to_str().unwrap().to_owned();
     assert_ne!(etag1, etag2, "ETag changes on every update");
     let body: Value = get.json().await.unwrap();
     assert_eq!(body["manifest"], second);
 
     // The old ETag is now stale; the same content written again still gets a new ETag.
-    let again = api
-        .put(&path)
-        .header("if-match", &etag1)
-        .json(&json!({ "manifest": second }))
-        .send()
-        .await
-        .unwrap();
+    let again = api.put_manifest_if_match(&path, &etag1, &second).await;
     assert_eq!(again.status(), StatusCode::PRECONDITION_FAILED);
-    let same = api
-        .put(&path)
-        .header("if-match", &etag2)
-        .json(&json!({ "manifest": second }))
-        .send()
-        .await
-        .unwrap();
+    let same = api.put_manifest_if_match(&path, &etag2, &second).await;
     assert_eq!(same.status(), StatusCode::ACCEPTED);
     api.wait_build(&id).await;
-    let etag3 = api.get(&path).send().await.unwrap().headers()["etag"]
+    let etag3 = api.get_response(&path).await.headers()["etag"]
         .to_str()
         .unwrap()
         .to_owned();
     assert_ne!(etag2, etag3);
 
     // No If-Match at all is accepted (the header is optional).
-    let blind = api
-        .put(&path)
-        .json(&json!({ "manifest": manifest("Blind") }))
-        .send()
-        .await
-        .unwrap();
+    let blind = api.put_manifest(&path, &manifest("Blind")).await;
     assert_eq!(blind.status(), StatusCode::ACCEPTED);
 }
 
@@ -206,36 +155,22 @@ async fn manifest_round_trip_with_etags_and_conflicts() {
 async fn stage_rules_and_unknown_skills() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let id = api.create_skill(VENDOR, manifest("S")).await;
-    api.wait_build(&id).await;
+    let id = api.create_built_skill(VENDOR, manifest("S")).await;
 
-    let live = api
-        .get(&format!("/v1/skills/{id}/stages/live/manifest"))
-        .send()
-        .await
-        .unwrap();
+    let live = api.get_response(&manifest_path(&id, "live")).await;
     assert_error(live, StatusCode::NOT_FOUND, "live").await;
 
-    let bad_stage = api
-        .get(&format!("/v1/skills/{id}/stages/Development/manifest"))
-        .send()
-        .await
-        .unwrap();
+    let bad_stage = api.get_response(&manifest_path(&id, "Development")).await;
     assert_error(bad_stage, StatusCode::BAD_REQUEST, "stage").await;
 
     let put_live = api
-        .put(&format!("/v1/skills/{id}/stages/live/manifest"))
-        .json(&json!({ "manifest": manifest("x") }))
-        .send()
-        .await
-        .unwrap();
+        .put_manifest(&manifest_path(&id, "live"), &manifest("x"))
+        .await;
     assert_error(put_live, StatusCode::BAD_REQUEST, "stage").await;
 
     let unknown = api
-        .get("/v1/skills/amzn1.ask.skill.nope/stages/development/manifest")
-        .send()
-        .await
-        .unwrap();
+        .get_response("/v1/skills/amzn1.ask.skill.nope/stages/development/manifest")
+        .await;
     assert_error(unknown, StatusCode::NOT_FOUND, "amzn1.ask.skill.nope").await;
 
     let long = "a".repeat(256);
@@ -244,18 +179,16 @@ async fn stage_rules_and_unknown_skills() {
         format!("/v1/skills/{long}/status"),
         format!("/v1/skills/{long}/publications/~latest"),
     ] {
-        let resp = api.get(&path).send().await.unwrap();
+        let resp = api.get_response(&path).await;
         let body = assert_error(resp, StatusCode::BAD_REQUEST, "skillId").await;
         assert_eq!(body["code"], "INVALID_STRING_LENGTH");
         assert!(body["violations"][0]["message"].is_string(), "{body}");
     }
     let ok_255 = api
-        .get(&format!("/v1/skills/{}/status", "a".repeat(255)))
-        .send()
-        .await
-        .unwrap();
+        .get_status(&format!("/v1/skills/{}/status", "a".repeat(255)))
+        .await;
     assert_eq!(
-        ok_255.status(),
+        ok_255,
         StatusCode::NOT_FOUND,
         "255 characters is a valid length"
     );
@@ -303,7 +236,7 @@ async fn bad_bodies_name_the_field() {
         assert_eq!(err["code"], code, "{body}");
     }
     let id = api.create_skill(VENDOR, manifest("S")).await;
-    let path = format!("/v1/skills/{id}/stages/development/manifest");
+    let path = manifest_path(&id, "development");
     let no_envelope = api.put(&path).json(&manifest("bare")).send().await.unwrap();
     assert_error(no_envelope, StatusCode::BAD_REQUEST, "manifest").await;
     let broken = api
@@ -322,50 +255,30 @@ async fn status_resource_filter() {
     let api = Api::new(&sim, VENDOR);
     let mut m = manifest("Multi");
     m["publishingInformation"]["locales"]["en-GB"] = json!({ "name": "Multi GB" });
-    let id = api.create_skill(VENDOR, m).await;
-    api.wait_build(&id).await;
+    let id = api.create_built_skill(VENDOR, m).await;
 
-    let all: Value = api
-        .get(&format!("/v1/skills/{id}/status"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all = api.get_json(&format!("/v1/skills/{id}/status")).await;
     assert!(all["manifest"].is_object());
     let models = all["interactionModel"].as_object().unwrap();
     assert_eq!(models.keys().collect::<Vec<_>>(), ["en-GB", "en-US"]);
     assert_eq!(models["en-US"]["lastUpdateRequest"]["status"], "SUCCEEDED");
 
-    let model_only: Value = api
-        .get(&format!("/v1/skills/{id}/status?resource=interactionModel"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let model_only = api
+        .get_json(&format!("/v1/skills/{id}/status?resource=interactionModel"))
+        .await;
     assert!(model_only.get("manifest").is_none());
     assert!(model_only["interactionModel"].is_object());
 
-    let both: Value = api
-        .get(&format!(
+    let both = api
+        .get_json(&format!(
             "/v1/skills/{id}/status?resource=manifest&resource=interactionModel"
         ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert!(both["manifest"].is_object() && both["interactionModel"].is_object());
 
     let bad = api
-        .get(&format!("/v1/skills/{id}/status?resource=skill"))
-        .send()
-        .await
-        .unwrap();
+        .get_response(&format!("/v1/skills/{id}/status?resource=skill"))
+        .await;
     let body = assert_error(bad, StatusCode::BAD_REQUEST, "resource").await;
     assert_eq!(body["code"], "INVALID_ENUM_VALUE");
 }
@@ -388,7 +301,7 @@ async fn list_paginates_with_opaque_tokens() {
     let mut url = format!("/v1/skills?vendorId={VENDOR}&maxResults=3");
     let mut pages = 0;
     loop {
-        let resp = api.get(&url).send().await.unwrap();
+        let resp = api.get_response(&url).await;
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(resp.headers()["content-type"], "application/json+hal");
         let body: Value = resp.json().await.unwrap();
@@ -408,7 +321,7 @@ async fn list_paginates_with_opaque_tokens() {
             let id = s["skillId"].as_str().unwrap();
             assert_eq!(
                 s["_links"]["self"]["href"],
-                format!("/v1/skills/{id}/stages/development/manifest")
+                manifest_path(id, "development")
             );
             chrono::DateTime::parse_from_rfc3339(s["lastUpdated"].as_str().unwrap()).unwrap();
             seen.push(id.to_owned());
@@ -434,14 +347,7 @@ async fn list_paginates_with_opaque_tokens() {
     );
 
     // Default page size is 10: all seven at once.
-    let all: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     assert_eq!(all["skills"].as_array().unwrap().len(), 7);
     assert_eq!(all["isTruncated"], false);
 
@@ -450,14 +356,7 @@ async fn list_paginates_with_opaque_tokens() {
         "/v1/skills?vendorId={VENDOR}&skillId={}&skillId={}&skillId=amzn1.ask.skill.unknown",
         created[1], created[4]
     );
-    let filtered: Value = api
-        .get(&filter_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filtered = api.get_json(&filter_url).await;
     let ids: BTreeSet<&str> = filtered["skills"]
         .as_array()
         .unwrap()
@@ -516,39 +415,30 @@ async fn list_parameter_rules() {
         ),
     ];
     for (url, field) in cases {
-        let resp = api.get(&url).send().await.unwrap();
+        let resp = api.get_response(&url).await;
         assert_error(resp, StatusCode::BAD_REQUEST, field).await;
     }
     for ok in [1, 50] {
-        let resp = api
-            .get(&format!("/v1/skills?vendorId={VENDOR}&maxResults={ok}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::OK, "maxResults={ok}");
+        let status = api
+            .get_status(&format!("/v1/skills?vendorId={VENDOR}&maxResults={ok}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "maxResults={ok}");
     }
     // A token issued for one vendor is garbage for another.
     for i in 0..2 {
         api.create_skill(VENDOR, manifest(&format!("more {i}")))
             .await;
     }
-    let page: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}&maxResults=1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = api
+        .get_json(&format!("/v1/skills?vendorId={VENDOR}&maxResults=1"))
+        .await;
     let token = page["nextToken"].as_str().unwrap();
     let other = Api::new(&sim, OTHER_VENDOR);
     let resp = other
-        .get(&format!(
+        .get_response(&format!(
             "/v1/skills?vendorId={OTHER_VENDOR}&nextToken={token}"
         ))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_error(resp, StatusCode::BAD_REQUEST, "nextToken").await;
 }
 
@@ -571,27 +461,12 @@ async fn delete_then_gone() {
             .await
             .unwrap();
         assert_error(again, StatusCode::NOT_FOUND, &id).await;
-        let get = api
-            .get(&format!("/v1/skills/{id}/stages/development/manifest"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(get.status(), StatusCode::NOT_FOUND);
-        let status = api
-            .get(&format!("/v1/skills/{id}/status"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(status.status(), StatusCode::NOT_FOUND);
+        let get = api.get_status(&manifest_path(&id, "development")).await;
+        assert_eq!(get, StatusCode::NOT_FOUND);
+        let status = api.get_status(&format!("/v1/skills/{id}/status")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    let list: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     assert_eq!(list["skills"], json!([]));
     assert_eq!(sim.counters().operation("deleteSkill"), 4);
 }

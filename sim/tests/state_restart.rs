@@ -17,12 +17,8 @@ async fn library_restart_keeps_everything() {
 
     let sim = builder().state_file(&file).start().await.unwrap();
     let api = Api::new(&sim, VENDOR);
-    let published = api.create_skill(VENDOR, manifest("Published")).await;
-    api.wait_build(&published).await;
-    api.post(&format!("/v1/skills/{published}/publications"))
-        .send()
-        .await
-        .unwrap();
+    let published = api.create_built_skill(VENDOR, manifest("Published")).await;
+    api.publish(&published).await;
     api.wait_publication(&published, "SUCCEEDED").await;
     let mut ids = vec![published.clone()];
     for i in 0..3 {
@@ -31,43 +27,26 @@ async fn library_restart_keeps_everything() {
                 .await,
         );
     }
-    let session: Value = api
-        .post("/eu/v1/discoverySessions?unit=u")
-        .json(
-            &json!({ "endpointReporter": { "type": "SKILL", "value": { "skillId": published } } }),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = fetch_json(api.post("/eu/v1/discoverySessions?unit=u").json(
+        &json!({ "endpointReporter": { "type": "SKILL", "value": { "skillId": published } } }),
+    ))
+    .await;
     let session_id = session["id"].as_str().unwrap().to_owned();
-    let dev_path = format!("/v1/skills/{published}/stages/development/manifest");
-    let etag = api.get(&dev_path).send().await.unwrap().headers()["etag"]
+    let dev_path = manifest_path(&published, "development");
+    let etag = api.get_response(&dev_path).await.headers()["etag"]
         .to_str()
         .unwrap()
         .to_owned();
-    let page: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}&maxResults=2"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = api
+        .get_json(&format!("/v1/skills?vendorId={VENDOR}&maxResults=2"))
+        .await;
     let next_token = page["nextToken"].as_str().unwrap().to_owned();
     let (schema_url, token) = {
-        let body: Value = api
-            .get(&format!(
+        let body = api
+            .get_json(&format!(
                 "/v1/skills/resourceSchema/manifest?vendorId={VENDOR}&operation=CREATE_SKILL"
             ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .await;
         (
             body["schemaLocationUrl"].as_str().unwrap().to_owned(),
             api.token.clone(),
@@ -92,27 +71,16 @@ async fn library_restart_keeps_everything() {
         token,
     };
     // The access token issued before the restart still works.
-    let resp = api.get(&dev_path).send().await.unwrap();
+    let resp = api.get_response(&dev_path).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(
         resp.headers()["etag"],
         etag.as_str(),
         "same ETag after restart"
     );
-    let live = api
-        .get(&format!("/v1/skills/{published}/stages/live/manifest"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(live.status(), StatusCode::OK);
-    let all: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let live = api.get_status(&manifest_path(&published, "live")).await;
+    assert_eq!(live, StatusCode::OK);
+    let all = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
     let listed: Vec<&str> = all["skills"]
         .as_array()
         .unwrap()
@@ -127,13 +95,11 @@ async fn library_restart_keeps_everything() {
     );
     // Continuation tokens and presigned URLs from before the restart stay valid.
     let next = api
-        .get(&format!(
+        .get_status(&format!(
             "/v1/skills?vendorId={VENDOR}&maxResults=2&nextToken={next_token}"
         ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(next.status(), StatusCode::OK);
+        .await;
+    assert_eq!(next, StatusCode::OK);
     // (The new process listens on another port; the signature does not cover the address.)
     let schema_url = schema_url.replace(&old_base, sim.url());
     assert_eq!(
@@ -141,29 +107,18 @@ async fn library_restart_keeps_everything() {
         StatusCode::OK
     );
     let session = api
-        .get(&format!("/eu/v1/discoverySessions/{session_id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(session.status(), StatusCode::OK);
+        .get_status(&format!("/eu/v1/discoverySessions/{session_id}"))
+        .await;
+    assert_eq!(session, StatusCode::OK);
     // Updates with the pre-restart ETag succeed; the new skill numbering continues.
     let put = api
-        .put(&dev_path)
-        .header("if-match", &etag)
-        .json(&json!({ "manifest": manifest("v2") }))
-        .send()
-        .await
-        .unwrap();
+        .put_manifest_if_match(&dev_path, &etag, &manifest("v2"))
+        .await;
     assert_eq!(put.status(), StatusCode::ACCEPTED);
     let newer = api.create_skill(VENDOR, manifest("After restart")).await;
-    let all: Value = api
-        .get(&format!("/v1/skills?vendorId={VENDOR}&maxResults=50"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all = api
+        .get_json(&format!("/v1/skills?vendorId={VENDOR}&maxResults=50"))
+        .await;
     let last = all["skills"]
         .as_array()
         .unwrap()
@@ -229,15 +184,11 @@ async fn binary_survives_a_kill() {
     ];
 
     let first = spawn_binary(&file);
-    let token: Value = http
-        .post(format!("{}/auth/o2/token", first.url))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = fetch_json(
+        http.post(format!("{}/auth/o2/token", first.url))
+            .form(&form),
+    )
+    .await;
     let api = Api {
         http: http.clone(),
         base: first.url.clone(),
@@ -253,11 +204,7 @@ async fn binary_survives_a_kill() {
         base: second.url.clone(),
         ..api
     };
-    let resp = api
-        .get(&format!("/v1/skills/{id}/stages/development/manifest"))
-        .send()
-        .await
-        .unwrap();
+    let resp = api.get_response(&manifest_path(&id, "development")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["manifest"], manifest("Durable"));

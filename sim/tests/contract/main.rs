@@ -2,6 +2,8 @@
 //! lifecycle against the simulator, and every response the simulator sent is validated
 //! against the operation's declared status codes, headers and schema in `openapi/smapi.yaml`.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod spec_check;
 
 use std::collections::BTreeSet;
@@ -10,11 +12,10 @@ use std::time::{Duration, Instant};
 use alexa_smapi::RetryPolicy;
 use alexa_smapi::generated::{Client, Error, ResponseValue, types};
 use alexa_smapi::transport::Transport;
-use alexa_smapi_sim::{DEFAULT_VENDOR_ID, Fault, SimHandle, Simulator};
+use alexa_smapi_sim::{DEFAULT_VENDOR_ID, Fault, SimHandle};
+use common::{OTHER_VENDOR, start_with};
 use serde_json::{Value, json};
 use spec_check::SpecChecker;
-
-const OTHER_VENDOR: &str = "M2OTHERVENDOR02";
 
 fn client(base: &str, token: &str) -> Client {
     Client::new(
@@ -47,6 +48,47 @@ fn manifest(name: &str) -> Value {
         "privacyAndCompliance": { "allowsPurchases": false, "usesPersonalInfo": false },
         "events": { "subscriptions": [{ "eventName": "SKILL_ENABLED" }] }
     })
+}
+
+fn envelope(name: &str) -> types::SkillManifestEnvelope {
+    typed(json!({ "manifest": manifest(name) }))
+}
+
+/// Updates the development manifest to `manifest(name)`, with If-Match when given; the status.
+async fn update_manifest(api: &Client, id: &str, if_match: Option<&str>, name: &str) -> u16 {
+    let mut req = api
+        .update_skill_manifest()
+        .skill_id(id)
+        .stage("development")
+        .body(envelope(name));
+    if let Some(etag) = if_match {
+        req = req.if_match(etag);
+    }
+    status(&req.send().await)
+}
+
+/// Submits a publication scheduled at `publishes_at`; the status.
+async fn publish_at(api: &Client, id: &str, publishes_at: &str) -> u16 {
+    let body = typed::<types::PublishSkillRequest>(json!({ "publishesAt": publishes_at }));
+    status(&api.publish_skill().skill_id(id).body(body).send().await)
+}
+
+async fn manifest_status(api: &Client, id: &str, stage: &str) -> u16 {
+    status(
+        &api.get_skill_manifest()
+            .skill_id(id)
+            .stage(stage)
+            .send()
+            .await,
+    )
+}
+
+async fn skill_status(api: &Client, id: &str) -> u16 {
+    status(&api.get_skill_status().skill_id(id).send().await)
+}
+
+async fn session_status(api: &Client, id: &str) -> u16 {
+    status(&api.get_discovery_session().id(id).send().await)
 }
 
 async fn create(api: &Client, name: &str) -> String {
@@ -99,13 +141,11 @@ async fn wait_publication(api: &Client, id: &str, want: &str) {
 }
 
 async fn start() -> SimHandle {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Simulator::builder()
-        .async_delay(Duration::from_millis(150))
-        .record_exchanges(true)
-        .start()
-        .await
-        .unwrap()
+    start_with(|b| {
+        b.async_delay(Duration::from_millis(150))
+            .record_exchanges(true)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -145,38 +185,12 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
     );
 
     // Update: stale ETag, fresh ETag, then a conflict while that build runs.
-    let stale = api
-        .update_skill_manifest()
-        .skill_id(id.as_str())
-        .stage("development")
-        .if_match("\"stale\"")
-        .body(typed::<types::SkillManifestEnvelope>(
-            json!({ "manifest": manifest("v2") }),
-        ))
-        .send()
-        .await;
-    assert_eq!(status(&stale), 412);
-    let ok = api
-        .update_skill_manifest()
-        .skill_id(id.as_str())
-        .stage("development")
-        .if_match(etag.as_str())
-        .body(typed::<types::SkillManifestEnvelope>(
-            json!({ "manifest": manifest("v2") }),
-        ))
-        .send()
-        .await;
-    assert_eq!(status(&ok), 202);
-    let busy = api
-        .update_skill_manifest()
-        .skill_id(id.as_str())
-        .stage("development")
-        .body(typed::<types::SkillManifestEnvelope>(
-            json!({ "manifest": manifest("v3") }),
-        ))
-        .send()
-        .await;
-    assert_eq!(status(&busy), 409);
+    let stale = update_manifest(&api, &id, Some("\"stale\""), "v2").await;
+    assert_eq!(stale, 412);
+    let ok = update_manifest(&api, &id, Some(&etag), "v2").await;
+    assert_eq!(ok, 202);
+    let busy = update_manifest(&api, &id, None, "v3").await;
+    assert_eq!(busy, 409);
     wait_build(&api, &id).await;
     let filtered = api
         .get_skill_status()
@@ -281,31 +295,13 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
         ),
         404
     );
-    assert_eq!(
-        status(
-            &api.get_skill_manifest()
-                .skill_id(id.as_str())
-                .stage("live")
-                .send()
-                .await
-        ),
-        404
-    );
+    assert_eq!(manifest_status(&api, &id, "live").await, 404);
     assert_eq!(
         status(&api.publish_skill().skill_id(id.as_str()).send().await),
         202
     );
     wait_publication(&api, &id, "SUCCEEDED").await;
-    assert_eq!(
-        status(
-            &api.get_skill_manifest()
-                .skill_id(id.as_str())
-                .stage("live")
-                .send()
-                .await
-        ),
-        200
-    );
+    assert_eq!(manifest_status(&api, &id, "live").await, 200);
     let listed = api
         .list_skills_for_vendor()
         .vendor_id(DEFAULT_VENDOR_ID)
@@ -314,26 +310,10 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
         .await;
     assert_eq!(status(&listed), 200);
     let later = (chrono::Utc::now() + chrono::TimeDelta::days(7)).to_rfc3339();
-    let scheduled = api
-        .publish_skill()
-        .skill_id(id.as_str())
-        .body(typed::<types::PublishSkillRequest>(
-            json!({ "publishesAt": later }),
-        ))
-        .send()
-        .await;
-    assert_eq!(status(&scheduled), 202);
+    assert_eq!(publish_at(&api, &id, &later).await, 202);
     wait_publication(&api, &id, "SCHEDULED").await;
     let too_far = (chrono::Utc::now() + chrono::TimeDelta::days(200)).to_rfc3339();
-    let rejected = api
-        .publish_skill()
-        .skill_id(id.as_str())
-        .body(typed::<types::PublishSkillRequest>(
-            json!({ "publishesAt": too_far }),
-        ))
-        .send()
-        .await;
-    assert_eq!(status(&rejected), 400);
+    assert_eq!(publish_at(&api, &id, &too_far).await, 400);
     let hide = api
         .unpublish_skill()
         .skill_id(id.as_str())
@@ -387,24 +367,11 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
             .unwrap();
         assert_eq!(created.status().as_u16(), 201);
         let session_id = created.into_inner().id.to_string();
-        let read = regional
-            .get_discovery_session()
-            .id(session_id.as_str())
-            .send()
-            .await;
-        assert_eq!(status(&read), 200);
+        assert_eq!(session_status(&regional, &session_id).await, 200);
         sessions.push((region, session_id));
     }
     let eu = client(&format!("{}/eu", sim.url()), &token);
-    assert_eq!(
-        status(
-            &eu.get_discovery_session()
-                .id(sessions[2].1.as_str())
-                .send()
-                .await
-        ),
-        404
-    );
+    assert_eq!(session_status(&eu, &sessions[2].1).await, 404);
     let bad_reporter = eu
         .create_discovery_session()
         .unit("u")
@@ -413,32 +380,11 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
         .await;
     assert_eq!(status(&bad_reporter), 404);
     let eu_stranger = client(&format!("{}/eu", sim.url()), "Atza|nope");
-    assert_eq!(
-        status(
-            &eu_stranger
-                .get_discovery_session()
-                .id(sessions[1].1.as_str())
-                .send()
-                .await
-        ),
-        401
-    );
+    assert_eq!(session_status(&eu_stranger, &sessions[1].1).await, 401);
 
     // Auth failures, faults with error bodies, then delete.
-    assert_eq!(
-        status(
-            &stranger
-                .get_skill_status()
-                .skill_id(id.as_str())
-                .send()
-                .await
-        ),
-        401
-    );
-    assert_eq!(
-        status(&other.get_skill_status().skill_id(id.as_str()).send().await),
-        403
-    );
+    assert_eq!(skill_status(&stranger, &id).await, 401);
+    assert_eq!(skill_status(&other, &id).await, 403);
     sim.fail_next("getSkillStatus", 1, Fault::Unavailable)
         .unwrap();
     sim.fail_next(
@@ -454,20 +400,9 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
     sim.fail_next("getDiscoverySession", 1, Fault::Unavailable)
         .unwrap();
     for expected in [503, 429, 500] {
-        assert_eq!(
-            status(&api.get_skill_status().skill_id(id.as_str()).send().await),
-            expected
-        );
+        assert_eq!(skill_status(&api, &id).await, expected);
     }
-    assert_eq!(
-        status(
-            &eu.get_discovery_session()
-                .id(sessions[1].1.as_str())
-                .send()
-                .await
-        ),
-        503
-    );
+    assert_eq!(session_status(&eu, &sessions[1].1).await, 503);
     assert_eq!(
         status(&api.delete_skill().skill_id(id.as_str()).send().await),
         204
@@ -476,16 +411,7 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
         status(&api.delete_skill().skill_id(id.as_str()).send().await),
         404
     );
-    assert_eq!(
-        status(
-            &api.get_skill_manifest()
-                .skill_id(id.as_str())
-                .stage("development")
-                .send()
-                .await
-        ),
-        404
-    );
+    assert_eq!(manifest_status(&api, &id, "development").await, 404);
 
     // Every response the simulator sent, checked against the spec.
     let checker = SpecChecker::load();
