@@ -2,7 +2,8 @@
 # Spec checks that need third-party tools: lint, bundle, and the cross-language proof.
 #
 #   bash tools/spec-checks.sh                 install the pinned tools if needed, then run every check
-#   bash tools/spec-checks.sh --install-only  only install the tools (what `cargo xtask bundle` needs)
+#   bash tools/spec-checks.sh --install-only  only install the tools
+#   bash tools/spec-checks.sh --install-node  only install the Node tools (`cargo xtask bundle` runs this itself)
 #
 # Tools and versions: tools/spec-tools/package.json + package-lock.json (npm ci) and
 # tools/spec-tools/requirements.txt (pip, into a venv under target/spec-tools/venv).
@@ -30,10 +31,12 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 install_only=false
+node_only=false
 case "${1:-}" in
   --install-only) install_only=true ;;
+  --install-node) install_only=true; node_only=true ;;
   "") ;;
-  *) echo "usage: bash tools/spec-checks.sh [--install-only]" >&2; exit 2 ;;
+  *) echo "usage: bash tools/spec-checks.sh [--install-only | --install-node]" >&2; exit 2 ;;
 esac
 
 say() { printf '\n== %s\n' "$*"; }
@@ -77,7 +80,7 @@ install_python_tools() {
 
 start=$SECONDS
 install_node_tools
-install_python_tools
+$node_only || install_python_tools
 echo "tools ready in $((SECONDS - start)) s"
 $install_only && exit 0
 

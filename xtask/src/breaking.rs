@@ -76,8 +76,43 @@ use openapiv3::OpenAPI;
 use crate::paths;
 use model::Report;
 
-/// Parsed command line.
-struct Args {
+/// Command line of `cargo xtask breaking`.
+#[derive(clap::Args, Debug, Default)]
+#[command(group(clap::ArgGroup::new("base-source").required(true)))]
+pub struct Args {
+    /// Compare against openapi/smapi.yaml as committed at this git ref
+    #[arg(long, value_name = "GIT-REF", group = "base-source")]
+    pub base: Option<String>,
+    /// Compare against the newest commit whose spec has another info.version (what CI runs);
+    /// in a shallow clone the missing history is fetched first
+    #[arg(long, group = "base-source")]
+    pub since_previous_version: bool,
+    /// Compare against this spec file
+    #[arg(long, value_name = "PATH", group = "base-source")]
+    pub base_spec: Option<PathBuf>,
+    /// The head spec (default openapi/smapi.yaml of --repo)
+    #[arg(long, value_name = "PATH")]
+    pub spec: Option<PathBuf>,
+    /// Read git history from this checkout (default this workspace)
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// Exit 0 on breaking changes even without a major bump of info.version
+    #[arg(long)]
+    pub allow_breaking: bool,
+}
+
+impl Args {
+    /// `--since-previous-version` on this workspace, as CI runs it.
+    pub fn since_previous_version() -> Self {
+        Args {
+            since_previous_version: true,
+            ..Args::default()
+        }
+    }
+}
+
+/// The command line with its defaults filled in.
+struct Resolved {
     base: BaseSource,
     head: PathBuf,
     repo: PathBuf,
@@ -90,48 +125,20 @@ enum BaseSource {
     File(PathBuf),
 }
 
-const USAGE: &str = "usage: cargo xtask breaking (--base GIT-REF | --since-previous-version | --base-spec PATH) \
-                     [--spec PATH] [--repo DIR] [--allow-breaking]";
-
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut base = None;
-    let mut head = None;
-    let mut allow_breaking = false;
-    let mut repo = None;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |flag: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match arg.as_str() {
-            "--base" => base = Some(BaseSource::GitRef(value("--base")?)),
-            "--base-spec" => base = Some(BaseSource::File(value("--base-spec")?.into())),
-            "--since-previous-version" => base = Some(BaseSource::PreviousVersion),
-            "--spec" => head = Some(PathBuf::from(value("--spec")?)),
-            "--repo" => repo = Some(PathBuf::from(value("--repo")?)),
-            "--allow-breaking" => allow_breaking = true,
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    let repo = repo.unwrap_or_else(paths::root);
-    Ok(Args {
-        base: base.ok_or("one of --base, --since-previous-version or --base-spec is required")?,
-        head: head.unwrap_or_else(|| repo.join(paths::SPEC)),
-        repo,
-        allow_breaking,
-    })
-}
-
 /// Entry point for `cargo xtask breaking`.
-pub fn run(args: &[String]) -> ExitCode {
-    let args = match parse_args(args) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("xtask breaking: {e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+pub fn run(args: Args) -> ExitCode {
+    let repo = args.repo.clone().unwrap_or_else(paths::root);
+    let head = args.spec.clone().unwrap_or_else(|| repo.join(paths::SPEC));
+    let base = match (&args.base, &args.base_spec) {
+        (Some(r), _) => BaseSource::GitRef(r.clone()),
+        (None, Some(f)) => BaseSource::File(f.clone()),
+        (None, None) => BaseSource::PreviousVersion,
+    };
+    let args = Resolved {
+        base,
+        head,
+        repo,
+        allow_breaking: args.allow_breaking,
     };
     let head_label = args.head.display().to_string();
     let head_text = match std::fs::read_to_string(&args.head) {
@@ -272,6 +279,7 @@ fn previous_version(
 ) -> Result<Option<(String, String)>, String> {
     let head_version = version_of(head_text)
         .ok_or_else(|| format!("{head_label} has no readable info.version"))?;
+    ensure_full_history(repo)?;
     let log = git(repo, &["log", "--format=%H", "--", paths::SPEC])?;
     for commit in log.lines().map(str::trim).filter(|c| !c.is_empty()) {
         let (_, text) = git_spec(repo, commit)?;
@@ -282,6 +290,30 @@ fn previous_version(
         }
     }
     Ok(None)
+}
+
+/// In a shallow clone (`git clone --depth N`) the previous version may be missing from the
+/// history, and an empty answer would wave every change through; so fetch the rest of the
+/// history first, or fail saying how to get it.
+fn ensure_full_history(repo: &Path) -> Result<(), String> {
+    if git(repo, &["rev-parse", "--is-shallow-repository"])?.trim() != "true" {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask breaking: this clone is shallow; fetching the rest of its history \
+         (git fetch --unshallow) to find the previous info.version"
+    );
+    git(repo, &["fetch", "--unshallow", "--quiet"])
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "this clone is shallow (made with --depth), so the previous info.version of {} \
+             cannot be found, and fetching the rest of the history failed: {e}\n\
+             Fix: run `git fetch --unshallow` where the remote is reachable (or clone without \
+             --depth), or compare against a file with --base-spec PATH.",
+                paths::SPEC
+            )
+        })
 }
 
 /// `info.version`, read without requiring the rest of the document to be valid.

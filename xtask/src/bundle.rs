@@ -14,8 +14,9 @@
 //! the folder holds one version and `SHA256SUMS` covers all of it.
 //!
 //! The HTML page needs the pinned Redocly CLI under
-//! `tools/spec-tools/node_modules/`; when it is missing the command says to
-//! run `bash tools/spec-checks.sh --install-only` and fails.
+//! `tools/spec-tools/node_modules/`; when it is missing, `bundle` installs it
+//! first (`bash tools/spec-checks.sh --install-node`: `npm ci` from the lock
+//! file), so it needs only Node.js >= 20.19 with npm on the machine.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -32,31 +33,22 @@ const REDOCLY: &str = "tools/spec-tools/node_modules/.bin/redocly";
 /// Redocly's lint settings (also read by `build-docs`).
 const REDOCLY_CONFIG: &str = ".redocly.yaml";
 
-const USAGE: &str = "usage: cargo xtask bundle [--out DIR] [--spec PATH]";
+/// Command line of `cargo xtask bundle`.
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {
+    /// Folder to write into (default target/spec-bundle)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The spec to bundle (default openapi/smapi.yaml)
+    #[arg(long, value_name = "PATH")]
+    pub spec: Option<PathBuf>,
+}
 
 /// Entry point for `cargo xtask bundle`.
-pub fn run(args: &[String]) -> ExitCode {
+pub fn run(args: Args) -> ExitCode {
     let root = paths::root();
-    let mut out = root.join(DEFAULT_OUT);
-    let mut spec = root.join(paths::SPEC);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let target = match arg.as_str() {
-            "--out" => &mut out,
-            "--spec" => &mut spec,
-            other => {
-                eprintln!("xtask bundle: unknown argument `{other}`\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        };
-        match it.next() {
-            Some(v) => *target = PathBuf::from(v),
-            None => {
-                eprintln!("xtask bundle: {arg} needs a value\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let out = args.out.unwrap_or_else(|| root.join(DEFAULT_OUT));
+    let spec = args.spec.unwrap_or_else(|| root.join(paths::SPEC));
     match bundle(&root, &spec, &out) {
         Ok(files) => {
             println!("spec bundle written to {}:", out.display());
@@ -94,12 +86,7 @@ fn bundle(root: &Path, spec: &Path, out: &Path) -> Result<Vec<String>, String> {
     let json = to_json(&text, &parsed)?;
     let redocly = root.join(REDOCLY);
     if !redocly.exists() {
-        return Err(format!(
-            "the pinned Redocly CLI is not installed ({} is missing).\n\
-             Install the spec tools with:  bash tools/spec-checks.sh --install-only\n\
-             (needs Node.js >= 20.19 and npm; versions come from tools/spec-tools/package-lock.json)",
-            redocly.display()
-        ));
+        install_node_tools(root, &redocly)?;
     }
 
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
@@ -156,6 +143,31 @@ fn to_json(text: &str, parsed: &openapiv3::OpenAPI) -> Result<String, String> {
         return Err("the JSON form differs from the YAML document after a round trip".to_owned());
     }
     Ok(json)
+}
+
+/// Installs the pinned Node tools (`npm ci` in `tools/spec-tools/`, through
+/// `tools/spec-checks.sh --install-node`), so `bundle` works on a fresh machine with Node.js
+/// and npm and nothing else done first.
+fn install_node_tools(root: &Path, redocly: &Path) -> Result<(), String> {
+    eprintln!(
+        "xtask bundle: the pinned Redocly CLI is not installed yet; installing the spec tools \
+         (bash tools/spec-checks.sh --install-node)"
+    );
+    let status = Command::new("bash")
+        .arg(root.join("tools/spec-checks.sh"))
+        .arg("--install-node")
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run bash tools/spec-checks.sh --install-node: {e}"))?;
+    if !status.success() || !redocly.exists() {
+        return Err(format!(
+            "installing the pinned Redocly CLI failed ({status}); {} is still missing.\n\
+             It needs Node.js >= 20.19 with npm; versions come from \
+             tools/spec-tools/package-lock.json. Retry with: bash tools/spec-checks.sh --install-node",
+            redocly.display()
+        ));
+    }
+    Ok(())
 }
 
 fn remove_previous(out: &Path) -> Result<(), String> {

@@ -24,11 +24,7 @@ fn snapshot_path() -> PathBuf {
 }
 
 /// `cargo xtask generate`: rewrites the snapshot from the spec.
-pub fn run_generate(args: &[String]) -> ExitCode {
-    if let Some(extra) = args.first() {
-        eprintln!("xtask generate: unexpected argument {extra}");
-        return ExitCode::from(2);
-    }
+pub fn run_generate() -> ExitCode {
     let code = match fresh() {
         Ok(code) => code,
         Err(e) => {
@@ -53,15 +49,7 @@ pub fn run_generate(args: &[String]) -> ExitCode {
 
 /// `cargo xtask diff [--check]`: prints a unified diff from the snapshot to a fresh generation.
 /// With `--check`, exits non-zero when they differ.
-pub fn run_diff(args: &[String]) -> ExitCode {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => {
-            eprintln!("usage: cargo xtask diff [--check]");
-            return ExitCode::from(2);
-        }
-    };
+pub fn run_diff(check: bool) -> ExitCode {
     let new = match fresh() {
         Ok(code) => code,
         Err(e) => {

@@ -8,8 +8,12 @@
 //! | `breaking --base <ref>` | classifies spec changes since a git ref |
 //! | `bundle` | writes the spec bundle other teams take |
 //! | `ci` | every spec check CI runs, in CI's order |
+//!
+//! Every task answers `--help`; an unknown task or flag is named in the error (exit 2).
 
 use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 mod breaking;
 mod bundle;
@@ -17,33 +21,44 @@ mod generate;
 mod paths;
 mod validate;
 
-fn usage() -> ExitCode {
-    eprintln!(
-        "usage: cargo xtask <task>\n\n\
-         tasks:\n  \
-         validate [SPEC]               check the spec (default openapi/smapi.yaml)\n  \
-         generate                      rewrite openapi/generated/client.rs from the spec\n  \
-         diff [--check]                diff a fresh generation against the snapshot\n  \
-         breaking --base REF [--allow-breaking]   classify spec changes since REF\n  \
-         bundle [--out DIR]            write the bundle other language teams take\n  \
-         ci                            every spec check CI runs (validate, diff, breaking, lint, other languages)"
-    );
-    ExitCode::from(2)
+/// Maintainer tasks for openapi/smapi.yaml and the client generated from it.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Check the spec: OpenAPI 3.0, $refs, examples, sources, coverage, unused components,
+    /// and the lint rules Redocly and Spectral apply
+    Validate(validate::Args),
+    /// Rewrite the snapshot openapi/generated/client.rs from the spec
+    Generate,
+    /// Show how a fresh generation differs from the snapshot
+    Diff {
+        /// Exit 1 when the snapshot is out of date
+        #[arg(long)]
+        check: bool,
+    },
+    /// Classify spec changes since a git ref, a file or the previous info.version
+    Breaking(breaking::Args),
+    /// Write the files other language teams take (YAML, JSON, HTML reference, SHA256SUMS)
+    Bundle(bundle::Args),
+    /// Every spec check CI runs: validate, diff --check, breaking, lint, other languages
+    Ci,
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((task, rest)) = args.split_first() else {
-        return usage();
-    };
-    match task.as_str() {
-        "validate" => validate::run(rest),
-        "generate" => generate::run_generate(rest),
-        "diff" => generate::run_diff(rest),
-        "breaking" => breaking::run(rest),
-        "bundle" => bundle::run(rest),
-        "ci" => run_ci(),
-        _ => usage(),
+    let cli = Cli::parse();
+    match cli.task {
+        Task::Validate(args) => validate::run(args),
+        Task::Generate => generate::run_generate(),
+        Task::Diff { check } => generate::run_diff(check),
+        Task::Breaking(args) => breaking::run(args),
+        Task::Bundle(args) => bundle::run(args),
+        Task::Ci => run_ci(),
     }
 }
 
@@ -51,17 +66,17 @@ fn main() -> ExitCode {
 type Step = fn() -> ExitCode;
 
 /// Every spec check CI runs, in CI's order, so a maintainer sees locally what CI will say:
-/// validate, snapshot current, no unapproved breaking change since the previous spec
-/// version, and the other-language checks (lint, bundle, TypeScript, Python against the
-/// simulator) of `tools/spec-checks.sh`.
+/// validate (with the pages), snapshot current, no unapproved breaking change since the
+/// previous spec version, and the other-language checks
+/// (lint, bundle, TypeScript, Python against the simulator) of `tools/spec-checks.sh`.
 fn run_ci() -> ExitCode {
     let steps: [(&str, Step); 4] = [
-        ("validate", || validate::run(&[])),
-        ("diff --check", || {
-            generate::run_diff(&["--check".to_owned()])
+        ("validate --require-pages", || {
+            validate::run(validate::Args::require_pages())
         }),
+        ("diff --check", || generate::run_diff(true)),
         ("breaking --since-previous-version", || {
-            breaking::run(&["--since-previous-version".to_owned()])
+            breaking::run(breaking::Args::since_previous_version())
         }),
         ("tools/spec-checks.sh", spec_checks),
     ];

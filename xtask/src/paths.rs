@@ -14,3 +14,5 @@ pub const SPEC: &str = "openapi/smapi.yaml";
 pub const SNAPSHOT: &str = "openapi/generated/client.rs";
 /// The list of documented operations the spec must cover.
 pub const COVERAGE: &str = "openapi/coverage.yaml";
+/// Where CI (and every checkout beside `shared/`) finds the saved Amazon pages.
+pub const PAGES_BESIDE: &str = "../shared/api-docs";

@@ -26,6 +26,8 @@ use serde_json::Value;
 
 use crate::paths;
 
+mod lint;
+
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -39,66 +41,109 @@ pub struct Problem {
     pub message: String,
 }
 
-struct Options {
-    spec: PathBuf,
-    coverage: Option<PathBuf>,
-    docs: Option<PathBuf>,
+/// Command line of `cargo xtask validate`.
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {
+    /// The spec to check (default openapi/smapi.yaml, which also checks openapi/coverage.yaml)
+    pub spec: Option<PathBuf>,
+    /// The list of documented operations the spec must cover
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
+    /// Folder with the saved Amazon pages, to check each x-source section heading
+    /// (default ../shared/api-docs when it exists)
+    #[arg(long, visible_alias = "pages", value_name = "DIR")]
+    pub docs: Option<PathBuf>,
+    /// Fail when the pages are not there (CI passes this), instead of saying the page
+    /// sections were not checked
+    #[arg(long)]
+    pub require_pages: bool,
 }
 
-fn parse_args(args: &[String]) -> Result<Options, String> {
-    let root = paths::root();
-    let mut spec = None;
-    let mut coverage = None;
-    let mut docs = None;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--coverage" => {
-                coverage = Some(PathBuf::from(iter.next().ok_or("--coverage needs a file")?))
-            }
-            "--docs" => docs = Some(PathBuf::from(iter.next().ok_or("--docs needs a folder")?)),
-            other if other.starts_with("--") => return Err(format!("unknown option {other}")),
-            other => spec = Some(PathBuf::from(other)),
+impl Args {
+    /// The real spec, checked against the pages beside the repository, which must be there.
+    pub fn require_pages() -> Self {
+        Args {
+            require_pages: true,
+            ..Args::default()
         }
     }
-    let default_spec = spec.is_none();
-    let spec = spec.unwrap_or_else(|| root.join(paths::SPEC));
-    if coverage.is_none() && default_spec {
-        coverage = Some(root.join(paths::COVERAGE));
+}
+
+/// Where the pages come from, or why the page sections cannot be checked.
+enum Pages {
+    At(PathBuf),
+    Missing(String),
+}
+
+fn pages(args: &Args) -> Pages {
+    match &args.docs {
+        Some(dir) if dir.is_dir() => Pages::At(dir.clone()),
+        Some(dir) => Pages::Missing(format!("--docs {} is not a folder", dir.display())),
+        None if args.spec.is_some() => Pages::Missing(
+            "no --docs DIR given (only the default spec is checked against \
+             ../shared/api-docs by default)"
+                .to_owned(),
+        ),
+        None => {
+            // The pages live beside the repository (../shared/api-docs) in every checkout
+            // CI makes.
+            let beside = paths::root().join(paths::PAGES_BESIDE);
+            if beside.is_dir() {
+                Pages::At(beside)
+            } else {
+                Pages::Missing(format!(
+                    "no saved pages at {} (pass --docs DIR with the four saved Amazon pages)",
+                    paths::PAGES_BESIDE
+                ))
+            }
+        }
     }
-    if docs.is_none() {
-        // The pages live beside the repository (../shared/api-docs) in every checkout CI makes.
-        let beside = root.join("../shared/api-docs");
-        docs = beside.is_dir().then_some(beside);
-    }
-    Ok(Options {
-        spec,
-        coverage,
-        docs,
-    })
 }
 
 /// Entry point for `cargo xtask validate`.
-pub fn run(args: &[String]) -> ExitCode {
-    let options = match parse_args(args) {
-        Ok(options) => options,
-        Err(e) => {
-            eprintln!("xtask validate: {e}");
-            return ExitCode::from(2);
-        }
+pub fn run(args: Args) -> ExitCode {
+    let root = paths::root();
+    let default_spec = args.spec.is_none();
+    let spec = args.spec.clone().unwrap_or_else(|| root.join(paths::SPEC));
+    let coverage = args
+        .coverage
+        .clone()
+        .or_else(|| default_spec.then(|| root.join(paths::COVERAGE)));
+    let pages = pages(&args);
+    let docs = match &pages {
+        Pages::At(dir) => Some(dir.as_path()),
+        Pages::Missing(_) => None,
     };
-    let problems = validate_file(
-        &options.spec,
-        options.coverage.as_deref(),
-        options.docs.as_deref(),
-    );
-    let shown = options.spec.display();
+    let mut problems = validate_file(&spec, coverage.as_deref(), docs);
+    let shown = spec.display();
+    if let Pages::Missing(why) = &pages
+        && (args.require_pages || args.docs.is_some())
+    {
+        problems.push(problem(
+            "x-source",
+            format!("page sections cannot be checked: {why}"),
+        ));
+    }
     if problems.is_empty() {
-        println!("{shown}: valid");
+        match &pages {
+            Pages::At(dir) => println!(
+                "{shown}: valid (x-source sections checked against {})",
+                dir.display()
+            ),
+            Pages::Missing(why) => {
+                println!("{shown}: valid, but x-source page sections NOT checked: {why}")
+            }
+        }
         return ExitCode::SUCCESS;
     }
     for p in &problems {
         eprintln!("{shown}: {}: {}", p.location, p.message);
+    }
+    if let Pages::Missing(why) = &pages
+        && !args.require_pages
+        && args.docs.is_none()
+    {
+        eprintln!("{shown}: x-source page sections NOT checked: {why}");
     }
     eprintln!("{shown}: {} problem(s)", problems.len());
     ExitCode::FAILURE
@@ -149,6 +194,7 @@ pub fn validate_text(text: &str, docs: Option<&Path>) -> Vec<Problem> {
     check_refs(&doc, &doc, "", &mut problems);
     check_operations(&doc, docs, &mut problems);
     check_examples(&doc, &mut problems);
+    lint::check(&doc, &mut problems);
     problems
 }
 

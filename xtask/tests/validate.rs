@@ -29,13 +29,14 @@ fn validate_fixture(name: &str) -> (bool, String) {
 fn assert_rejected(name: &str, location: &str, message: &str) {
     let (ok, text) = validate_fixture(name);
     assert!(!ok, "{name} must be rejected, got:\n{text}");
-    let line = text
-        .lines()
-        .find(|l| l.contains(message))
-        .unwrap_or_else(|| panic!("{name}: no line mentions `{message}`:\n{text}"));
     assert!(
-        line.contains(location),
-        "{name}: the problem must be located at `{location}`: {line}"
+        text.lines().any(|l| l.contains(message)),
+        "{name}: no line mentions `{message}`:\n{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains(message) && l.contains(location)),
+        "{name}: the problem `{message}` must be located at `{location}`:\n{text}"
     );
 }
 
@@ -51,7 +52,10 @@ fn the_real_spec_is_valid_and_covers_the_twelve_documented_operations() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("openapi/smapi.yaml: valid"), "{text}");
+    assert!(
+        text.contains("openapi/smapi.yaml: valid (x-source sections checked against"),
+        "the pages beside the repository (../shared/api-docs) must be found: {text}"
+    );
 }
 
 #[test]
@@ -170,4 +174,121 @@ fn a_post_that_does_not_say_whether_it_is_idempotent_is_rejected() {
         "paths./v1/things/{thingId}.post.x-idempotent",
         "must say whether repeating it is safe",
     );
+}
+
+#[test]
+fn an_unused_component_is_rejected_as_the_linters_would() {
+    assert_rejected(
+        "broken_unused_component.yaml",
+        "components.schemas.Orphan",
+        "component is never referenced from the paths (no-unused-components",
+    );
+    assert_rejected(
+        "broken_unused_component.yaml",
+        "components.parameters.Unused",
+        "component is never referenced from the paths",
+    );
+    assert_rejected(
+        "broken_unused_component.yaml",
+        "components.schemas.Orphan.properties.kind.enum",
+        "enum value 1 is not of the schema's type string (typed-enum",
+    );
+}
+
+#[test]
+fn an_operation_without_description_is_rejected_as_spectral_would() {
+    assert_rejected(
+        "broken_no_description.yaml",
+        "paths./v1/things/{thingId}.get.description",
+        "operation has no description (operation-description)",
+    );
+}
+
+/// The newcomer's stumble: removing the only use of a parameter left its component behind,
+/// `validate` said `valid`, and the Node linters failed later. Now validate names it.
+#[test]
+fn removing_the_only_use_of_a_component_parameter_from_the_real_spec_is_rejected() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let spec = std::fs::read_to_string(root.join("openapi/smapi.yaml")).expect("spec");
+    let doc: serde_json::Value = serde_norway::from_str(&spec).expect("yaml");
+    let names: Vec<String> = doc["components"]["parameters"]
+        .as_object()
+        .expect("component parameters")
+        .keys()
+        .cloned()
+        .collect();
+    let (name, line) = names
+        .iter()
+        .find_map(|n| {
+            let line = format!("- $ref: '#/components/parameters/{n}'\n");
+            (spec.matches(&line).count() == 1).then_some((n.clone(), line))
+        })
+        .expect("a component parameter used exactly once");
+    let start = spec.find(&line).unwrap();
+    let line_start = spec[..start].rfind('\n').map_or(0, |i| i + 1);
+    let edited = format!("{}{}", &spec[..line_start], &spec[start + line.len()..]);
+    let tmp = std::env::temp_dir().join(format!("xtask-unused-{}.yaml", std::process::id()));
+    std::fs::write(&tmp, edited).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .arg(&tmp)
+        .output()
+        .expect("run xtask");
+    let _ = std::fs::remove_file(&tmp);
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!(
+            "components.parameters.{name}: component is never referenced from the paths"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn without_the_pages_validate_says_the_sections_were_not_checked() {
+    let dir = fixtures();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .arg(dir.join("valid.yaml"))
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run xtask");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let missing = std::env::temp_dir().join(format!("no-pages-{}", std::process::id()));
+    let explicit = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .arg(dir.join("valid.yaml"))
+        .arg("--docs")
+        .arg(&missing)
+        .output()
+        .expect("run xtask");
+    let explicit_text = String::from_utf8_lossy(&explicit.stderr);
+    assert!(!explicit.status.success(), "{explicit_text}");
+    assert!(
+        explicit_text.contains("page sections cannot be checked: --docs"),
+        "{explicit_text}"
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("valid, but x-source page sections NOT checked: no --docs DIR given"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ci_mode_fails_when_the_pages_are_missing() {
+    let dir = fixtures();
+    let missing = std::env::temp_dir().join(format!("no-pages-ci-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .arg(dir.join("valid.yaml"))
+        .arg("--require-pages")
+        .arg("--docs")
+        .arg(&missing)
+        .output()
+        .expect("run xtask");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("page sections cannot be checked"), "{text}");
 }
