@@ -208,7 +208,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(p) = steps.soft(smapi.publishing().status(&id).await)? {
             let status = p.status.as_ref().map_or("(none)", |s| s.as_str());
             let when = p
-                .publishes_at
+                .publishes_at_date
                 .map_or_else(|| "(no date)".to_owned(), |t| t.to_rfc3339());
             steps.ok(format!("{status}, publishes at {when}"));
         }

@@ -77,7 +77,7 @@ pub enum Error {
     /// An input broke a documented rule; nothing was sent.
     #[error("invalid {field}: {rule}")]
     Validation {
-        /// The field, as the spec names it (`skillId`, `maxResults`, `publishesAt`, ...).
+        /// The field, as the spec names it (`skillId`, `maxResults`, `publishesAtDate`, ...).
         field: &'static str,
         /// The rule it broke.
         rule: String,

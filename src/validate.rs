@@ -16,7 +16,9 @@
 use chrono::{DateTime, Months, Utc};
 
 use crate::Error;
-use crate::generated::types::{SchemaOperation, StageName, UnpublishReason, UnpublishType};
+use crate::generated::types::{
+    DiscoverySkillStage, SchemaOperation, StageName, UnpublishReason, UnpublishType,
+};
 
 /// Most skill IDs one `listSkillsForVendor` request may name.
 pub const MAX_SKILL_IDS_PER_REQUEST: usize = 10;
@@ -133,12 +135,24 @@ pub fn update_stage(stage: StageName) -> Result<(), Error> {
     }
 }
 
-/// `publishesAt`: at most six months after `now`.
+/// The stage of a discovery session's reporting skill: `development` or `live`.
+pub fn discovery_stage(stage: StageName) -> Result<DiscoverySkillStage, Error> {
+    match stage {
+        StageName::Development => Ok(DiscoverySkillStage::Development),
+        StageName::Live => Ok(DiscoverySkillStage::Live),
+        other => Err(fail(
+            "skillStage",
+            format!("must be development or live (got {other})"),
+        )),
+    }
+}
+
+/// `publishesAtDate`: at most six months after `now`.
 pub fn publishes_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Error> {
     let limit = now.checked_add_months(Months::new(6)).unwrap_or(now);
     if at > limit {
         return Err(fail(
-            "publishesAt",
+            "publishesAtDate",
             format!(
                 "must be at most six months ahead (latest {}, got {})",
                 limit.to_rfc3339(),
@@ -149,12 +163,12 @@ pub fn publishes_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Error> 
     Ok(())
 }
 
-/// Parses a stage: `development` or `live`, case sensitive.
+/// Parses a stage: `development`, `certified` or `live`, case sensitive.
 pub fn parse_stage(value: &str) -> Result<StageName, Error> {
     value.parse().map_err(|_| {
         fail(
             "stage",
-            format!("must be `development` or `live` (case sensitive), got `{value}`"),
+            format!("must be `development`, `certified` or `live` (case sensitive), got `{value}`"),
         )
     })
 }

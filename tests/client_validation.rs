@@ -262,12 +262,12 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
         ),
         (
             "publish: 200 days ahead",
-            "publishesAt",
+            "publishesAtDate",
             publishing.submit(ok).at(too_late).into_future().boxed(),
         ),
         (
             "publish: year 3000",
-            "publishesAt",
+            "publishesAtDate",
             publishing
                 .submit(ok)
                 .at("3000-01-01T00:00:00Z".parse().unwrap())

@@ -117,7 +117,7 @@ async fn create_discovery_session_percent_encodes_the_unit_query_value() {
 async fn create_discovery_session_decodes_every_documented_error_status() {
     assert_error_family(
         "createDiscoverySession",
-        &[400, 401, 403, 404, 429, 500, 503],
+        &[400, 401, 403, 404, 413, 429, 500, 503],
         async |c| {
             c.create_discovery_session()
                 .unit(UNIT)

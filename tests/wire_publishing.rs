@@ -96,7 +96,7 @@ async fn get_skill_publication_decodes_the_page_example() {
 
     assert_eq!(publication.status, Some(PublicationStatus::InProgress));
     assert_eq!(
-        publication.publishes_at.map(|t| t.timestamp_millis()),
+        publication.publishes_at_date.map(|t| t.timestamp_millis()),
         Some(1_572_573_787_023) // 2019-11-01T02:03:07.023Z
     );
     assert_eq!(serde_json::to_value(&publication).unwrap(), example);
@@ -104,7 +104,7 @@ async fn get_skill_publication_decodes_the_page_example() {
 
 #[tokio::test]
 async fn get_skill_publication_decodes_an_unknown_status_and_reencodes_it() {
-    let body = json!({"publishesAt": "2030-01-02T03:04:05Z", "status": "PAUSED"});
+    let body = json!({"publishesAtDate": "2030-01-02T03:04:05Z", "status": "PAUSED"});
     let server = serve("GET", latest_path(), json_response(200, &body)).await;
 
     let publication = client(&server)
@@ -191,7 +191,7 @@ async fn publish_skill_posts_publishes_at_from_the_page_example() {
     assert_eq!(json_body(&request), request_example("publishSkill"));
     assert_eq!(
         json_body(&request),
-        json!({"publishesAt": "2019-11-01T00:38:29.708Z"})
+        json!({"publishesAtDate": "2019-11-01T00:38:29.708Z"})
     );
 }
 
@@ -213,7 +213,7 @@ async fn publish_skill_without_publishes_at_sends_an_empty_object() {
 async fn publish_skill_decodes_every_documented_error_status() {
     assert_error_family(
         "publishSkill",
-        &[400, 401, 403, 404, 429, 500, 503],
+        &[400, 401, 403, 404, 413, 429, 500, 503],
         async |c| {
             c.publish_skill()
                 .skill_id(SKILL_ID)
@@ -329,7 +329,7 @@ fn unpublish_reason_outside_the_documented_sentences_does_not_decode() {
 async fn unpublish_skill_decodes_every_documented_error_status() {
     assert_error_family(
         "unpublishSkill",
-        &[400, 401, 403, 404, 429, 500, 503],
+        &[400, 401, 403, 404, 413, 429, 500, 503],
         async |c| {
             c.unpublish_skill()
                 .skill_id(SKILL_ID)

@@ -90,7 +90,7 @@ async fn create_skill_decodes_skill_id_and_location_header() {
 async fn create_skill_decodes_every_documented_error_status() {
     assert_error_family(
         "createSkillForVendor",
-        &[400, 401, 403, 429, 500, 503],
+        &[400, 401, 403, 413, 429, 500, 503],
         async |c| {
             c.create_skill_for_vendor()
                 .body(create_request())
@@ -386,6 +386,7 @@ fn skill_id_values_outside_1_to_255_chars_cannot_be_built() {
 async fn get_skill_manifest_sends_get_to_the_stage_path() {
     for (stage, builder_stage) in [
         ("development", types::StageName::Development),
+        ("certified", types::StageName::Certified),
         ("live", types::StageName::Live),
     ] {
         let server = serve(
@@ -724,7 +725,7 @@ async fn update_skill_manifest_returns_202_with_location_and_no_body() {
 async fn update_skill_manifest_decodes_every_documented_error_status() {
     assert_error_family(
         "updateSkillManifest",
-        &[400, 401, 403, 404, 409, 412, 429, 500, 503],
+        &[400, 401, 403, 404, 409, 412, 413, 429, 500, 503],
         async |c| {
             c.update_skill_manifest()
                 .skill_id(SKILL_ID)
@@ -1133,9 +1134,11 @@ async fn delete_skill_sends_delete_to_the_path_with_trailing_slash() {
 
 #[tokio::test]
 async fn delete_skill_decodes_every_documented_error_status() {
-    assert_error_family("deleteSkill", &[401, 403, 404, 429, 500, 503], async |c| {
-        c.delete_skill().skill_id(SKILL_ID).send().await
-    })
+    assert_error_family(
+        "deleteSkill",
+        &[400, 401, 403, 404, 429, 500, 503],
+        async |c| c.delete_skill().skill_id(SKILL_ID).send().await,
+    )
     .await;
 }
 

@@ -272,6 +272,62 @@ only: do not show it to end users and do not base program logic on its wording.
             Default::default()
         }
     }
+    ///The stage of the skill whose endpoints are discovered.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum DiscoverySkillStage {
+        #[serde(rename = "development")]
+        Development,
+        #[serde(rename = "live")]
+        Live,
+    }
+    impl ::std::fmt::Display for DiscoverySkillStage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Development => f.write_str("development"),
+                Self::Live => f.write_str("live"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DiscoverySkillStage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "development" => Ok(Self::Development),
+                "live" => Ok(Self::Live),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DiscoverySkillStage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DiscoverySkillStage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The entity that reports the unit's endpoints to Alexa.
     #[derive(
         ::serde::Deserialize,
@@ -814,11 +870,15 @@ HTTP status and `code`.
             Default::default()
         }
     }
-    /**Body of `publishSkill`. Without `publishesAt` (or without a body) the skill is published
-as soon as possible.
+    /**Body of `publishSkill`. Without `publishesAtDate` (or without a body) the skill is
+published as soon as possible. No other property is allowed: a server answers 400
+naming an unknown one, so a misspelt date never turns into "publish now".
 
-Resolved: the field is `publishesAt` as in the page's example, not `publishesAtDate` as
-in its property table.
+Resolved: the page's JSON example sends `publishesAt`, but its property table, Amazon's
+SDK model (`PublishSkillRequest`), the ASK CLI (`ask smapi publish-skill
+--publishes-at-date`) and the Node SMAPI SDK all send `publishesAtDate`, and the
+service reads that name; this document uses `publishesAtDate` (until 2.0.0 it followed
+the example, and a scheduled publication was published at once).
 */
     #[derive(
         ::serde::Deserialize,
@@ -829,15 +889,16 @@ in its property table.
         PartialEq,
         schemars::JsonSchema
     )]
+    #[serde(deny_unknown_fields)]
     pub struct PublishSkillRequest {
         /**When to publish, ISO 8601 (`YYYY-MM-DDThh:mm:ssZ`). At most six months after the
 current date; OpenAPI cannot express that bound, so servers answer 400 beyond it.
 */
         #[serde(
-            rename = "publishesAt",
+            rename = "publishesAtDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub publishes_at: ::std::option::Option<
+        pub publishes_at_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
     }
@@ -1151,7 +1212,7 @@ are kept as they are.
             rename = "skillStage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub skill_stage: ::std::option::Option<StageName>,
+        pub skill_stage: ::std::option::Option<DiscoverySkillStage>,
     }
     impl SkillEndpointReporter {
         pub fn builder() -> builder::SkillEndpointReporter {
@@ -1286,9 +1347,10 @@ modelled; every other field Amazon defines (for example `permissions`, `events`,
     }
     /**The latest publication of a skill.
 
-Resolved: the page's property table names the date field `publishesAtDate`, but its
-JSON examples (response and request) use `publishesAt`; this document uses
-`publishesAt`. Amazon's SDK model says `publishesAtDate`; the pages win.
+Resolved: the page's JSON example names the date field `publishesAt`, but its
+property table, Amazon's SDK model (`SkillPublicationResponse`) and Amazon's clients
+all say `publishesAtDate`, which is what the service sends; this document uses
+`publishesAtDate` (until 2.0.0 it followed the example).
 */
     #[derive(
         ::serde::Deserialize,
@@ -1302,10 +1364,10 @@ JSON examples (response and request) use `publishesAt`; this document uses
     pub struct SkillPublication {
         ///When the skill is (or was) to be published, ISO 8601 (`YYYY-MM-DDThh:mm:ssZ`).
         #[serde(
-            rename = "publishesAt",
+            rename = "publishesAtDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub publishes_at: ::std::option::Option<
+        pub publishes_at_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1405,7 +1467,9 @@ JSON examples (response and request) use `publishesAt`; this document uses
             Default::default()
         }
     }
-    ///A stage of a skill, as used in request paths.
+    /**A stage of a skill whose manifest can be read: `development` (being edited),
+`certified` (passed certification, awaiting or in publication) or `live` (published).
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1422,6 +1486,8 @@ JSON examples (response and request) use `publishesAt`; this document uses
     pub enum StageName {
         #[serde(rename = "development")]
         Development,
+        #[serde(rename = "certified")]
+        Certified,
         #[serde(rename = "live")]
         Live,
     }
@@ -1429,6 +1495,7 @@ JSON examples (response and request) use `publishesAt`; this document uses
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Development => f.write_str("development"),
+                Self::Certified => f.write_str("certified"),
                 Self::Live => f.write_str("live"),
             }
         }
@@ -1440,6 +1507,7 @@ JSON examples (response and request) use `publishesAt`; this document uses
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "development" => Ok(Self::Development),
+                "certified" => Ok(Self::Certified),
                 "live" => Ok(Self::Live),
                 _ => Err("invalid value".into()),
             }
@@ -3484,7 +3552,7 @@ describes them. Kept open: its shape varies by problem.
         }
         #[derive(Clone, Debug)]
         pub struct PublishSkillRequest {
-            publishes_at: ::std::result::Result<
+            publishes_at_date: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
@@ -3492,22 +3560,24 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for PublishSkillRequest {
             fn default() -> Self {
                 Self {
-                    publishes_at: Ok(Default::default()),
+                    publishes_at_date: Ok(Default::default()),
                 }
             }
         }
         impl PublishSkillRequest {
-            pub fn publishes_at<T>(mut self, value: T) -> Self
+            pub fn publishes_at_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.publishes_at = value
+                self.publishes_at_date = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for publishes_at: {e}")
+                        format!(
+                            "error converting supplied value for publishes_at_date: {e}"
+                        )
                     });
                 self
             }
@@ -3519,14 +3589,14 @@ describes them. Kept open: its shape varies by problem.
                 value: PublishSkillRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    publishes_at: value.publishes_at?,
+                    publishes_at_date: value.publishes_at_date?,
                 })
             }
         }
         impl ::std::convert::From<super::PublishSkillRequest> for PublishSkillRequest {
             fn from(value: super::PublishSkillRequest) -> Self {
                 Self {
-                    publishes_at: Ok(value.publishes_at),
+                    publishes_at_date: Ok(value.publishes_at_date),
                 }
             }
         }
@@ -4045,7 +4115,7 @@ describes them. Kept open: its shape varies by problem.
         pub struct SkillEndpointReporter {
             skill_id: ::std::result::Result<super::SkillId, ::std::string::String>,
             skill_stage: ::std::result::Result<
-                ::std::option::Option<super::StageName>,
+                ::std::option::Option<super::DiscoverySkillStage>,
                 ::std::string::String,
             >,
         }
@@ -4072,7 +4142,9 @@ describes them. Kept open: its shape varies by problem.
             }
             pub fn skill_stage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::StageName>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DiscoverySkillStage>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.skill_stage = value
@@ -4281,7 +4353,7 @@ describes them. Kept open: its shape varies by problem.
         }
         #[derive(Clone, Debug)]
         pub struct SkillPublication {
-            publishes_at: ::std::result::Result<
+            publishes_at_date: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
@@ -4293,23 +4365,25 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for SkillPublication {
             fn default() -> Self {
                 Self {
-                    publishes_at: Ok(Default::default()),
+                    publishes_at_date: Ok(Default::default()),
                     status: Ok(Default::default()),
                 }
             }
         }
         impl SkillPublication {
-            pub fn publishes_at<T>(mut self, value: T) -> Self
+            pub fn publishes_at_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.publishes_at = value
+                self.publishes_at_date = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for publishes_at: {e}")
+                        format!(
+                            "error converting supplied value for publishes_at_date: {e}"
+                        )
                     });
                 self
             }
@@ -4336,7 +4410,7 @@ describes them. Kept open: its shape varies by problem.
                 value: SkillPublication,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    publishes_at: value.publishes_at?,
+                    publishes_at_date: value.publishes_at_date?,
                     status: value.status?,
                 })
             }
@@ -4344,7 +4418,7 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::convert::From<super::SkillPublication> for SkillPublication {
             fn from(value: super::SkillPublication) -> Self {
                 Self {
-                    publishes_at: Ok(value.publishes_at),
+                    publishes_at_date: Ok(value.publishes_at_date),
                     status: Ok(value.status),
                 }
             }
@@ -4926,8 +5000,12 @@ How to read this document:
 - Where the source pages contradict themselves, this document follows the request URI and
   the JSON examples on the page and says so in the description of the affected element.
   Such notes start with "Resolved:".
-- Where Amazon's own SDK model (`ask-smapi-model`) names a field differently from the pages,
-  the pages win and the description says so.
+- Where a page's own property tables, Amazon's SDK model (`ask-smapi-model`) and Amazon's
+  clients (the ASK CLI, the SMAPI SDKs) agree against a JSON example on the page, this
+  document follows them, because they are what the live service answers; otherwise the
+  page wins. Either way the description says so ("Resolved:").
+- Every status a server may answer is listed, including 413 for a request body that is
+  too large (more than 2 MiB) on the operations that take a body.
 - Response enumerations are open: clients must accept values not listed here, because Amazon
   adds values over time. Request enumerations are closed: send only the listed values.
 - Skill manifests are open objects: fields not modelled here must be kept as they are when a
@@ -4938,7 +5016,7 @@ How to read this document:
   `true` on publish and unpublish (a repeat asks for the same outcome again).
 
 
-Version: 1.1.0*/
+Version: 2.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -4980,7 +5058,7 @@ impl Client {
 }
 impl ClientInfo<crate::transport::Transport> for Client {
     fn api_version() -> &'static str {
-        "1.1.0"
+        "2.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -5156,6 +5234,9 @@ Resolved: the path is transcribed exactly as the page writes it, with a trailing
 Amazon's SDK model writes `/v1/skills/{skillId}` without it; servers are expected to
 accept both forms.
 
+Resolved: the page lists no 400; a skill ID outside 1 to 255 characters is answered
+with 400, as on every other operation that takes one, so it is listed here.
+
 
 Sends a `DELETE` request to `/v1/skills/{skillId}/`
 
@@ -5172,7 +5253,7 @@ let response = client.delete_skill()
     }
     /**Submit a certified skill for publication
 
-Asks for the certified skill to be published, now or at `publishesAt`. A skill can be
+Asks for the certified skill to be published, now or at `publishesAtDate`. A skill can be
 submitted either for publishing or for rollback, never both at once. Follow the result
 with `getSkillPublication`.
 
@@ -5226,12 +5307,19 @@ object". Resolved: as in Amazon's SDK model, the body wraps the manifest in an e
 Resolved: the page lists no 400 for this operation; Amazon's SDK model does, and a
 server answers it for a malformed skill ID or stage, so it is listed here.
 
+Resolved: the page accepts `development` and `live`; Amazon's SDK model (`stageV2`) and
+the ASK CLI (`ask smapi get-skill-manifest -g certified`) also read the `certified`
+stage, the version that passed certification and awaits (or is in) publication, so
+`certified` is accepted here. It is never accepted for an update.
+
 
 Sends a `GET` request to `/v1/skills/{skillId}/stages/{stage}/manifest`
 
 Arguments:
 - `skill_id`: ID of the skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`. 1 to 255 characters.
-- `stage`: Stage of the skill to read. `development` or `live` (case sensitive).
+- `stage`: Stage of the skill to read: `development`, `certified` or `live` (case sensitive).
+`certified` exists once a certified version was submitted for publication.
+
 ```ignore
 let response = client.get_skill_manifest()
     .skill_id(skill_id)
@@ -5457,6 +5545,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -5857,6 +5952,13 @@ pub mod builder {
                         ),
                     )
                 }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -6087,6 +6189,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -6246,6 +6355,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -6708,6 +6824,13 @@ pub mod builder {
                         ),
                     )
                 }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -6998,6 +7121,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -70,7 +70,7 @@
 //!   without trailing slash) → 204, then 404. `skillId` must be 1–255 characters everywhere.
 //! - **Publishing**: `~latest` is 404 until a submission. Submit without a date →
 //!   `IN_PROGRESS` for the publication delay, then `SUCCEEDED` (and `live` appears); a future
-//!   `publishesAt` → `SCHEDULED` until then; a past one counts as now; more than six months
+//!   `publishesAtDate` → `SCHEDULED` until then; a past one counts as now; more than six months
 //!   ahead or malformed → 400. A submission whose development build has not `SUCCEEDED` ends
 //!   `FAILED`. Unpublish `{type: HIDE|REMOVE, reason: <one of the six page sentences>}` → 202
 //!   (404 when the skill has no live stage); the live row then lists as `HIDDEN`/`REMOVED`.

@@ -18,15 +18,15 @@ pub(crate) fn skill_id(value: &str, location: &str) -> Result<(), ApiError> {
     }
 }
 
-/// A stage path value: `development` or `live`, case-sensitive.
+/// A stage path value: `development`, `certified` or `live`, case-sensitive.
 pub(crate) fn stage(value: &str) -> Result<(), ApiError> {
-    if matches!(value, "development" | "live") {
+    if matches!(value, "development" | "certified" | "live") {
         Ok(())
     } else {
         Err(ApiError::bad_request(
             "INVALID_ENUM_VALUE",
             format!(
-                "stage (path) must be one of development, live (case-sensitive), got `{value}`"
+                "stage (path) must be one of development, certified, live (case-sensitive), got `{value}`"
             ),
         ))
     }

@@ -26,7 +26,7 @@ async fn publish_now_goes_live() {
 
     let body = api.get_json(&latest).await;
     assert_eq!(body["status"], "IN_PROGRESS");
-    let at = DateTime::parse_from_rfc3339(body["publishesAt"].as_str().unwrap()).unwrap();
+    let at = DateTime::parse_from_rfc3339(body["publishesAtDate"].as_str().unwrap()).unwrap();
     assert!(at >= before - chrono::TimeDelta::seconds(1));
     // Not live yet.
     let live = api.get_status(&manifest_path(&id, "live")).await;
@@ -78,14 +78,14 @@ async fn scheduled_publication_and_date_rules() {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let resp = api
         .post(&submit)
-        .json(&json!({ "publishesAt": in_a_month }))
+        .json(&json!({ "publishesAtDate": in_a_month }))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::ACCEPTED);
     let body = api.get_json(&latest).await;
     assert_eq!(body["status"], "SCHEDULED");
-    assert_eq!(body["publishesAt"], in_a_month.as_str());
+    assert_eq!(body["publishesAtDate"], in_a_month.as_str());
     let live = api.get_status(&manifest_path(&id, "live")).await;
     assert_eq!(live, StatusCode::NOT_FOUND);
 
@@ -93,7 +93,7 @@ async fn scheduled_publication_and_date_rules() {
     let soon = (Utc::now() + chrono::TimeDelta::milliseconds(1200))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     api.post(&submit)
-        .json(&json!({ "publishesAt": soon }))
+        .json(&json!({ "publishesAtDate": soon }))
         .send()
         .await
         .unwrap();
@@ -104,7 +104,7 @@ async fn scheduled_publication_and_date_rules() {
     // A past date counts as now.
     let past = api
         .post(&submit)
-        .json(&json!({ "publishesAt": "2019-11-01T00:38:29.708Z" }))
+        .json(&json!({ "publishesAtDate": "2019-11-01T00:38:29.708Z" }))
         .send()
         .await
         .unwrap();
@@ -115,14 +115,14 @@ async fn scheduled_publication_and_date_rules() {
     let too_far =
         Utc::now().checked_add_months(Months::new(6)).unwrap() + chrono::TimeDelta::days(2);
     let cases = vec![
-        json!({ "publishesAt": too_far.to_rfc3339() }),
-        json!({ "publishesAt": "next tuesday" }),
-        json!({ "publishesAt": "2030-13-01T00:00:00Z" }),
-        json!({ "publishesAt": 1700000000 }),
+        json!({ "publishesAtDate": too_far.to_rfc3339() }),
+        json!({ "publishesAtDate": "next tuesday" }),
+        json!({ "publishesAtDate": "2030-13-01T00:00:00Z" }),
+        json!({ "publishesAtDate": 1700000000 }),
     ];
     for body in cases {
         let resp = api.post(&submit).json(&body).send().await.unwrap();
-        assert_error(resp, StatusCode::BAD_REQUEST, "publishesAt").await;
+        assert_error(resp, StatusCode::BAD_REQUEST, "publishesAtDate").await;
     }
     let broken = api
         .post(&submit)
@@ -137,6 +137,70 @@ async fn scheduled_publication_and_date_rules() {
 
     let unknown = api.publish("amzn1.ask.skill.none").await;
     assert_error(unknown, StatusCode::NOT_FOUND, "amzn1.ask.skill.none").await;
+}
+
+#[tokio::test]
+async fn publish_body_allows_only_publishes_at_date() {
+    let sim = start().await;
+    let api = Api::new(&sim, VENDOR);
+    let id = api.create_built_skill(VENDOR, manifest("Strict")).await;
+    let submit = format!("/v1/skills/{id}/publications");
+    let latest = format!("/v1/skills/{id}/publications/~latest");
+    let in_a_month = (Utc::now() + chrono::TimeDelta::days(30)).to_rfc3339();
+
+    // The page example's spelling is not a field the service knows: rejected by name, never
+    // taken as "publish now".
+    for (body, field) in [
+        (json!({ "publishesAt": in_a_month }), "publishesAt"),
+        (
+            json!({ "publishesAtDate": in_a_month, "when": "now" }),
+            "when",
+        ),
+        (json!({ "publishesAtDate": null }), "publishesAtDate"),
+    ] {
+        let resp = api.post(&submit).json(&body).send().await.unwrap();
+        let error = assert_error(resp, StatusCode::BAD_REQUEST, field).await;
+        assert!(
+            error["violations"]
+                .as_array()
+                .is_some_and(|v| !v.is_empty()),
+            "{error}"
+        );
+    }
+    assert_eq!(api.get_status(&latest).await, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn certified_stage_is_the_submitted_version_and_never_updatable() {
+    let sim = start_with(|b| b.publication_delay(Duration::from_millis(300))).await;
+    let api = Api::new(&sim, VENDOR);
+    let id = api.create_built_skill(VENDOR, manifest("Cert")).await;
+    let certified = manifest_path(&id, "certified");
+
+    let before = api.get_response(&certified).await;
+    assert_error(before, StatusCode::NOT_FOUND, "certified").await;
+
+    let in_a_month = (Utc::now() + chrono::TimeDelta::days(30)).to_rfc3339();
+    let resp = api
+        .post(&format!("/v1/skills/{id}/publications"))
+        .json(&json!({ "publishesAtDate": in_a_month }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    // Development moves on; certified keeps the submitted version.
+    let put = api
+        .put_manifest(&manifest_path(&id, "development"), &manifest("Cert v2"))
+        .await;
+    assert_eq!(put.status(), StatusCode::ACCEPTED);
+    let read = api.get_response(&certified).await;
+    assert_eq!(read.status(), StatusCode::OK);
+    assert!(read.headers().contains_key("etag"));
+    let body: Value = read.json().await.unwrap();
+    assert_eq!(body["manifest"], manifest("Cert"));
+
+    let update = api.put_manifest(&certified, &manifest("Nope")).await;
+    assert_error(update, StatusCode::BAD_REQUEST, "stage").await;
 }
 
 #[tokio::test]

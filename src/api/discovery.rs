@@ -47,7 +47,7 @@ impl EndpointReporter {
                         field: "skillId",
                         rule: "1 to 255 characters".into(),
                     })?,
-                skill_stage: self.stage,
+                skill_stage: self.stage.map(validate::discovery_stage).transpose()?,
             },
         })
     }

@@ -153,7 +153,7 @@ impl<'a> IntoFuture for SubmitPublication<'a> {
                 validate::publishes_at(at, Utc::now())?;
             }
             let body = PublishSkillRequest {
-                publishes_at: self.at,
+                publishes_at_date: self.at,
             };
             match self
                 .smapi

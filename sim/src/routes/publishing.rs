@@ -47,7 +47,7 @@ pub(crate) async fn latest(
     Ok(json_response(
         StatusCode::OK,
         &json!({
-            "publishesAt": rfc3339(publication.publishes_at),
+            "publishesAtDate": rfc3339(publication.publishes_at),
             "status": publication.status(now).as_str(),
         }),
     ))
@@ -58,14 +58,22 @@ fn parse_publishes_at(body: &[u8], now: DateTime<Utc>) -> Result<DateTime<Utc>, 
         return Ok(now);
     }
     let body = validate::json_object(body, "request")?;
-    let text = match body.get("publishesAt") {
-        None | Some(Value::Null) => return Ok(now),
+    if let Some(unknown) = body.keys().find(|k| k.as_str() != "publishesAtDate") {
+        return Err(ApiError::bad_request(
+            "UNEXPECTED_PROPERTY",
+            format!(
+                "{unknown} (body) is not a property of the publish request; the only one is publishesAtDate"
+            ),
+        ));
+    }
+    let text = match body.get("publishesAtDate") {
+        None => return Ok(now),
         Some(Value::String(text)) => text,
         Some(other) => {
             return Err(ApiError::bad_request(
                 "INVALID_DATA_TYPE",
                 format!(
-                    "publishesAt (body) must be an ISO 8601 date-time string, got {}",
+                    "publishesAtDate (body) must be an ISO 8601 date-time string, got {}",
                     validate::type_name(other)
                 ),
             ));
@@ -75,7 +83,7 @@ fn parse_publishes_at(body: &[u8], now: DateTime<Utc>) -> Result<DateTime<Utc>, 
         .map_err(|e| {
             ApiError::bad_request(
                 "INVALID_DATE_FORMAT",
-                format!("publishesAt (body) must be an ISO 8601 date-time such as 2019-11-01T00:38:29.708Z, got `{text}` ({e})"),
+                format!("publishesAtDate (body) must be an ISO 8601 date-time such as 2019-11-01T00:38:29.708Z, got `{text}` ({e})"),
             )
         })?
         .with_timezone(&Utc);
@@ -84,7 +92,7 @@ fn parse_publishes_at(body: &[u8], now: DateTime<Utc>) -> Result<DateTime<Utc>, 
         return Err(ApiError::bad_request(
             "INVALID_DATE_RANGE",
             format!(
-                "publishesAt (body) must be at most six months from now (no later than {}), got {text}",
+                "publishesAtDate (body) must be at most six months from now (no later than {}), got {text}",
                 rfc3339(limit)
             ),
         ));

@@ -95,6 +95,19 @@ pub(crate) async fn get_manifest(
         let skill = owned(&state, &skill_id, &caller)?;
         let stage_manifest = if stage == "development" {
             &skill.development
+        } else if stage == "certified" {
+            // The version that passed certification: the snapshot of a submission whose
+            // development build had succeeded, from submission on.
+            skill
+                .publication
+                .as_ref()
+                .filter(|p| !p.fails)
+                .map(|p| &p.snapshot)
+                .ok_or_else(|| {
+                    ApiError::not_found(format!(
+                        "skill {skill_id} has no certified stage (no certified version was submitted for publication)"
+                    ))
+                })?
         } else {
             skill.live(now).ok_or_else(|| {
                 ApiError::not_found(format!(

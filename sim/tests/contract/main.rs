@@ -69,7 +69,7 @@ async fn update_manifest(api: &Client, id: &str, if_match: Option<&str>, name: &
 
 /// Submits a publication scheduled at `publishes_at`; the status.
 async fn publish_at(api: &Client, id: &str, publishes_at: &str) -> u16 {
-    let body = typed::<types::PublishSkillRequest>(json!({ "publishesAt": publishes_at }));
+    let body = typed::<types::PublishSkillRequest>(json!({ "publishesAtDate": publishes_at }));
     status(&api.publish_skill().skill_id(id).body(body).send().await)
 }
 
@@ -463,7 +463,7 @@ async fn the_checker_rejects_what_the_spec_forbids() {
         path: "/v1/skills/x/publications/~latest".into(),
         status: 200,
         headers: vec![("content-type".into(), "application/json".into())],
-        body: br#"{"status":"SUCCEEDED","publishesAt":"2019-11-01T02:03:07.023Z"}"#.to_vec(),
+        body: br#"{"status":"SUCCEEDED","publishesAtDate":"2019-11-01T02:03:07.023Z"}"#.to_vec(),
         fault: None,
     };
     checker.check(&base).unwrap();
@@ -478,7 +478,7 @@ async fn the_checker_rejects_what_the_spec_forbids() {
     };
     assert!(checker.check(&wrong_type).is_err());
     let bad_date = alexa_smapi_sim::Exchange {
-        body: br#"{"publishesAt": "tuesday"}"#.to_vec(),
+        body: br#"{"publishesAtDate": "tuesday"}"#.to_vec(),
         ..base.clone()
     };
     assert!(checker.check(&bad_date).is_err());
