@@ -318,6 +318,15 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
                 .boxed(),
         ),
         (
+            "discovery: certified reporter stage",
+            "skillStage",
+            smapi
+                .discovery(Region::Na)
+                .create_session("unit-1", EndpointReporter::skill(ok, Stage::Certified))
+                .map(|r| r.map(|_| ()))
+                .boxed(),
+        ),
+        (
             "discovery: empty reporter skill",
             "skillId",
             smapi
@@ -388,9 +397,9 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
             validate::parse_stage("Development").map(|_| ()),
         ),
         (
-            "stage: certified is not a request stage",
+            "stage: capitalised certified",
             "stage",
-            validate::parse_stage("certified").map(|_| ()),
+            validate::parse_stage("Certified").map(|_| ()),
         ),
         (
             "stage: empty",
