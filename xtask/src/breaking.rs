@@ -369,3 +369,139 @@ mod tests {
         assert!(!compat_bumped("not-a-version", "2.0.0"));
     }
 }
+
+/// A version bump, smallest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    /// No change at all.
+    None,
+    /// Wording and examples only.
+    Patch,
+    /// Additions.
+    Minor,
+    /// Something a caller may depend on changed or went away.
+    Major,
+}
+
+impl Bump {
+    /// The word `release-spec` and `--bump` use.
+    pub fn word(self) -> &'static str {
+        match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+
+    /// `version` raised by this bump, as Cargo reads semver (below 1.0.0 each step moves
+    /// one place down: major raises the minor, minor raises the patch).
+    pub fn apply(self, version: &str) -> Option<String> {
+        let core = version.trim().split(['-', '+']).next()?;
+        let mut parts = core.split('.').map(str::parse::<u64>);
+        let (major, minor, patch) = (
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+        );
+        let next = match (self, major) {
+            (Bump::None, _) => (major, minor, patch),
+            (Bump::Major, 0) => (0, minor + 1, 0),
+            (Bump::Minor, 0) | (Bump::Patch, _) => (major, minor, patch + 1),
+            (Bump::Major, _) => (major + 1, 0, 0),
+            (Bump::Minor, _) => (major, minor + 1, 0),
+        };
+        Some(format!("{}.{}.{}", next.0, next.1, next.2))
+    }
+}
+
+/// What `cargo xtask release-spec` needs from a comparison: the base it used, the table,
+/// and the bumps the change needs for the spec's `info.version` (by its impact on callers
+/// of the spec in any language) and for the crate version (by its impact on Rust users).
+pub struct Verdict {
+    /// Where the base came from, e.g. `HEAD:openapi/smapi.yaml`.
+    pub base_label: String,
+    /// The base's `info.version`.
+    pub base_version: String,
+    /// The base spec's text (release-spec reads the crate version beside it).
+    pub base_rev: Option<String>,
+    /// The changes as the table `breaking` prints.
+    pub table: String,
+    /// How many changes there are, and how many of them are breaking.
+    pub changes: usize,
+    /// How many of them are breaking.
+    pub breaking: usize,
+    /// One changelog line per change, to be reworded with the why.
+    pub changelog_lines: Vec<String>,
+    /// The smallest `info.version` bump that fits the changes.
+    pub spec_bump: Bump,
+    /// The smallest crate version bump that fits the changes for Rust users. Until the
+    /// Rust-impact classification lands, the crate moves with the spec.
+    pub crate_bump: Bump,
+}
+
+/// Compares the working spec with the spec it releases from: the committed spec at `HEAD`
+/// when the working spec still carries HEAD's version (the edit is not committed yet),
+/// otherwise the newest commit with another version (the edit was bumped already).
+pub fn assess(repo: &Path, head_text: &str) -> Result<Verdict, String> {
+    let head_version =
+        version_of(head_text).ok_or_else(|| format!("{} has no info.version", paths::SPEC))?;
+    let (committed_label, committed) = git_spec(repo, "HEAD")?;
+    let (base_label, base_text, base_rev) =
+        if version_of(&committed).as_deref() == Some(head_version.as_str()) {
+            (committed_label, committed, Some("HEAD".to_owned()))
+        } else {
+            match previous_version(repo, paths::SPEC, head_text)? {
+                Some((label, text)) => {
+                    let rev = label.split(':').next().map(str::to_owned);
+                    (label, text, rev)
+                }
+                None => return Err("no earlier info.version in git history".to_owned()),
+            }
+        };
+    let base = parse(&base_label, &base_text)?;
+    let head = parse(paths::SPEC, head_text)?;
+    let mut report = Report::default();
+    operations::compare(&base, &head, &mut report);
+    if !report.errors.is_empty() {
+        return Err(format!(
+            "the comparison is incomplete: {}",
+            report.errors.join("; ")
+        ));
+    }
+    let spec_bump = if report.breaking_count() > 0 {
+        Bump::Major
+    } else if report.changes.iter().any(|c| c.kind != "docs") {
+        Bump::Minor
+    } else if !report.changes.is_empty() {
+        Bump::Patch
+    } else {
+        Bump::None
+    };
+    let changelog_lines = report
+        .changes
+        .iter()
+        .map(|c| {
+            let class = if c.class == model::Class::Breaking {
+                "breaking"
+            } else {
+                "compatible"
+            };
+            format!(
+                "- ({class}) {}: {} {} (reword with the why before committing)",
+                c.kind, c.location, c.change
+            )
+        })
+        .collect();
+    Ok(Verdict {
+        base_label,
+        base_version: base.info.version.clone(),
+        base_rev,
+        table: report.table(),
+        changes: report.changes.len(),
+        breaking: report.breaking_count(),
+        changelog_lines,
+        spec_bump,
+        crate_bump: spec_bump,
+    })
+}

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `smapi-<version>.yaml` | `openapi/smapi.yaml`, byte for byte (comments kept) |
 //! | `smapi-<version>.json` | the same document as JSON, key order kept |
-//! | `smapi-<version>.html` | a self-contained reference page (Redocly `build-docs --inlineBundle`): scripts and the spec are inlined, so it opens with no network |
+//! | `smapi-<version>.html` | a self-contained reference page (Redocly `build-docs --inlineBundle`): scripts and the spec are inlined, so it opens with no network; each operation names the Amazon page (title and address) and section it transcribes |
 //! | `SHA256SUMS` | checksums of the three files, in `sha256sum -c` format |
 //!
 //! Earlier `smapi-*.{yaml,json,html}` files in `DIR` are removed first, so
@@ -97,10 +97,12 @@ fn bundle(root: &Path, spec: &Path, out: &Path) -> Result<Vec<String>, String> {
     let html_name = format!("smapi-{version}.html");
     write(&out.join(&yaml_name), text.as_bytes())?;
     write(&out.join(&json_name), json.as_bytes())?;
+    let for_html = root.join("target/spec-bundle-work/smapi-for-html.json");
+    write_html_source(&json, &for_html)?;
     build_docs(
         root,
         &redocly,
-        spec,
+        &for_html,
         &out.join(&html_name),
         &parsed.info.title,
     )?;
@@ -168,6 +170,55 @@ fn install_node_tools(root: &Path, redocly: &Path) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The document the HTML page is rendered from: the spec with one line added to each
+/// operation's description naming Amazon's page (title, linked to its address) and the
+/// section it transcribes, from `x-source`, which Redoc does not show by itself.
+fn write_html_source(json: &str, path: &Path) -> Result<(), String> {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("cannot re-read the JSON form: {e}"))?;
+    if let Some(paths) = doc
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for op in item.values_mut() {
+                let Some(source) = op.get("x-source").cloned() else {
+                    continue;
+                };
+                let field = |k: &str| {
+                    source
+                        .get(k)
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let line = format!(
+                    "**Source:** [{}]({}), section \"{}\".",
+                    field("page"),
+                    field("url"),
+                    field("section")
+                );
+                let description = op
+                    .get("description")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .trim_end()
+                    .to_owned();
+                op["description"] = serde_json::Value::String(format!("{description}\n\n{line}\n"));
+            }
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let text = serde_json::to_string(&doc).map_err(|e| format!("cannot write JSON: {e}"))?;
+    write(path, text.as_bytes())
 }
 
 fn remove_previous(out: &Path) -> Result<(), String> {

@@ -5,7 +5,7 @@
 //! snapshot is exactly what the build compiles. A spec change is reviewed as two diffs: the
 //! YAML, and the snapshot `cargo xtask generate` rewrites.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use similar::TextDiff;
@@ -13,10 +13,26 @@ use similar::TextDiff;
 use crate::paths;
 
 fn fresh() -> Result<String, String> {
-    let spec = paths::root().join(paths::SPEC);
+    fresh_in(&paths::root())
+}
+
+fn fresh_in(root: &Path) -> Result<String, String> {
+    let spec = root.join(paths::SPEC);
     let text =
         std::fs::read_to_string(&spec).map_err(|e| format!("{}: cannot read: {e}", paths::SPEC))?;
     alexa_smapi_codegen::generate(paths::SPEC, &text).map_err(|e| e.to_string())
+}
+
+/// Rewrites the snapshot under `root` from the spec under `root`; returns its line count.
+pub fn write_snapshot(root: &Path) -> Result<usize, String> {
+    let code = fresh_in(root)?;
+    let path = root.join(paths::SNAPSHOT);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(&path, &code).map_err(|e| format!("cannot write {}: {e}", paths::SNAPSHOT))?;
+    Ok(code.lines().count())
 }
 
 fn snapshot_path() -> PathBuf {
@@ -25,26 +41,16 @@ fn snapshot_path() -> PathBuf {
 
 /// `cargo xtask generate`: rewrites the snapshot from the spec.
 pub fn run_generate() -> ExitCode {
-    let code = match fresh() {
-        Ok(code) => code,
+    match write_snapshot(&paths::root()) {
+        Ok(lines) => {
+            println!("wrote {} ({lines} lines)", paths::SNAPSHOT);
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
-    let path = snapshot_path();
-    if let Some(parent) = path.parent()
-        && let Err(e) = std::fs::create_dir_all(parent)
-    {
-        eprintln!("error: cannot create {}: {e}", parent.display());
-        return ExitCode::FAILURE;
     }
-    if let Err(e) = std::fs::write(&path, &code) {
-        eprintln!("error: cannot write {}: {e}", paths::SNAPSHOT);
-        return ExitCode::FAILURE;
-    }
-    println!("wrote {} ({} lines)", paths::SNAPSHOT, code.lines().count());
-    ExitCode::SUCCESS
 }
 
 /// `cargo xtask diff [--check]`: prints a unified diff from the snapshot to a fresh generation.

@@ -6,6 +6,8 @@
 //! | `generate` | rewrites the checked-in snapshot `openapi/generated/client.rs` |
 //! | `diff [--check]` | shows how a fresh generation differs from the snapshot |
 //! | `breaking --base <ref>` | classifies spec changes since a git ref |
+//! | `drift --pages DIR` | compares saved copies of Amazon's pages with the spec |
+//! | `release-spec` | the mechanical steps of a spec change, in order |
 //! | `bundle` | writes the spec bundle other teams take |
 //! | `ci` | every spec check CI runs, in CI's order |
 //!
@@ -17,8 +19,10 @@ use clap::{Parser, Subcommand};
 
 mod breaking;
 mod bundle;
+mod drift;
 mod generate;
 mod paths;
+mod release;
 mod validate;
 
 /// Maintainer tasks for openapi/smapi.yaml and the client generated from it.
@@ -44,9 +48,14 @@ enum Task {
     },
     /// Classify spec changes since a git ref, a file or the previous info.version
     Breaking(breaking::Args),
+    /// Compare saved copies of Amazon's pages with the spec (exit 1 on drift)
+    Drift(drift::Args),
+    /// The mechanical steps of a spec change, in order: validate, drift, classify, version
+    /// bump, snapshot, Cargo.lock, changelog entry, workspace tests, bundle
+    ReleaseSpec(release::Args),
     /// Write the files other language teams take (YAML, JSON, HTML reference, SHA256SUMS)
     Bundle(bundle::Args),
-    /// Every spec check CI runs: validate, diff --check, breaking, lint, other languages
+    /// Every spec check CI runs: validate, diff --check, breaking, drift, lint, other languages
     Ci,
 }
 
@@ -57,6 +66,8 @@ fn main() -> ExitCode {
         Task::Generate => generate::run_generate(),
         Task::Diff { check } => generate::run_diff(check),
         Task::Breaking(args) => breaking::run(args),
+        Task::Drift(args) => drift::run(args),
+        Task::ReleaseSpec(args) => release::run(args),
         Task::Bundle(args) => bundle::run(args),
         Task::Ci => run_ci(),
     }
@@ -67,16 +78,19 @@ type Step = fn() -> ExitCode;
 
 /// Every spec check CI runs, in CI's order, so a maintainer sees locally what CI will say:
 /// validate (with the pages), snapshot current, no unapproved breaking change since the
-/// previous spec version, and the other-language checks
+/// previous spec version, no drift from the saved pages, and the other-language checks
 /// (lint, bundle, TypeScript, Python against the simulator) of `tools/spec-checks.sh`.
 fn run_ci() -> ExitCode {
-    let steps: [(&str, Step); 4] = [
+    let steps: [(&str, Step); 5] = [
         ("validate --require-pages", || {
             validate::run(validate::Args::require_pages())
         }),
         ("diff --check", || generate::run_diff(true)),
         ("breaking --since-previous-version", || {
             breaking::run(breaking::Args::since_previous_version())
+        }),
+        ("drift --pages ../shared/api-docs", || {
+            drift::run(drift::Args::beside_the_repository())
         }),
         ("tools/spec-checks.sh", spec_checks),
     ];

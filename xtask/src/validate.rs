@@ -5,8 +5,9 @@
 //! - the file parses as YAML and as an OpenAPI 3.0 document (openapiv3);
 //! - every `$ref` resolves inside the document;
 //! - every operation has an `operationId`, a `summary`, exactly one tag that the document
-//!   declares, and an `x-source` naming the page and section it transcribes (when the pages
-//!   are present, the section heading must occur in its page);
+//!   declares, and an `x-source` naming the page (title and address), the saved file and
+//!   the section it transcribes (when the pages are present, the section heading must occur
+//!   in its page; `cargo xtask drift` compares the section's text and tables);
 //! - every path template parameter is declared `in: path`, and every declared path
 //!   parameter occurs in the template;
 //! - every POST or PATCH says whether it is safe to repeat (`x-idempotent`), which retrying
@@ -352,10 +353,24 @@ fn check_source(
     let (Some(document), Some(section)) = (document, section) else {
         problems.push(problem(
             format!("{at}.x-source"),
-            "operation must name its source page and section (x-source: {document, section})",
+            "operation must name its source page and section \
+             (x-source: {page, url, document, section, digest})",
         ));
         return;
     };
+    let field = |k: &str| source.and_then(|s| s.get(k)).and_then(Value::as_str);
+    if field("page").is_none_or(|t| t.trim().is_empty()) {
+        problems.push(problem(
+            format!("{at}.x-source.page"),
+            "x-source must give the title of Amazon's page (x-source.page)",
+        ));
+    }
+    if !field("url").is_some_and(|u| u.starts_with("https://")) {
+        problems.push(problem(
+            format!("{at}.x-source.url"),
+            "x-source must give the https:// address of Amazon's page (x-source.url)",
+        ));
+    }
     let Some(docs) = docs else { return };
     let page = page_cache
         .entry(document.to_owned())

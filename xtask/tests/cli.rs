@@ -5,7 +5,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const TASKS: [&str; 6] = ["validate", "generate", "diff", "breaking", "bundle", "ci"];
+const TASKS: [&str; 8] = [
+    "validate",
+    "generate",
+    "diff",
+    "breaking",
+    "drift",
+    "release-spec",
+    "bundle",
+    "ci",
+];
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))

@@ -292,3 +292,17 @@ fn ci_mode_fails_when_the_pages_are_missing() {
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("page sections cannot be checked"), "{text}");
 }
+
+#[test]
+fn an_x_source_without_the_page_title_and_address_is_rejected() {
+    assert_rejected(
+        "broken_source_without_page.yaml",
+        ".get.x-source.page",
+        "x-source must give the title of Amazon's page",
+    );
+    assert_rejected(
+        "broken_source_without_page.yaml",
+        ".get.x-source.url",
+        "x-source must give the https:// address of Amazon's page",
+    );
+}
