@@ -26,8 +26,8 @@ struct Edit {
     replace: &'static str,
 }
 
-/// Runs drift on the pages with `edits` applied (a `replace` of `None` deletes the file);
-/// returns (exit code, stdout).
+/// Runs drift on the pages with `edits` applied and the `delete`d page removed; returns
+/// (exit code, stdout).
 fn drift(tag: &str, edits: &[Edit], delete: Option<&str>) -> (i32, String) {
     let dir = std::env::temp_dir().join(format!("xtask-drift-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -90,7 +90,7 @@ fn unchanged_pages_report_no_drift() {
         "unchanged_pages_report_no_drift",
         &[],
         0,
-        "no drift: 12 section(s) of 4 page(s) match the spec (6 difference(s) explained by Resolved: notes)\n",
+        "no drift: 12 section(s) of 4 page(s) match the spec (8 difference(s) explained by Resolved: notes)\n",
     );
 }
 
@@ -105,7 +105,7 @@ fn reflowed_whitespace_is_not_drift() {
             replace: "   List the skills for the specified vendorId.\n   The optional maxResults and   nextToken values\nprovide paging for the results.",
         }],
         0,
-        "no drift: 12 section(s) of 4 page(s) match the spec (6 difference(s) explained by Resolved: notes)\n",
+        "no drift: 12 section(s) of 4 page(s) match the spec (8 difference(s) explained by Resolved: notes)\n",
     );
 }
 
@@ -122,7 +122,7 @@ fn reworded_prose_changes_the_digest_only() {
         1,
         &format!(
             "{}{}",
-            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Delete a skill  [feeds deleteSkill]\n   text changed since the spec recorded it (recorded sha256:963252c935616460, now sha256:fe9fd4d3df777423)\n",
+            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Delete a skill  [feeds deleteSkill]\n   text changed since the spec recorded it (recorded sha256:963252c935616460, now sha256:fe9fd4d3df777423)\n   resolved in the spec: status 400: in the spec, no longer listed by the page\n",
             footer(1)
         ),
     );
@@ -198,7 +198,7 @@ fn new_enum_value_in_a_path_parameter() {
         1,
         &format!(
             "{}{}",
-            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Get Skill Information  [feeds getSkillManifest]\n   text changed since the spec recorded it (recorded sha256:63f7285c5ff57408, now sha256:8fa1c585b86687a3)\n   parameter `stage` (path): value `beta` listed by the page, not in the spec's enum\n   resolved in the spec: status 400: in the spec, no longer listed by the page\n",
+            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Get Skill Information  [feeds getSkillManifest]\n   text changed since the spec recorded it (recorded sha256:63f7285c5ff57408, now sha256:8fa1c585b86687a3)\n   parameter `stage` (path): value `beta` listed by the page, not in the spec's enum\n   resolved in the spec: parameter `stage` (path): value `certified` in the spec's enum, no longer listed by the page\n   resolved in the spec: status 400: in the spec, no longer listed by the page\n",
             footer(2)
         ),
     );
@@ -217,7 +217,7 @@ fn new_status_code() {
         1,
         &format!(
             "{}{}",
-            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Get publication status  [feeds getSkillPublication]\n   text changed since the spec recorded it (recorded sha256:07157c3f3b73021c, now sha256:02f6c0100e81af6c)\n   status 409: listed by the page, not in the spec\n   resolved in the spec: response property `publishesAtDate`: listed by the page, not in the spec\n   resolved in the spec: response property `publishesAt`: in the spec, no longer listed by the page\n",
+            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Get publication status  [feeds getSkillPublication]\n   text changed since the spec recorded it (recorded sha256:07157c3f3b73021c, now sha256:02f6c0100e81af6c)\n   status 409: listed by the page, not in the spec\n",
             footer(2)
         ),
     );
@@ -236,7 +236,7 @@ fn removed_status_code() {
         1,
         &format!(
             "{}{}",
-            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Get Skill Information  [feeds getSkillManifest]\n   text changed since the spec recorded it (recorded sha256:63f7285c5ff57408, now sha256:f2a39961f50e45c7)\n   status 429: in the spec, no longer listed by the page\n   resolved in the spec: status 400: in the spec, no longer listed by the page\n",
+            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Get Skill Information  [feeds getSkillManifest]\n   text changed since the spec recorded it (recorded sha256:63f7285c5ff57408, now sha256:f2a39961f50e45c7)\n   status 429: in the spec, no longer listed by the page\n   resolved in the spec: parameter `stage` (path): value `certified` in the spec's enum, no longer listed by the page\n   resolved in the spec: status 400: in the spec, no longer listed by the page\n",
             footer(2)
         ),
     );
@@ -255,7 +255,7 @@ fn removed_request_property() {
         1,
         &format!(
             "{}{}",
-            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Unpublish skill  [feeds unpublishSkill]\n   text changed since the spec recorded it (recorded sha256:aa9a8d295aba44dd, now sha256:d50343d1e16a137e)\n   request property `reason`: in the spec, no longer listed by the page\n",
+            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Unpublish skill  [feeds unpublishSkill]\n   text changed since the spec recorded it (recorded sha256:aa9a8d295aba44dd, now sha256:d50343d1e16a137e)\n   request property `reason`: in the spec, no longer listed by the page\n   resolved in the spec: status 413: in the spec, no longer listed by the page\n",
             footer(2)
         ),
     );
@@ -312,7 +312,7 @@ fn removed_enum_value_in_a_request_property() {
         1,
         &format!(
             "{}{}",
-            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Unpublish skill  [feeds unpublishSkill]\n   text changed since the spec recorded it (recorded sha256:aa9a8d295aba44dd, now sha256:81b9fc68c9397c74)\n   request property `type`: value `REMOVE` in the spec's enum, no longer listed by the page\n",
+            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Unpublish skill  [feeds unpublishSkill]\n   text changed since the spec recorded it (recorded sha256:aa9a8d295aba44dd, now sha256:81b9fc68c9397c74)\n   request property `type`: value `REMOVE` in the spec's enum, no longer listed by the page\n   resolved in the spec: status 413: in the spec, no longer listed by the page\n",
             footer(2)
         ),
     );
@@ -331,7 +331,7 @@ fn request_property_became_optional() {
         1,
         &format!(
             "{}{}",
-            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Unpublish skill  [feeds unpublishSkill]\n   text changed since the spec recorded it (recorded sha256:aa9a8d295aba44dd, now sha256:d20f63357c9ac59d)\n   request property `type`: the page says optional, the spec says required\n",
+            "== Skill Publishing REST API Reference (skill-publishing-api.txt)\n-- Unpublish skill  [feeds unpublishSkill]\n   text changed since the spec recorded it (recorded sha256:aa9a8d295aba44dd, now sha256:d20f63357c9ac59d)\n   request property `type`: the page says optional, the spec says required\n   resolved in the spec: status 413: in the spec, no longer listed by the page\n",
             footer(2)
         ),
     );
@@ -369,7 +369,7 @@ fn new_response_header() {
         1,
         &format!(
             "{}{}",
-            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Get Skill Information  [feeds getSkillManifest]\n   text changed since the spec recorded it (recorded sha256:63f7285c5ff57408, now sha256:5f657d6486bbeb4a)\n   response header x-amzn-requestid: listed by the page, not in the spec\n   resolved in the spec: status 400: in the spec, no longer listed by the page\n",
+            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Get Skill Information  [feeds getSkillManifest]\n   text changed since the spec recorded it (recorded sha256:63f7285c5ff57408, now sha256:5f657d6486bbeb4a)\n   response header x-amzn-requestid: listed by the page, not in the spec\n   resolved in the spec: parameter `stage` (path): value `certified` in the spec's enum, no longer listed by the page\n   resolved in the spec: status 400: in the spec, no longer listed by the page\n",
             footer(2)
         ),
     );
@@ -388,7 +388,7 @@ fn new_request_header() {
         1,
         &format!(
             "{}{}",
-            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Update an existing skill  [feeds updateSkillManifest]\n   text changed since the spec recorded it (recorded sha256:2dadeec0de8b45ac, now sha256:d0895d7d8bac8c47)\n   parameter `If-None-Match` (header): listed by the page, not in the spec\n",
+            "== Skill Operations (Skill Management API) (skill-operations-api.txt)\n-- Update an existing skill  [feeds updateSkillManifest]\n   text changed since the spec recorded it (recorded sha256:2dadeec0de8b45ac, now sha256:d0895d7d8bac8c47)\n   parameter `If-None-Match` (header): listed by the page, not in the spec\n   resolved in the spec: status 413: in the spec, no longer listed by the page\n",
             footer(2)
         ),
     );
