@@ -1156,7 +1156,7 @@ async fn delete_skill_rejects_empty_and_256_char_skill_ids_before_sending() {
 async fn an_undocumented_status_is_an_unexpected_response() {
     let server = serve_any_path(
         "DELETE",
-        json_response(400, &json!({"message": "not documented for delete"})),
+        json_response(409, &json!({"message": "not documented for delete"})),
     )
     .await;
 
@@ -1166,8 +1166,9 @@ async fn an_undocumented_status_is_an_unexpected_response() {
         .send()
         .await;
 
+    // Since spec 2.0.0 delete documents 400; 409 is still not among its statuses.
     match result {
-        Err(Error::UnexpectedResponse(response)) => assert_eq!(response.status().as_u16(), 400),
-        other => panic!("expected UnexpectedResponse(400), got {other:?}"),
+        Err(Error::UnexpectedResponse(response)) => assert_eq!(response.status().as_u16(), 409),
+        other => panic!("expected UnexpectedResponse(409), got {other:?}"),
     }
 }
