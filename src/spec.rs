@@ -35,7 +35,12 @@ mod tests {
     #[test]
     fn the_crate_version_follows_the_spec_version() {
         let spec = super::version().expect("embedded spec parses");
-        assert_eq!(env!("CARGO_PKG_VERSION"), spec);
+        assert_eq!(
+            env!("CARGO_PKG_VERSION"),
+            spec,
+            "the crate version in Cargo.toml differs from info.version in openapi/smapi.yaml; \
+             `cargo xtask release-spec` sets both (and Cargo.lock and the snapshot) in order"
+        );
     }
 
     #[test]
