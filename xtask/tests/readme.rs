@@ -135,3 +135,21 @@ fn take_the_spec_names_the_pins_and_the_python_config() {
     assert!(take.contains("first run installs the pinned Node tools itself"));
     assert!(read("xtask/src/bundle.rs").contains("--install-node"));
 }
+
+/// The workflow says validate applies the linters' rules it names; lint.rs implements each.
+#[test]
+fn the_lint_rules_the_workflow_names_are_implemented() {
+    let readme = read("README.md");
+    let docs = section(&readme, "## When Amazon's docs change");
+    assert!(docs.contains("xtask/src/validate/lint.rs"));
+    let lint = read("xtask/src/validate/lint.rs");
+    for (said, rule) in [
+        ("unused components", "no-unused-components"),
+        ("missing descriptions", "operation-description"),
+        ("enum\n   values of the wrong type", "typed-enum"),
+        ("`$ref` siblings", "no-$ref-siblings"),
+    ] {
+        assert!(docs.contains(said), "README no longer says `{said}`");
+        assert!(lint.contains(rule), "lint.rs has no `{rule}`");
+    }
+}
