@@ -12,10 +12,18 @@
 //! | `503`                | 503 with the operation's error body                           |
 //! | `429`                | 429 with `Retry-After: 1`                                     |
 //! | `429;retry-after=N`  | 429 with `Retry-After: N`                                     |
-//! | `reset`              | the connection is closed without any response                 |
+//! | `reset`              | the connection is closed before the request is processed      |
 //! | `truncate`           | the real response, its body cut in half under the full `Content-Length`, then the connection closes |
 //! | `malformed`          | the real status and headers, body replaced by broken JSON     |
 //! | `latency=MS`         | the real response after `MS` milliseconds                     |
+//! | `applied-then-500`   | the request is processed (a write is stored), then 500 is answered instead |
+//! | `applied-then-reset` | the request is processed, then the connection is closed without a response |
+//! | `applied-then-truncate` | the request is processed, then its response is cut off as for `truncate` |
+//!
+//! `500`, `503`, `429` and `reset` happen before the handler: nothing is stored. The
+//! `applied-then-*` kinds (and `truncate`, `malformed`) happen after it: a write is stored and
+//! only its answer is lost or replaced, which is how "did my write happen?" ambiguity arises
+//! on real networks.
 //!
 //! An unparsable value is answered with 400 naming the `x-sim-fault` header.
 
@@ -51,12 +59,34 @@ pub enum Fault {
         /// Added delay in milliseconds.
         ms: u64,
     },
-    /// Close the connection without answering.
+    /// Close the connection without answering, before the request is processed.
     Reset,
     /// Send half the body under the full `Content-Length`, then close.
     Truncate,
     /// Keep status and headers, replace the body with broken JSON.
     Malformed,
+    /// Process the request (a write is stored), then answer 500 with the operation's error
+    /// body instead of the real response.
+    AppliedThen500,
+    /// Process the request (a write is stored), then close the connection without answering.
+    AppliedThenReset,
+    /// Process the request (a write is stored), then send half the body under the full
+    /// `Content-Length` and close (the same as [`Fault::Truncate`], named for what it tests).
+    AppliedThenTruncate,
+}
+
+impl Fault {
+    /// Whether the handler runs before the fault strikes (a write is stored).
+    pub fn after_handler(self) -> bool {
+        matches!(
+            self,
+            Fault::Truncate
+                | Fault::Malformed
+                | Fault::AppliedThen500
+                | Fault::AppliedThenReset
+                | Fault::AppliedThenTruncate
+        )
+    }
 }
 
 impl fmt::Display for Fault {
@@ -71,6 +101,9 @@ impl fmt::Display for Fault {
             Fault::Reset => f.write_str("reset"),
             Fault::Truncate => f.write_str("truncate"),
             Fault::Malformed => f.write_str("malformed"),
+            Fault::AppliedThen500 => f.write_str("applied-then-500"),
+            Fault::AppliedThenReset => f.write_str("applied-then-reset"),
+            Fault::AppliedThenTruncate => f.write_str("applied-then-truncate"),
         }
     }
 }
@@ -78,7 +111,7 @@ impl fmt::Display for Fault {
 /// A fault description that is not in the `x-sim-fault` syntax.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "x-sim-fault: `{0}` is not a fault (expected 500, 503, 429, 429;retry-after=N, reset, truncate, malformed or latency=MS)"
+    "x-sim-fault: `{0}` is not a fault (expected 500, 503, 429, 429;retry-after=N, reset, truncate, malformed, latency=MS, applied-then-500, applied-then-reset or applied-then-truncate)"
 )]
 pub struct FaultParseError(pub String);
 
@@ -97,6 +130,9 @@ impl FromStr for Fault {
             "reset" => Fault::Reset,
             "truncate" => Fault::Truncate,
             "malformed" => Fault::Malformed,
+            "applied-then-500" => Fault::AppliedThen500,
+            "applied-then-reset" => Fault::AppliedThenReset,
+            "applied-then-truncate" => Fault::AppliedThenTruncate,
             other => {
                 if let Some(params) = other.strip_prefix("429;") {
                     let secs = params
@@ -125,7 +161,8 @@ impl FromStr for Fault {
 /// Probabilities (0.0–1.0) of each random fault, and the seed of the draw.
 ///
 /// Each request draws once for latency (independently) and once for the rest: 500, 503, 429,
-/// reset, truncate and malformed share one draw, in that order, so their sum should stay ≤ 1.
+/// reset, truncate, malformed, applied-then-500, applied-then-reset and applied-then-truncate
+/// share one draw, in that order, so their sum must stay ≤ 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct FaultConfig {
@@ -147,6 +184,12 @@ pub struct FaultConfig {
     pub truncate: f64,
     /// Probability of a malformed JSON body.
     pub malformed: f64,
+    /// Probability of processing the request, then answering 500.
+    pub applied_then_500: f64,
+    /// Probability of processing the request, then closing the connection unanswered.
+    pub applied_then_reset: f64,
+    /// Probability of processing the request, then truncating its response.
+    pub applied_then_truncate: f64,
     /// Seed of the random draw.
     pub seed: u64,
 }
@@ -163,6 +206,9 @@ impl Default for FaultConfig {
             reset: 0.0,
             truncate: 0.0,
             malformed: 0.0,
+            applied_then_500: 0.0,
+            applied_then_reset: 0.0,
+            applied_then_truncate: 0.0,
             seed: 0,
         }
     }
@@ -179,6 +225,9 @@ impl FaultConfig {
             ("reset", self.reset),
             ("truncate", self.truncate),
             ("malformed", self.malformed),
+            ("applied_then_500", self.applied_then_500),
+            ("applied_then_reset", self.applied_then_reset),
+            ("applied_then_truncate", self.applied_then_truncate),
         ];
         for (name, p) in named {
             if !(0.0..=1.0).contains(&p) {
@@ -187,29 +236,29 @@ impl FaultConfig {
                 ));
             }
         }
-        let exclusive = self.error_500
-            + self.error_503
-            + self.error_429
-            + self.reset
-            + self.truncate
-            + self.malformed;
+        let exclusive = self.exclusive();
         if exclusive > 1.0 + f64::EPSILON {
             return Err(format!(
-                "fault probabilities 500+503+429+reset+truncate+malformed must sum to at most 1.0, got {exclusive}"
+                "fault probabilities 500+503+429+reset+truncate+malformed+applied-then-* must sum to at most 1.0, got {exclusive}"
             ));
         }
         Ok(())
     }
 
+    fn exclusive(&self) -> f64 {
+        self.error_500
+            + self.error_503
+            + self.error_429
+            + self.reset
+            + self.truncate
+            + self.malformed
+            + self.applied_then_500
+            + self.applied_then_reset
+            + self.applied_then_truncate
+    }
+
     fn any(&self) -> bool {
-        self.latency > 0.0
-            || self.error_500
-                + self.error_503
-                + self.error_429
-                + self.reset
-                + self.truncate
-                + self.malformed
-                > 0.0
+        self.latency > 0.0 || self.exclusive() > 0.0
     }
 }
 
@@ -326,6 +375,9 @@ impl FaultInjector {
             (config.reset, Fault::Reset),
             (config.truncate, Fault::Truncate),
             (config.malformed, Fault::Malformed),
+            (config.applied_then_500, Fault::AppliedThen500),
+            (config.applied_then_reset, Fault::AppliedThenReset),
+            (config.applied_then_truncate, Fault::AppliedThenTruncate),
         ];
         let mut threshold = 0.0;
         let mut fault = None;
@@ -367,6 +419,9 @@ mod tests {
             "truncate",
             "malformed",
             "latency=250",
+            "applied-then-500",
+            "applied-then-reset",
+            "applied-then-truncate",
         ] {
             let fault: Fault = text.parse().unwrap();
             assert_eq!(fault.to_string(), text);

@@ -109,9 +109,21 @@ struct Args {
     #[arg(long, default_value_t = 100)]
     fault_latency_ms: u64,
 
-    /// Probability (0-1) of closing the connection without a response.
+    /// Probability (0-1) of closing the connection before the request is processed.
     #[arg(long, default_value_t = 0.0)]
     fault_reset: f64,
+
+    /// Probability (0-1) of processing the request, then answering 500.
+    #[arg(long, default_value_t = 0.0)]
+    fault_applied_then_500: f64,
+
+    /// Probability (0-1) of processing the request, then closing the connection unanswered.
+    #[arg(long, default_value_t = 0.0)]
+    fault_applied_then_reset: f64,
+
+    /// Probability (0-1) of processing the request, then truncating its response.
+    #[arg(long, default_value_t = 0.0)]
+    fault_applied_then_truncate: f64,
 
     /// Probability (0-1) of a truncated body (half the bytes under the full Content-Length).
     #[arg(long, default_value_t = 0.0)]
@@ -156,6 +168,9 @@ impl Args {
                 reset: self.fault_reset,
                 truncate: self.fault_truncate,
                 malformed: self.fault_malformed,
+                applied_then_500: self.fault_applied_then_500,
+                applied_then_reset: self.fault_applied_then_reset,
+                applied_then_truncate: self.fault_applied_then_truncate,
                 seed: self.seed,
             },
             state_file: self.state,

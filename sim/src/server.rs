@@ -2,8 +2,9 @@
 //!
 //! Pipeline for a request the simulator classifies as an operation:
 //! region prefix → count → fault plan (header, script, random) → latency → injected error
-//! status → bearer auth (401) → rate limit (429) → route → post-faults (reset, truncate,
-//! malformed) → recorder → one `tracing` line.
+//! status or reset (before the handler: nothing stored) → bearer auth (401) → rate limit (429)
+//! → route → post-faults (truncate, malformed, applied-then-500/reset/truncate: the handler
+//! ran, a write is stored) → recorder → one `tracing` line.
 //!
 //! The loop is hand-written (hyper's HTTP/1 connection builder) rather than `axum::serve` so
 //! that an injected reset can close the connection without writing any response.
@@ -231,6 +232,10 @@ async fn process(
     if let Some(err) = injected {
         return (err.in_family(family).into_response(), plan.fault);
     }
+    if plan.fault == Some(Fault::Reset) {
+        // Closed before the handler: `finish` drops the connection, nothing is processed.
+        return (Response::default(), plan.fault);
+    }
 
     if op.requires_auth() {
         match auth::authenticate(sim, req.headers()) {
@@ -255,7 +260,8 @@ async fn process(
     (route(router, req).await, plan.fault)
 }
 
-/// Applies reset/truncate/malformed, records the exchange.
+/// Applies the faults that strike once the handler has run (or drops the connection for a
+/// reset), records the exchange.
 async fn finish(
     sim: &Sim,
     op: Operation,
@@ -264,10 +270,19 @@ async fn finish(
     response: Response<Body>,
     fault: Option<Fault>,
 ) -> Result<Response<Body>, InjectedReset> {
-    if fault == Some(Fault::Reset) {
-        return Err(InjectedReset);
-    }
-    let post_fault = matches!(fault, Some(Fault::Truncate | Fault::Malformed));
+    let response = match fault {
+        Some(Fault::Reset | Fault::AppliedThenReset) => return Err(InjectedReset),
+        Some(Fault::AppliedThen500) => {
+            ApiError::internal("injected fault: internal server error after processing")
+                .in_family(op.error_family())
+                .into_response()
+        }
+        _ => response,
+    };
+    let post_fault = matches!(
+        fault,
+        Some(Fault::Truncate | Fault::Malformed | Fault::AppliedThenTruncate)
+    );
     let recording = sim.recorder.enabled();
     if !post_fault && !recording {
         return Ok(response);
@@ -284,7 +299,7 @@ async fn finish(
         }
     };
     let (sent, response) = match fault {
-        Some(Fault::Truncate) => {
+        Some(Fault::Truncate | Fault::AppliedThenTruncate) => {
             let declared = bytes.len().max(16);
             let half = bytes.slice(..bytes.len() / 2);
             parts

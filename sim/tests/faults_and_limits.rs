@@ -295,3 +295,102 @@ async fn random_latency() {
     assert_eq!(status, StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(150));
 }
+
+/// The faults that strike after the handler store the write and lose only its answer; the
+/// ones before it store nothing. Every kind, by header and by script, on every write.
+#[tokio::test]
+async fn applied_then_faults_store_the_write_and_lose_the_answer() {
+    let sim = start().await;
+    let api = Api::new(&sim, VENDOR);
+    let count = |api: &Api| {
+        let url = format!("/v1/skills?vendorId={VENDOR}");
+        let req = api.get(&url);
+        async move { fetch_json(req).await["skills"].as_array().unwrap().len() }
+    };
+    let create = |name: &str, fault: &'static str| {
+        api.post("/v1/skills")
+            .header("x-sim-fault", fault)
+            .json(&serde_json::json!({ "vendorId": VENDOR, "manifest": manifest(name) }))
+            .send()
+    };
+
+    // Before the handler: nothing stored.
+    for fault in ["reset", "500", "503"] {
+        let before = count(&api).await;
+        let _ = create("before", fault).await;
+        assert_eq!(count(&api).await, before, "{fault}");
+    }
+    // After the handler: stored, answer lost or replaced.
+    let before = count(&api).await;
+    let failed = create("after-500", "applied-then-500").await.unwrap();
+    assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = failed.json().await.unwrap();
+    assert_eq!(body["code"], "INTERNAL_SERVER_ERROR");
+    assert!(create("after-reset", "applied-then-reset").await.is_err());
+    let cut = create("after-truncate", "applied-then-truncate")
+        .await
+        .unwrap();
+    assert_eq!(cut.status(), StatusCode::ACCEPTED);
+    assert!(cut.bytes().await.is_err(), "body must break off");
+    assert_eq!(count(&api).await, before + 3);
+
+    // An update applied, then 500: the new manifest is stored.
+    let id = api.create_built_skill(VENDOR, manifest("upd")).await;
+    let path = manifest_path(&id, "development");
+    let resp = api
+        .put(&path)
+        .header("x-sim-fault", "applied-then-500")
+        .json(&serde_json::json!({ "manifest": manifest("renamed") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let stored = api.get_json(&path).await;
+    assert_eq!(stored["manifest"], manifest("renamed"));
+
+    // A delete applied, then reset (scripted): the skill is gone.
+    sim.fail_next("deleteSkill", 1, Fault::AppliedThenReset)
+        .unwrap();
+    assert!(
+        api.delete(&format!("/v1/skills/{id}/"))
+            .send()
+            .await
+            .is_err()
+    );
+    assert_eq!(api.get_status(&path).await, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn seeded_applied_then_faults_are_drawn() {
+    let config = FaultConfig {
+        applied_then_500: 0.2,
+        applied_then_reset: 0.2,
+        applied_then_truncate: 0.2,
+        seed: 7,
+        ..FaultConfig::default()
+    };
+    let sim = start_with(|b| b.faults(config.clone())).await;
+    let api = Api::new(&sim, VENDOR);
+    let path = format!("/v1/skills?vendorId={VENDOR}");
+    let mut outcomes = Vec::new();
+    for _ in 0..60 {
+        outcomes.push(match api.get(&path).send().await {
+            Err(_) => "reset",
+            Ok(r) if r.status() == StatusCode::INTERNAL_SERVER_ERROR => "500",
+            Ok(r) => match r.bytes().await {
+                Err(_) => "truncate",
+                Ok(_) => "ok",
+            },
+        });
+    }
+    for kind in ["reset", "500", "truncate", "ok"] {
+        assert!(outcomes.contains(&kind), "{kind} never drawn: {outcomes:?}");
+    }
+    assert!(config.validate().is_ok());
+    let too_much = FaultConfig {
+        applied_then_reset: 0.6,
+        reset: 0.6,
+        ..FaultConfig::default()
+    };
+    assert!(too_much.validate().is_err());
+}
