@@ -10,6 +10,9 @@
 //! let e = validate::skill_id("").unwrap_err();
 //! assert_eq!(e.to_string(), "invalid skillId: must be 1 to 255 characters (got 0)");
 //! assert!(validate::page_size(51).is_err());
+//! let dots = validate::skill_id("..").unwrap_err();
+//! assert!(dots.to_string().contains("dot segment"));
+//! assert_eq!(validate::session_id("").unwrap_err().to_string(), "invalid id: must not be empty");
 //! assert!(validate::parse_stage("Development").is_err()); // case sensitive
 //! ```
 
@@ -32,7 +35,17 @@ fn fail(field: &'static str, rule: impl Into<String>) -> Error {
     }
 }
 
-fn bounded(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), Error> {
+/// A length rule in words a person reads: "must not be empty", "must be at most 2047
+/// characters", "must be 1 to 255 characters" (never the largest `usize`).
+fn length_rule(min: usize, max: Option<usize>, n: usize) -> String {
+    match (min, max) {
+        (0 | 1, None) => "must not be empty".to_owned(),
+        (min, None) => format!("must be at least {min} characters (got {n})"),
+        (min, Some(max)) => format!("must be {min} to {max} characters (got {n})"),
+    }
+}
+
+fn bounded(field: &'static str, value: &str, min: usize, max: Option<usize>) -> Result<(), Error> {
     // ASCII (every real ID) is checked byte by byte: there, bytes are characters and the
     // control characters are the ASCII ones.
     let ascii = value.is_ascii();
@@ -41,11 +54,8 @@ fn bounded(field: &'static str, value: &str, min: usize, max: usize) -> Result<(
     } else {
         value.chars().count()
     };
-    if n < min || n > max {
-        return Err(fail(
-            field,
-            format!("must be {min} to {max} characters (got {n})"),
-        ));
+    if n < min || max.is_some_and(|max| n > max) {
+        return Err(fail(field, length_rule(min, max, n)));
     }
     let control = if ascii {
         value.bytes().any(|b| b.is_ascii_control())
@@ -58,29 +68,59 @@ fn bounded(field: &'static str, value: &str, min: usize, max: usize) -> Result<(
     Ok(())
 }
 
-/// `skillId`: 1 to 255 characters, no control characters.
-pub fn skill_id(value: &str) -> Result<(), Error> {
-    bounded("skillId", value, 1, 255)
+/// Characters that would change the request's path or URL if an ID held them: a separator
+/// (`/`, and `\\`, which URL parsers read as `/`), the start of a query or fragment, or a
+/// percent escape.
+const PATH_CHANGING: &[char] = &['/', '\\', '?', '#', '%'];
+
+/// An ID that goes into a URL must stay one path segment meaning itself: not a dot segment
+/// (`.` or `..`, which URL resolution removes together with the segment before it) and none
+/// of [`PATH_CHANGING`].
+fn path_safe(field: &'static str, value: &str) -> Result<(), Error> {
+    if value == "." || value == ".." {
+        return Err(fail(
+            field,
+            format!("must not be `{value}` (a dot segment would change the request path)"),
+        ));
+    }
+    if let Some(c) = value.chars().find(|c| PATH_CHANGING.contains(c)) {
+        return Err(fail(
+            field,
+            format!("must not contain `{c}` (/, \\, ?, # and % would change the request path)"),
+        ));
+    }
+    Ok(())
 }
 
-/// `vendorId`: 1 to 255 characters (non-empty), no control characters.
+/// `skillId`: 1 to 255 characters, no control characters, not `.` or `..`, none of
+/// `/ \ ? # %`.
+pub fn skill_id(value: &str) -> Result<(), Error> {
+    bounded("skillId", value, 1, Some(255))?;
+    path_safe("skillId", value)
+}
+
+/// `vendorId`: 1 to 255 characters (non-empty), no control characters, not `.` or `..`, none
+/// of `/ \ ? # %`.
 pub fn vendor_id(value: &str) -> Result<(), Error> {
-    bounded("vendorId", value, 1, 255)
+    bounded("vendorId", value, 1, Some(255))?;
+    path_safe("vendorId", value)
 }
 
 /// `unit` of a discovery session: non-empty, no control characters.
 pub fn unit(value: &str) -> Result<(), Error> {
-    bounded("unit", value, 1, usize::MAX)
+    bounded("unit", value, 1, None)
 }
 
-/// Discovery session `id`: non-empty, no control characters.
+/// Discovery session `id`: non-empty, no control characters, not `.` or `..`, none of
+/// `/ \ ? # %`.
 pub fn session_id(value: &str) -> Result<(), Error> {
-    bounded("id", value, 1, usize::MAX)
+    bounded("id", value, 1, None)?;
+    path_safe("id", value)
 }
 
 /// `nextToken`: 1 to 2047 characters.
 pub fn next_token(value: &str) -> Result<(), Error> {
-    bounded("nextToken", value, 1, 2047)
+    bounded("nextToken", value, 1, Some(2047))
 }
 
 /// `maxResults`: 1 to 50.

@@ -467,3 +467,79 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
     );
     sim.shutdown().await.unwrap();
 }
+
+/// IDs that would change the request path (`.`, `..`, separators, query or fragment starts,
+/// percent escapes) are refused for every operation that puts an ID into the URL, with the
+/// bearer never sent anywhere. Lengths are stated in human terms.
+#[tokio::test]
+async fn ids_that_would_change_the_path_are_rejected_before_the_network() {
+    let sim = sim().await;
+    let smapi = client_support::client(&sim);
+    let bad = [
+        ".", "..", "a/b", "../v1", "a\\b", "a?x=1", "a#f", "%2e%2e", "%2F",
+    ];
+    let m = manifest("paths");
+    let mut checked = 0;
+    for id in bad {
+        let skills = smapi.skills();
+        let outcomes: Vec<(&str, Result<(), Error>)> = vec![
+            ("delete", skills.delete(id).await),
+            (
+                "manifest",
+                skills.manifest(id, Stage::Development).await.map(|_| ()),
+            ),
+            ("update", skills.update_manifest(id, &m).await.map(|_| ())),
+            (
+                "modify",
+                skills.modify_manifest(id, |_| {}).await.map(|_| ()),
+            ),
+            ("status", skills.status(id).await.map(|_| ())),
+            ("wait built", skills.wait_until_built(id).await.map(|_| ())),
+            (
+                "publication",
+                smapi.publishing().status(id).await.map(|_| ()),
+            ),
+            (
+                "discovery status",
+                smapi.discovery(Region::Na).status(id).await.map(|_| ()),
+            ),
+            (
+                "list by ids",
+                skills
+                    .list_by_ids(sim.default_vendor_id(), [id])
+                    .try_collect::<Vec<_>>()
+                    .await
+                    .map(|_| ()),
+            ),
+            (
+                "create vendor",
+                skills.create(id, m.clone()).await.map(|_| ()),
+            ),
+        ];
+        for (label, outcome) in outcomes {
+            match outcome {
+                Err(Error::Validation { rule, .. }) => {
+                    assert!(
+                        rule.contains("change the request path"),
+                        "{label} `{id}`: {rule}"
+                    );
+                    checked += 1;
+                }
+                other => panic!("{label} `{id}`: expected a validation error, got {other:?}"),
+            }
+        }
+    }
+    assert_eq!(sim.counters().requests_total, 0);
+    assert_eq!(
+        validate::unit("").unwrap_err().to_string(),
+        "invalid unit: must not be empty"
+    );
+    for text in [
+        validate::unit("").unwrap_err().to_string(),
+        validate::session_id("").unwrap_err().to_string(),
+    ] {
+        assert!(!text.contains(&usize::MAX.to_string()), "{text}");
+    }
+    println!("{checked} path-changing IDs rejected before the network");
+    sim.shutdown().await.unwrap();
+}
