@@ -38,6 +38,7 @@ mod client;
 mod error;
 pub mod generated;
 pub mod poll;
+mod redact;
 pub mod retry;
 pub mod spec;
 mod tls;
