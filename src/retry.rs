@@ -1,16 +1,28 @@
-//! Retry policy, as data: which failures are retried, how long to wait, when to stop.
+//! Retry policy, as data, and the one retry engine that applies it.
 //!
-//! The transport ([`crate::transport`]) applies it to every request:
-//! - `429` and `503` (and transport failures: connection refused or reset, timeouts,
-//!   truncated bodies) are retried with exponential back-off and full jitter;
-//! - a `Retry-After` header (seconds or HTTP date) is honoured instead of the back-off;
-//! - `500`, `502` and `504` are retried only for operations that are safe to repeat;
-//! - a create (`createSkillForVendor`, `createDiscoverySession`) is retried only when the
-//!   request certainly did not reach the server (connection could not be opened) or the server
-//!   refused it with `429`, unless [`RetryPolicy::retry_unsafe`] opts in: a retry must never
-//!   create a second skill;
+//! The same engine ([`Retrier`]) drives every SMAPI request (in [`crate::transport`]) and every
+//! Login with Amazon token request (in [`crate::auth`]). Each failed attempt is first judged by
+//! what it says about the server ([`AttemptOutcome`]):
+//! - **not sent**: the connection could not be opened;
+//! - **not processed**: the server answered `429` or `503` (the policy's
+//!   [`retry_statuses`](RetryPolicy::retry_statuses));
+//! - **maybe processed**: `500`, `502`, `504`, a connection reset or timeout after the request
+//!   went out, a body that broke off or does not parse.
+//!
+//! Then:
+//! - "not sent" and "not processed" are retried for every operation, creates included;
+//! - "maybe processed" is retried only for operations the spec marks safe to repeat (the
+//!   generated operations table: GET, PUT and DELETE, and POSTs with `x-idempotent: true`);
+//!   a create (`createSkillForVendor`, `createDiscoverySession`) is not, unless
+//!   [`RetryPolicy::retry_unsafe`] opts in: a retry must never create a second skill;
+//! - waits grow exponentially with full jitter; a `Retry-After` header (seconds or HTTP date)
+//!   is honoured instead of the back-off, up to [`max_retry_after`](RetryPolicy::max_retry_after);
 //! - at most [`max_attempts`](RetryPolicy::max_attempts) attempts, and no wait that would end
 //!   after [`max_elapsed`](RetryPolicy::max_elapsed).
+//!
+//! Whether an earlier attempt may have been processed is reported with the response
+//! ([`crate::transport::MAYBE_APPLIED_HEADER`]), so the handlers can tell the caller what a
+//! write really did (see [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown)).
 //!
 //! The back-off sequence comes from `backon`'s exponential builder (capped, growing by
 //! `factor`); each delay is then drawn uniformly from `[0, delay]` ("full jitter"). `backon`'s
@@ -48,9 +60,11 @@ pub struct RetryPolicy {
     pub factor: f32,
     /// Largest `Retry-After` honoured; a longer one ends the retries (the error carries it).
     pub max_retry_after: Duration,
-    /// Statuses retried for every operation (the server did not process the request).
+    /// Statuses that mean "the server did not process the request": retried for every
+    /// operation, creates included.
     pub retry_statuses: Vec<u16>,
-    /// Statuses retried only for operations that are safe to repeat.
+    /// Statuses after which the request may have been processed: retried only for operations
+    /// that are safe to repeat.
     pub retry_statuses_if_idempotent: Vec<u16>,
     /// Retry transport failures (connection, timeout, truncated body).
     pub retry_transport_errors: bool,
@@ -116,7 +130,8 @@ impl RetryPolicy {
     }
 
     /// Opts in to retrying creates after failures where the request may have been processed
-    /// (500, 503, timeouts, resets). Only sensible when duplicates are detected elsewhere.
+    /// (500, timeouts, resets after sending). Only sensible when duplicates are detected
+    /// elsewhere.
     pub fn retry_unsafe(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = yes;
         self
@@ -136,19 +151,112 @@ impl RetryPolicy {
     /// Whether a response with `status` should be retried for an operation that is
     /// (`idempotent`) or is not safe to repeat.
     pub fn retries_status(&self, status: u16, idempotent: bool) -> bool {
-        if self.retry_statuses.contains(&status) {
-            // A 429 means "not processed, slow down": safe for any operation. Anything else
-            // may have been processed.
-            return idempotent || status == 429 || self.retry_non_idempotent;
-        }
-        (idempotent || self.retry_non_idempotent)
-            && self.retry_statuses_if_idempotent.contains(&status)
+        self.status_outcome(status)
+            .is_some_and(|outcome| self.retries(outcome, idempotent))
     }
 
     /// Whether a transport failure should be retried. `before_sending` is true when the
     /// request certainly never left (the connection could not be opened).
     pub fn retries_transport(&self, idempotent: bool, before_sending: bool) -> bool {
-        self.retry_transport_errors && (idempotent || before_sending || self.retry_non_idempotent)
+        let outcome = if before_sending {
+            AttemptOutcome::NotSent
+        } else {
+            AttemptOutcome::MaybeProcessed
+        };
+        self.retry_transport_errors && self.retries(outcome, idempotent)
+    }
+
+    /// What an error status says about the request, or `None` when the status is final.
+    pub fn status_outcome(&self, status: u16) -> Option<AttemptOutcome> {
+        if self.retry_statuses.contains(&status) {
+            Some(AttemptOutcome::NotProcessed)
+        } else if self.retry_statuses_if_idempotent.contains(&status) {
+            Some(AttemptOutcome::MaybeProcessed)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a failed attempt with `outcome` is retried for an operation that is
+    /// (`idempotent`) or is not safe to repeat.
+    pub fn retries(&self, outcome: AttemptOutcome, idempotent: bool) -> bool {
+        match outcome {
+            AttemptOutcome::NotSent | AttemptOutcome::NotProcessed => true,
+            AttemptOutcome::MaybeProcessed => idempotent || self.retry_non_idempotent,
+        }
+    }
+}
+
+/// What a failed attempt says about whether the server processed the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AttemptOutcome {
+    /// The request certainly did not reach the server (the connection could not be opened).
+    NotSent,
+    /// The server said it did not process the request (`429`, `503`).
+    NotProcessed,
+    /// The server may have processed the request: `500`, `502`, `504`, a reset or timeout
+    /// after sending, a body that broke off or does not parse.
+    MaybeProcessed,
+}
+
+/// The retry engine: counts attempts and hands out the wait before the next one, or `None`
+/// when the policy says stop. Used for SMAPI requests and LWA token requests alike.
+pub(crate) struct Retrier<'p, D> {
+    policy: &'p RetryPolicy,
+    started: std::time::Instant,
+    delays: D,
+    attempt: u32,
+}
+
+impl<'p> Retrier<'p, ()> {
+    /// A fresh engine for one request.
+    pub(crate) fn new(
+        policy: &'p RetryPolicy,
+    ) -> Retrier<'p, impl Iterator<Item = Duration> + Send + use<>> {
+        Retrier {
+            policy,
+            started: std::time::Instant::now(),
+            delays: policy.delays(),
+            attempt: 0,
+        }
+    }
+}
+
+impl<D: Iterator<Item = Duration>> Retrier<'_, D> {
+    /// Starts the next attempt; returns its number (1 for the first).
+    pub(crate) fn begin(&mut self) -> u32 {
+        self.attempt += 1;
+        self.attempt
+    }
+
+    /// Time since the first attempt started.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// After a failed attempt: the wait before the next one, or `None` to stop. The policy
+    /// decides from `outcome` and `idempotent`; `retry_after` (the server's `Retry-After`)
+    /// replaces the back-off when present.
+    pub(crate) fn next_wait(
+        &mut self,
+        outcome: AttemptOutcome,
+        idempotent: bool,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if !self.policy.retries(outcome, idempotent) || self.attempt >= self.policy.max_attempts {
+            return None;
+        }
+        let delay = match retry_after {
+            Some(d) if d > self.policy.max_retry_after => return None,
+            Some(d) => {
+                // Keep the back-off sequence moving even when the server chose the delay.
+                let _ = self.delays.next();
+                d
+            }
+            None => self.delays.next()?,
+        };
+        (self.started.elapsed() + delay <= self.policy.max_elapsed).then_some(delay)
     }
 }
 
@@ -180,6 +288,14 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 /// duplicate. An unknown name is treated as unsafe.
 pub(crate) fn is_idempotent(operation_id: &str) -> bool {
     crate::generated::operations::by_progenitor_id(operation_id).is_some_and(|op| op.idempotent)
+}
+
+/// The `Retry-After` of a response, parsed.
+pub(crate) fn retry_after_of(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
 }
 
 #[cfg(test)]

@@ -14,13 +14,16 @@
 //!   replaced by a JSON body `{"type": "HTTP_<status>", "message": <text>}` so the caller
 //!   always gets the status and a message instead of a decoding error.
 //!
-//! The response also carries [`ATTEMPTS_HEADER`], the number of attempts made.
+//! The response also carries [`ATTEMPTS_HEADER`], the number of attempts made, and
+//! [`MAYBE_APPLIED_HEADER`] when an earlier attempt may have been processed. A request that
+//! ends in a transport failure after such an attempt reports that earlier failure (never a
+//! bare "could not connect", which would hide that a write may have happened). Error bodies
+//! pass through the redactor ([`crate::redact`]) before anything reads or logs them.
 //!
 //! Because these hooks sit under the generated client, the raw client
 //! ([`Smapi::raw`](crate::Smapi::raw)) gets exactly the same behaviour as the wrapper.
 
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -31,13 +34,22 @@ use tracing::Instrument;
 
 use crate::auth::{Secret, StaticToken, TokenProvider};
 use crate::generated::Client;
-use crate::retry::{RetryPolicy, is_idempotent, parse_retry_after};
+use crate::redact::{self, Redactor};
+use crate::retry::{AttemptOutcome, Retrier, RetryPolicy, is_idempotent, retry_after_of};
 
 /// Response header added by the transport: how many attempts the request took.
 pub const ATTEMPTS_HEADER: &str = "x-alexa-smapi-attempts";
 
 /// [`ATTEMPTS_HEADER`] as a ready-made header name.
 const ATTEMPTS: HeaderName = HeaderName::from_static(ATTEMPTS_HEADER);
+
+/// Response header added by the transport (value `1`) when an attempt before the one answered
+/// may have been processed by the server: its answer was lost, cut off or a 500/502/504. A
+/// write's handler reads it to tell "already done by my earlier attempt" from "refused".
+pub const MAYBE_APPLIED_HEADER: &str = "x-alexa-smapi-maybe-applied";
+
+/// [`MAYBE_APPLIED_HEADER`] as a ready-made header name.
+const MAYBE_APPLIED: HeaderName = HeaderName::from_static(MAYBE_APPLIED_HEADER);
 
 /// The header progenitor adds to every request; SMAPI does not define it.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
@@ -150,28 +162,6 @@ impl Transport {
         Some(value)
     }
 
-    fn next_delay(
-        &self,
-        attempt: u32,
-        started: Instant,
-        delays: &mut impl Iterator<Item = Duration>,
-        retry_after: Option<Duration>,
-    ) -> Option<Duration> {
-        if attempt >= self.retry.max_attempts {
-            return None;
-        }
-        let delay = match retry_after {
-            Some(d) if d > self.retry.max_retry_after => return None,
-            Some(d) => {
-                // Keep the back-off sequence moving even when the server chose the delay.
-                let _ = delays.next();
-                d
-            }
-            None => delays.next()?,
-        };
-        (started.elapsed() + delay <= self.retry.max_elapsed).then_some(delay)
-    }
-
     async fn execute(
         &self,
         client: &reqwest::Client,
@@ -179,18 +169,22 @@ impl Transport {
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
-        let started = Instant::now();
         let idempotent = is_idempotent(operation);
-        let mut delays = self.retry.delays();
-        let mut attempt: u32 = 0;
+        let mut retrier = Retrier::new(&self.retry);
         let mut refreshed = false;
+        // Whether an attempt before the current one may have been processed by the server,
+        // and the first such failure (returned instead of a later "could not connect", which
+        // would hide that the write may have happened).
+        let mut maybe_applied = false;
+        let mut ambiguous_error: Option<reqwest::Error> = None;
         if tracing::enabled!(tracing::Level::TRACE)
             && let Some(body) = request.body().and_then(|b| b.as_bytes())
         {
-            tracing::trace!(body = %String::from_utf8_lossy(body), "request body");
+            let text = String::from_utf8_lossy(body);
+            tracing::trace!(body = %redact::generic(&text), "request body");
         }
         loop {
-            attempt += 1;
+            let attempt = retrier.begin();
             span.record("attempts", attempt);
             let Some(to_send) = request.try_clone() else {
                 // A streaming body cannot be replayed: one attempt only.
@@ -199,17 +193,30 @@ impl Transport {
             let mut response = match client.execute(to_send).await {
                 Ok(response) => response,
                 Err(e) => {
-                    let before_sending = e.is_connect();
-                    if self.retry.retries_transport(idempotent, before_sending)
-                        && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
-                    {
-                        tracing::debug!(attempt, error = %describe(&e), delay_ms = delay.as_millis() as u64, "transport failure; retrying");
+                    let outcome = if e.is_connect() {
+                        AttemptOutcome::NotSent
+                    } else {
+                        AttemptOutcome::MaybeProcessed
+                    };
+                    let wait = if self.retry.retry_transport_errors {
+                        retrier.next_wait(outcome, idempotent, None)
+                    } else {
+                        None
+                    };
+                    tracing::debug!(attempt, error = %describe(&e), ?outcome, retrying = wait.is_some(), "transport failure");
+                    if let Some(delay) = wait {
+                        if outcome == AttemptOutcome::MaybeProcessed {
+                            maybe_applied = true;
+                            ambiguous_error.get_or_insert(e);
+                        }
                         tokio::time::sleep(delay).await;
                         continue;
                     }
-                    tracing::debug!(attempt, error = %describe(&e), "transport failure");
-                    span.record("latency_ms", started.elapsed().as_millis() as u64);
-                    return Err(e);
+                    span.record("latency_ms", retrier.elapsed().as_millis() as u64);
+                    return Err(match ambiguous_error {
+                        Some(earlier) if outcome == AttemptOutcome::NotSent => earlier,
+                        _ => e,
+                    });
                 }
             };
             let status = response.status();
@@ -245,14 +252,18 @@ impl Transport {
                 Err(e) => {
                     // The body broke off (connection closed, truncated): the request was
                     // processed, so only operations safe to repeat are retried.
-                    if self.retry.retries_transport(idempotent, false)
-                        && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
-                    {
-                        tracing::debug!(attempt, error = %describe(&e), "response body failed; retrying");
+                    let wait = if self.retry.retry_transport_errors {
+                        retrier.next_wait(AttemptOutcome::MaybeProcessed, idempotent, None)
+                    } else {
+                        None
+                    };
+                    tracing::debug!(attempt, error = %describe(&e), retrying = wait.is_some(), "response body failed");
+                    maybe_applied = true;
+                    if let Some(delay) = wait {
                         tokio::time::sleep(delay).await;
                         continue;
                     }
-                    span.record("latency_ms", started.elapsed().as_millis() as u64);
+                    span.record("latency_ms", retrier.elapsed().as_millis() as u64);
                     return Err(e);
                 }
             };
@@ -262,19 +273,20 @@ impl Transport {
                 && !body.is_empty()
                 && is_json(&headers)
                 && !valid_json(&body)
-                && let Some(delay) = self.next_delay(attempt, started, &mut delays, None)
+                && let Some(delay) =
+                    retrier.next_wait(AttemptOutcome::MaybeProcessed, idempotent, None)
             {
                 tracing::debug!(attempt, "malformed JSON body; retrying");
+                maybe_applied = true;
                 tokio::time::sleep(delay).await;
                 continue;
             }
 
-            if self.retry.retries_status(code, idempotent) {
-                let retry_after = headers
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after);
-                if let Some(delay) = self.next_delay(attempt, started, &mut delays, retry_after) {
+            if !status.is_success()
+                && let Some(outcome) = self.retry.status_outcome(code)
+            {
+                let retry_after = retry_after_of(&headers);
+                if let Some(delay) = retrier.next_wait(outcome, idempotent, retry_after) {
                     tracing::debug!(
                         attempt,
                         status = code,
@@ -282,23 +294,70 @@ impl Transport {
                         retry_after = retry_after.is_some(),
                         "retrying"
                     );
+                    if outcome == AttemptOutcome::MaybeProcessed {
+                        maybe_applied = true;
+                    }
                     tokio::time::sleep(delay).await;
                     continue;
                 }
             }
 
-            if tracing::enabled!(tracing::Level::TRACE) {
-                tracing::trace!(body = %String::from_utf8_lossy(&body), "response body");
-            }
+            // Only error bodies and TRACE logs need the redactor: built then, not per request.
+            let redactor = || bearer_of(&request).map(|t| Redactor::new([t.expose()]));
             let body = if status.is_client_error() || status.is_server_error() {
+                // Server text about a failed request: it may echo the credential we sent.
+                let body = redact_body(redactor().as_ref(), body, &mut headers);
                 normalise_error_body(status, operation, body, &mut headers)
             } else {
                 body
             };
+            if tracing::enabled!(tracing::Level::TRACE) {
+                let text = String::from_utf8_lossy(&body);
+                let text = match redactor() {
+                    Some(r) => r.redact(&text).into_owned(),
+                    None => redact::generic(&text).into_owned(),
+                };
+                tracing::trace!(body = %text, "response body");
+            }
             headers.insert(ATTEMPTS, attempts_value(attempt));
+            if maybe_applied {
+                headers.insert(MAYBE_APPLIED, HeaderValue::from_static("1"));
+            }
             span.record("status", code);
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            span.record("latency_ms", retrier.elapsed().as_millis() as u64);
             return Ok(rebuild(status, version, url, headers, extensions, body));
+        }
+    }
+}
+
+/// An error body with every secret removed (the bearer token sent, in every form, and any
+/// credential-shaped text). A JSON body is redacted string by string, after JSON decoding,
+/// so an escaped secret is caught in the form a reader of the message would see.
+fn redact_body(redactor: Option<&Redactor>, body: Bytes, headers: &mut HeaderMap) -> Bytes {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return body;
+    };
+    let redact = |t: &str| -> Option<String> {
+        let out = match redactor {
+            Some(r) => r.redact(t),
+            None => redact::generic(t),
+        };
+        match out {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(s) => Some(s),
+        }
+    };
+    let replaced = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(mut value) => redact::json_strings(&mut value, &redact)
+            .then(|| serde_json::to_string(&value).ok())
+            .flatten(),
+        Err(_) => redact(text),
+    };
+    match replaced {
+        None => body,
+        Some(text) => {
+            headers.remove(CONTENT_LENGTH);
+            Bytes::from(text)
         }
     }
 }
