@@ -140,6 +140,19 @@ pub enum Error {
         /// The session.
         session_id: String,
     },
+    /// A write may or may not have been applied, and reading the current state could not
+    /// settle it: its answer was lost (connection reset, body cut off, 500 after processing)
+    /// and trying again could apply it twice (a second skill, a second session) or the state
+    /// now holds something else. Not retryable as is: `advice` says what settles it.
+    #[error("{operation}: outcome unknown ({reason}); {advice}")]
+    OutcomeUnknown {
+        /// The operation.
+        operation: &'static str,
+        /// What made the outcome unknown.
+        reason: String,
+        /// What the caller can do to find out (for example: list the vendor's skills).
+        advice: &'static str,
+    },
     /// A wait (build, publication, discovery) did not finish within its overall timeout.
     #[error("{what}: not finished after {waited:?} (last state {last_state})")]
     WaitTimeout {
@@ -183,7 +196,8 @@ fn messages(errors: &[StatusMessage]) -> String {
 
 impl Error {
     /// Whether trying again later may succeed: rate limiting, timeouts, transport failures
-    /// and 500/502/503/504. (The client has already retried as its policy allows.)
+    /// and 500/502/503/504. (The client has already retried as its policy allows.) Never true
+    /// for [`Error::OutcomeUnknown`]: repeating that write blindly may apply it twice.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
@@ -214,7 +228,8 @@ impl Error {
             | Error::RateLimited { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::Decode { operation, .. } => Some(operation),
+            | Error::Decode { operation, .. }
+            | Error::OutcomeUnknown { operation, .. } => Some(operation),
             _ => None,
         }
     }

@@ -78,6 +78,11 @@ impl<'a> Discovery<'a> {
 
     /// Asks Alexa to discover the endpoints of `unit` (`createDiscoverySession`).
     ///
+    /// **Exactly once, or it says it cannot know**, as for
+    /// [`Skills::create`](crate::api::Skills::create): retried only when the server certainly
+    /// did not process it; [`Error::OutcomeUnknown`] when an attempt may have started a
+    /// session and its answer was lost.
+    ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
     /// use alexa_smapi::{EndpointReporter, Region, Stage};
@@ -111,7 +116,12 @@ impl<'a> Discovery<'a> {
                     region: self.region,
                 })
             }
-            Err(e) => Err(Error::from_generated("createDiscoverySession", e).await),
+            Err(e) => {
+                Err(
+                    super::write::settle("createDiscoverySession", e, super::write::SESSION_ADVICE)
+                        .await,
+                )
+            }
         }
     }
 

@@ -5,6 +5,7 @@ pub mod discovery;
 pub mod publishing;
 pub mod resource_schema;
 pub mod skills;
+mod write;
 
 pub use discovery::{Discovery, DiscoverySessionRef, EndpointReporter, WaitDiscovery};
 pub use publishing::{Publishing, SubmitPublication, WaitPublished};
@@ -24,13 +25,4 @@ pub(crate) fn header(
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-}
-
-/// Attempts the transport made, as it reported them.
-pub(crate) fn attempts(headers: &HeaderMap) -> u32 {
-    headers
-        .get(crate::transport::ATTEMPTS_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
 }

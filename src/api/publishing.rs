@@ -26,6 +26,12 @@ impl<'a> Publishing<'a> {
     /// Submits the certified skill for publication (`publishSkill`), now or, with
     /// [`at`](SubmitPublication::at), at a date at most six months ahead. Await the builder.
     ///
+    /// **Exactly once, or it says it cannot know.** Repeating a submission is safe (the spec
+    /// marks it `x-idempotent`), so it is retried after transient failures. When an attempt
+    /// may have been applied and the request then fails (or is refused, which may be the
+    /// server answering our own earlier attempt), the answer is [`Error::OutcomeUnknown`]:
+    /// read the publication before submitting again.
+    ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
     /// let when = chrono::Utc::now() + chrono::Duration::days(7);
@@ -91,6 +97,10 @@ impl<'a> Publishing<'a> {
     /// `REMOVE` disables it for everyone. Parse user input with
     /// [`validate::parse_unpublish_type`] / [`validate::parse_unpublish_reason`].
     ///
+    /// **Exactly once, or it says it cannot know**, as for [`submit`](Publishing::submit):
+    /// retried after transient failures, [`Error::OutcomeUnknown`] when an attempt may have
+    /// been applied and the request then failed.
+    ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
     /// use alexa_smapi::{UnpublishReason, UnpublishType};
@@ -120,7 +130,7 @@ impl<'a> Publishing<'a> {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) => Err(Error::from_generated("unpublishSkill", e).await),
+            Err(e) => Err(super::write::settle_repeatable("unpublishSkill", e).await),
         }
     }
 }
@@ -165,7 +175,7 @@ impl<'a> IntoFuture for SubmitPublication<'a> {
                 .await
             {
                 Ok(_) => Ok(()),
-                Err(e) => Err(Error::from_generated("publishSkill", e).await),
+                Err(e) => Err(super::write::settle_repeatable("publishSkill", e).await),
             }
         })
     }

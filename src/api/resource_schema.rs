@@ -223,7 +223,8 @@ impl<'a> ResourceSchemas<'a> {
                 message: format!(
                     "schema download answered {}: {}",
                     status.as_u16(),
-                    String::from_utf8_lossy(&body)
+                    // Storage errors can echo the presigned signature.
+                    crate::redact::generic(&String::from_utf8_lossy(&body))
                         .chars()
                         .take(300)
                         .collect::<String>()

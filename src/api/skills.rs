@@ -5,12 +5,13 @@ use std::future::IntoFuture;
 use futures::future::BoxFuture;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
+use super::write;
 use crate::generated::open_enums::BuildStatus;
 use crate::generated::types::{
     CreateSkillRequest, ListSkillsResponse, SkillManifest, SkillManifestEnvelope, SkillStatus,
     SkillSummary, StageName, StatusMessage, UpdateSkillManifestStage,
 };
-use crate::poll::{Step, Wait};
+use crate::poll::{Progress, Step, Wait};
 use crate::{Error, Smapi, validate};
 
 /// A manifest and the `ETag` it was read with.
@@ -22,11 +23,18 @@ pub struct ManifestWithEtag {
     pub etag: Option<String>,
 }
 
-/// An accepted asynchronous change (update): where to follow it.
+/// An accepted asynchronous change (update): where to follow it, and the manifest's new
+/// `ETag`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Accepted {
-    /// The `Location` header: the relative URL of the skill's status resource.
+    /// The `Location` header: the relative URL of the skill's status resource (`None` when
+    /// the update was confirmed by reading the manifest after its answer was lost).
     pub location: Option<String>,
+    /// The `ETag` of the manifest as written, read back after the update (the update's
+    /// answer carries none); `None` when the read-back failed or found someone else's
+    /// manifest already. Send it as [`UpdateManifest::if_match`] for the next update.
+    pub etag: Option<String>,
 }
 
 /// A created skill.
@@ -53,8 +61,14 @@ impl<'a> Skills<'a> {
     }
 
     /// Creates a skill owned by `vendor_id` (`createSkillForVendor`). Await the returned
-    /// builder. The create is never retried once the request may have reached the server,
-    /// unless [`CreateSkill::retry_unsafe`] opts in.
+    /// builder.
+    ///
+    /// **Exactly once, or it says it cannot know.** The create is retried only when the
+    /// server certainly did not process it (the connection could not be opened, `429`,
+    /// `503`). When an attempt may have been processed and its answer was lost (a reset or
+    /// timeout after sending, a body cut off or unreadable, `500`/`502`/`504`), the answer is
+    /// [`Error::OutcomeUnknown`] (`is_retryable() == false`): the skill may exist, so list the
+    /// vendor's skills before creating again. [`CreateSkill::retry_unsafe`] opts out.
     ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi, manifest: alexa_smapi::types::SkillManifest) -> Result<(), alexa_smapi::Error> {
@@ -110,6 +124,19 @@ impl<'a> Skills<'a> {
     /// Replaces the development manifest (`updateSkillManifest`). Await the builder; add
     /// [`if_match`](UpdateManifest::if_match) to update only the version you read.
     ///
+    /// - **Waits out a running build**: a `409` (a previous build still running) waits until
+    ///   the build ends, polling with the client's [`PollPolicy`](crate::PollPolicy) (bounded
+    ///   by its timeout, reported to [`UpdateManifest::progress`]), then sends again.
+    /// - **Returns the new `ETag`** in [`Accepted::etag`], read back after the update.
+    /// - **Exactly once, or it says it cannot know.** When an attempt may have been applied
+    ///   and its answer was lost, a retry can meet `412` (the ETag moved: our own write moved
+    ///   it) or `409` (our own write started a build). Then, and after a last failure that
+    ///   may have been applied, the manifest is read: if it holds what was sent, the update
+    ///   succeeded and `Ok` is returned; if it is still the version named in `If-Match`, the
+    ///   update was not applied and the failure is returned as such; otherwise the answer is
+    ///   [`Error::OutcomeUnknown`]. [`Error::PreconditionFailed`] therefore always means
+    ///   "not applied: someone else changed it".
+    ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
     /// use alexa_smapi::Stage;
@@ -118,7 +145,8 @@ impl<'a> Skills<'a> {
     /// m.manifest.manifest_version = Some("1.0".into());
     /// let mut update = skills.update_manifest("amzn1.ask.skill.1", &m.manifest);
     /// if let Some(etag) = &m.etag { update = update.if_match(etag); }
-    /// update.await?; // Err(Error::PreconditionFailed { .. }) if someone changed it meanwhile
+    /// let accepted = update.await?; // Err(Error::PreconditionFailed { .. }) if someone changed it meanwhile
+    /// println!("new ETag {:?}", accepted.etag);
     /// # Ok(()) }
     /// ```
     pub fn update_manifest(&self, skill_id: &str, manifest: &SkillManifest) -> UpdateManifest<'a> {
@@ -128,12 +156,19 @@ impl<'a> Skills<'a> {
             manifest: manifest.clone(),
             if_match: None,
             stage: StageName::Development,
+            progress: None,
         }
     }
 
     /// Read → edit → write with `If-Match`, repeated (up to [`MODIFY_ATTEMPTS`] rounds) when
     /// someone else changed the manifest in between (412). Fields the edit does not touch,
-    /// unknown ones included, are written back unchanged.
+    /// unknown ones included, are written back unchanged. A running build is waited out as in
+    /// [`update_manifest`](Skills::update_manifest), and the new `ETag` is returned.
+    ///
+    /// **The edit is never applied twice.** The closure runs again only after a `412` that
+    /// certainly means "not applied" (see [`update_manifest`](Skills::update_manifest)); when
+    /// the write may have been applied and reading the manifest cannot settle it, the answer
+    /// is [`Error::OutcomeUnknown`] instead of another round.
     ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
@@ -158,6 +193,7 @@ impl<'a> Skills<'a> {
                 update = update.if_match(etag);
             }
             match update.await {
+                // Only ever returned when the write was certainly not applied.
                 Err(Error::PreconditionFailed { .. }) if round < MODIFY_ATTEMPTS => {
                     tracing::debug!(
                         skill_id,
@@ -215,10 +251,18 @@ impl<'a> Skills<'a> {
         )
     }
 
-    /// Deletes the skill (`deleteSkill`). A 404 on a retried attempt (the first attempt did
-    /// delete it) counts as success.
+    /// Deletes the skill (`deleteSkill`).
+    ///
+    /// **Exactly once, or it says it cannot know.** The delete is retried after any
+    /// transient failure (repeating it is safe). A 404 counts as "already deleted" only when
+    /// an earlier attempt may have reached the server and been processed (its answer was
+    /// lost, cut off or a 500); a 404 after attempts the server certainly did not process
+    /// (connection refused, 429, 503) is [`Error::NotFound`]. When the last attempt may have
+    /// been processed and no later one settled it, the answer is [`Error::OutcomeUnknown`]:
+    /// read the skill (404 means deleted).
     pub async fn delete(self, skill_id: &str) -> Result<(), Error> {
         validate::skill_id(skill_id)?;
+        const OP: &str = "deleteSkill";
         match self
             .smapi
             .raw()
@@ -228,12 +272,14 @@ impl<'a> Skills<'a> {
             .await
         {
             Ok(_) => Ok(()),
-            Err(progenitor_client::Error::ErrorResponse(rv))
-                if rv.status().as_u16() == 404 && super::attempts(rv.headers()) > 1 =>
-            {
+            Err(e) if write::answer(&e).is_some_and(|(s, _)| s == 404) && write::earlier(&e) => {
+                tracing::debug!(
+                    skill_id,
+                    "404 after an attempt that may have deleted it: deleted"
+                );
                 Ok(())
             }
-            Err(e) => Err(Error::from_generated("deleteSkill", e).await),
+            Err(e) => Err(write::settle(OP, e, write::DELETE_ADVICE).await),
         }
     }
 
@@ -448,7 +494,7 @@ impl<'a> IntoFuture for CreateSkill<'a> {
                         location,
                     })
                 }
-                Err(e) => Err(Error::from_generated(OP, e).await),
+                Err(e) => Err(write::settle(OP, e, write::CREATE_ADVICE).await),
             }
         })
     }
@@ -463,6 +509,7 @@ pub struct UpdateManifest<'a> {
     manifest: SkillManifest,
     if_match: Option<String>,
     stage: StageName,
+    progress: Option<Progress>,
 }
 
 impl UpdateManifest<'_> {
@@ -478,6 +525,59 @@ impl UpdateManifest<'_> {
         self.stage = stage;
         self
     }
+
+    /// Called after every poll while a running build is waited out (a `409`).
+    pub fn progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+}
+
+/// What the manifest read after an unclear update says about it.
+enum Settled {
+    /// It holds what was sent: the update is applied; its `ETag`.
+    Applied(Option<String>),
+    /// It is still the version named in `If-Match` (or, without one, not what was sent):
+    /// the update was not applied.
+    NotApplied,
+    /// Neither: the update may have been applied and then overwritten.
+    Unknown(String),
+}
+
+impl UpdateManifest<'_> {
+    async fn settle(&self, sent: &serde_json::Value) -> Settled {
+        let skills = Skills::new(self.smapi);
+        match skills
+            .manifest(&self.skill_id, StageName::Development)
+            .await
+        {
+            Ok(read) => {
+                if serde_json::to_value(&read.manifest).ok().as_ref() == Some(sent) {
+                    Settled::Applied(read.etag)
+                } else if self.if_match.is_none()
+                    || read.etag.is_some() && read.etag == self.if_match
+                {
+                    Settled::NotApplied
+                } else {
+                    Settled::Unknown(
+                        "the manifest now holds neither what was sent nor the version named in If-Match".to_owned(),
+                    )
+                }
+            }
+            Err(e) => Settled::Unknown(format!("reading the manifest to settle it failed: {e}")),
+        }
+    }
+
+    /// The `ETag` of the manifest if it holds what was sent (a failed read gives `None`).
+    async fn etag_if_ours(&self, sent: &serde_json::Value) -> Option<String> {
+        let read = Skills::new(self.smapi)
+            .manifest(&self.skill_id, StageName::Development)
+            .await
+            .ok()?;
+        (serde_json::to_value(&read.manifest).ok().as_ref() == Some(sent))
+            .then_some(read.etag)
+            .flatten()
+    }
 }
 
 impl<'a> IntoFuture for UpdateManifest<'a> {
@@ -486,26 +586,81 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
+            const OP: &str = "updateSkillManifest";
             validate::skill_id(&self.skill_id)?;
             validate::update_stage(self.stage)?;
-            let mut request = self
-                .smapi
-                .raw()
-                .update_skill_manifest()
-                .skill_id(self.skill_id.as_str())
-                .stage(UpdateSkillManifestStage::Development)
-                .body(SkillManifestEnvelope {
-                    manifest: self.manifest,
-                });
             if let Some(etag) = &self.if_match {
                 validate::if_match(etag)?;
-                request = request.if_match(etag.as_str());
             }
-            match request.send().await {
-                Ok(rv) => Ok(Accepted {
-                    location: super::header(rv.headers(), "location"),
-                }),
-                Err(e) => Err(Error::from_generated("updateSkillManifest", e).await),
+            let sent = serde_json::to_value(&self.manifest).map_err(|e| Error::Decode {
+                operation: OP,
+                message: format!("the manifest cannot be written as JSON: {e}"),
+            })?;
+            let started = std::time::Instant::now();
+            let budget = self.smapi.poll_policy().timeout;
+            loop {
+                let mut request = self
+                    .smapi
+                    .raw()
+                    .update_skill_manifest()
+                    .skill_id(self.skill_id.as_str())
+                    .stage(UpdateSkillManifestStage::Development)
+                    .body(SkillManifestEnvelope {
+                        manifest: self.manifest.clone(),
+                    });
+                if let Some(etag) = &self.if_match {
+                    request = request.if_match(etag.as_str());
+                }
+                let error = match request.send().await {
+                    Ok(rv) => {
+                        let location = super::header(rv.headers(), "location");
+                        let etag = self.etag_if_ours(&sent).await;
+                        return Ok(Accepted { location, etag });
+                    }
+                    Err(e) => e,
+                };
+                let status = write::answer(&error).map(|(s, _)| s);
+                let unclear = write::may_have_applied(&error)
+                    || write::earlier(&error) && matches!(status, Some(409 | 412));
+                if unclear {
+                    match self.settle(&sent).await {
+                        Settled::Applied(etag) => {
+                            tracing::debug!(
+                                skill_id = self.skill_id,
+                                "update answer lost, manifest holds what was sent: applied"
+                            );
+                            return Ok(Accepted {
+                                location: None,
+                                etag,
+                            });
+                        }
+                        Settled::Unknown(reason) => {
+                            let cause = Error::from_generated(OP, error).await;
+                            return Err(Error::OutcomeUnknown {
+                                operation: OP,
+                                reason: format!("{cause}; {reason}"),
+                                advice: write::UPDATE_ADVICE,
+                            });
+                        }
+                        Settled::NotApplied => {}
+                    }
+                }
+                if status == Some(409) && started.elapsed() < budget {
+                    // A previous build is still running: wait it out, then send again.
+                    tracing::debug!(
+                        skill_id = self.skill_id,
+                        "409: waiting for the running build"
+                    );
+                    let mut wait = Skills::new(self.smapi).wait_until_built(&self.skill_id);
+                    if let Some(p) = &self.progress {
+                        wait = wait.progress(p.clone());
+                    }
+                    match wait.await {
+                        Ok(_) | Err(Error::BuildFailed { .. }) => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+                return Err(Error::from_generated(OP, error).await);
             }
         })
     }
