@@ -460,12 +460,16 @@ impl SmapiBuilder {
             .user_agent
             .clone()
             .unwrap_or_else(|| concat!("alexa-smapi/", env!("CARGO_PKG_VERSION")).to_owned());
+        // Presigned URLs: a separate client that never carries SMAPI credentials and never
+        // follows a redirect.
+        let plain = http_client(timeout, connect_timeout, &user_agent, false)?;
+        // The LWA token endpoint: never a redirect (the form carries the client secret and
+        // refresh token); the caller's own client when they gave one.
+        let lwa_http = self.http.clone().unwrap_or_else(|| plain.clone());
         let http = match self.http {
             Some(client) => client,
             None => http_client(timeout, connect_timeout, &user_agent, true)?,
         };
-        // Presigned URLs: a separate client that never carries SMAPI credentials.
-        let plain = http_client(timeout, connect_timeout, &user_agent, false)?;
 
         let retry = self.retry.unwrap_or_default();
         let provider: Option<Arc<dyn TokenProvider>> = match (self.provider, self.credentials) {
@@ -474,7 +478,7 @@ impl SmapiBuilder {
                 Some(Arc::new(StaticToken::new(token)))
             }
             (None, Some(Credentials::Lwa(creds))) => {
-                let mut lwa = LwaTokenProvider::new(http.clone(), &lwa_host, creds)?
+                let mut lwa = LwaTokenProvider::new(lwa_http, &lwa_host, creds)?
                     .with_retry_policy(retry.clone());
                 if let Some(margin) = self.refresh_margin {
                     lwa = lwa.with_refresh_margin(margin);

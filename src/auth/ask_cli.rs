@@ -120,9 +120,14 @@ impl AskCliProfile {
                 rule: "ASK CLI profile names match ^[a-zA-Z0-9-_]+$".to_owned(),
             });
         }
-        // Note: serde_json errors name a line and column, never the content of a value.
+        // serde_json's own message can quote a value (a token); say only where and what kind.
         let file: ConfigFile = serde_json::from_str(text).map_err(|e| Error::Config {
-            message: format!("not an ASK CLI config file: {e}"),
+            message: format!(
+                "not an ASK CLI config file ({:?} error at line {} column {}; values not shown)",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
         })?;
         let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
         let Some(entry) = file.profiles.get(name) else {

@@ -1,7 +1,7 @@
 //! Login with Amazon (LWA) refresh-token grant, cached and refreshed single-flight.
 
 use std::fmt;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -11,7 +11,8 @@ use tracing::Instrument;
 
 use super::{Secret, TokenProvider};
 use crate::Error;
-use crate::retry::RetryPolicy;
+use crate::redact::Redactor;
+use crate::retry::{AttemptOutcome, Retrier, RetryPolicy, retry_after_of};
 
 /// Default LWA host (the ASK CLI's `ASK_LWA_TOKEN_HOST` default).
 pub const DEFAULT_LWA_TOKEN_HOST: &str = "https://api.amazon.com";
@@ -87,11 +88,18 @@ struct Cached {
 ///   `client_secret`, `refresh_token`;
 /// - the token is cached until `expires_in` minus a margin (60 s by default, or half the
 ///   lifetime for short-lived tokens);
-/// - refreshes are single-flight: any number of concurrent callers wait for one request;
+/// - `expires_in` is believed up to [`MAX_TOKEN_LIFETIME`] (any larger value is clamped);
+/// - refreshes are single-flight, for success and for failure: any number of concurrent
+///   callers wait for one request; when it fails, every waiter gets its error, and callers
+///   arriving during a short back-off ([`with_failure_backoff`](Self::with_failure_backoff))
+///   get it too, without a new request;
 /// - after a 401 from SMAPI, the rejected token is dropped and one refresh is shared by
 ///   every request that saw it;
-/// - transient failures of the token endpoint (transport errors, 429, 5xx) are retried with
-///   the client's [`RetryPolicy`].
+/// - transient failures of the token endpoint (transport errors, 429, 5xx) are retried by the
+///   same engine and [`RetryPolicy`] as SMAPI requests, `Retry-After` honoured;
+/// - the form is sent as a one-shot body and redirects are refused, so the client secret and
+///   refresh token never go anywhere but the token endpoint; every message built from the
+///   endpoint's answer passes through the redactor (secrets raw, URL-encoded, JSON-escaped).
 ///
 /// Usually built for you by [`SmapiBuilder::lwa`](crate::SmapiBuilder::lwa).
 pub struct LwaTokenProvider {
@@ -104,7 +112,13 @@ pub struct LwaTokenProvider {
     cache: RwLock<Option<Cached>>,
     // Holds the refresh token; whoever holds the lock is the one refreshing.
     refresh: tokio::sync::Mutex<Secret>,
+    // The last refresh failure, shared by every caller until its back-off ends.
+    failure: Mutex<Option<Failure>>,
+    failure_backoff: Duration,
 }
+
+/// First back-off after a failed refresh (doubling with each further failure, at most 30 s).
+pub const DEFAULT_FAILURE_BACKOFF: Duration = Duration::from_secs(1);
 
 impl fmt::Debug for LwaTokenProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -150,10 +164,10 @@ impl LwaTokenProvider {
         let margin = Duration::from_secs(60);
         let cached = credentials.cached.and_then(|(token, expires_at)| {
             let left = (expires_at - Utc::now()).to_std().ok()?;
-            let left = left.checked_sub(margin)?;
+            let left = left.min(MAX_TOKEN_LIFETIME).checked_sub(margin)?;
             Some(Cached {
                 token,
-                refresh_at: Instant::now() + left,
+                refresh_at: Instant::now().checked_add(left)?,
             })
         });
         Ok(LwaTokenProvider {
@@ -165,6 +179,8 @@ impl LwaTokenProvider {
             retry: RetryPolicy::default(),
             cache: RwLock::new(cached),
             refresh: tokio::sync::Mutex::new(credentials.refresh_token),
+            failure: Mutex::new(None),
+            failure_backoff: DEFAULT_FAILURE_BACKOFF,
         })
     }
 
@@ -172,6 +188,14 @@ impl LwaTokenProvider {
     /// less than twice the margin are refreshed after half their lifetime.
     pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
         self.margin = margin;
+        self
+    }
+
+    /// Back-off after a failed refresh (default [`DEFAULT_FAILURE_BACKOFF`], doubling with
+    /// each further failure up to 30 s): during it, every caller gets the failure at once
+    /// instead of sending another request.
+    pub fn with_failure_backoff(mut self, backoff: Duration) -> Self {
+        self.failure_backoff = backoff;
         self
     }
 
@@ -195,14 +219,18 @@ impl LwaTokenProvider {
     }
 
     fn store(&self, token: Secret, expires_in: Duration) {
-        let lead = if expires_in > self.margin * 2 {
+        let expires_in = expires_in.min(MAX_TOKEN_LIFETIME);
+        let lead = if expires_in > self.margin.saturating_mul(2) {
             self.margin
         } else {
             expires_in / 2
         };
+        let now = Instant::now();
         let cached = Cached {
             token,
-            refresh_at: Instant::now() + expires_in.saturating_sub(lead),
+            refresh_at: now
+                .checked_add(expires_in.saturating_sub(lead))
+                .unwrap_or(now),
         };
         *self.cache.write().unwrap_or_else(|e| e.into_inner()) = Some(cached);
     }
@@ -214,105 +242,221 @@ impl LwaTokenProvider {
         }
     }
 
-    /// Exchanges the refresh token (caller holds the refresh lock).
+    /// The shared failure of the last refresh, while its back-off lasts.
+    fn recent_failure(&self) -> Option<Error> {
+        let guard = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .filter(|f| Instant::now() < f.until)
+            .map(|f| auth_error(f.message.clone()))
+    }
+
+    /// Remembers a failed refresh: every caller waiting for it, and every caller arriving
+    /// during the back-off, gets this error instead of starting another request.
+    fn remember_failure(&self, error: &Error) {
+        let mut guard = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+        let streak = guard.as_ref().map_or(0, |f| f.streak).saturating_add(1);
+        let factor = 2u32.saturating_pow(streak.saturating_sub(1).min(16));
+        let backoff = self
+            .failure_backoff
+            .saturating_mul(factor)
+            .min(MAX_FAILURE_BACKOFF);
+        *guard = Some(Failure {
+            message: match error {
+                Error::Auth { message } => message.clone(),
+                other => other.to_string(),
+            },
+            until: Instant::now()
+                .checked_add(backoff)
+                .unwrap_or_else(Instant::now),
+            streak,
+        });
+    }
+
+    fn forget_failure(&self) {
+        *self.failure.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// One refresh, single-flight: the caller holds the refresh lock. Success is cached for
+    /// everyone; failure is shared with every waiter for a short back-off.
+    async fn refresh_locked(&self, refresh_token: &mut Secret) -> Result<Secret, Error> {
+        if let Some(shared) = self.recent_failure() {
+            return Err(shared);
+        }
+        match self.fetch(refresh_token).await {
+            Ok(token) => {
+                self.forget_failure();
+                Ok(token)
+            }
+            Err(e) => {
+                self.remember_failure(&e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Exchanges the refresh token, retried by the crate's one retry engine (the token
+    /// endpoint is safe to repeat; `Retry-After` honoured).
     async fn fetch(&self, refresh_token: &mut Secret) -> Result<Secret, Error> {
-        let started = Instant::now();
-        let mut delays = self.retry.delays();
-        let mut attempt = 0u32;
+        let mut retrier = Retrier::new(&self.retry);
         loop {
-            attempt += 1;
-            let outcome = self.fetch_once(refresh_token).await;
-            let retryable = matches!(&outcome, Err(FetchError::Transient(_)));
-            match outcome {
+            let attempt = retrier.begin();
+            match self.fetch_once(refresh_token).await {
                 Ok(token) => return Ok(token),
                 Err(FetchError::Fatal(e)) => return Err(e),
-                Err(FetchError::Transient(e)) => {
-                    let next = if attempt < self.retry.max_attempts && retryable {
-                        delays.next()
-                    } else {
-                        None
-                    };
-                    match next {
-                        Some(delay) if started.elapsed() + delay <= self.retry.max_elapsed => {
-                            tracing::debug!(
-                                attempt,
-                                delay_ms = delay.as_millis() as u64,
-                                "LWA token request failed; retrying"
-                            );
-                            tokio::time::sleep(delay).await;
-                        }
-                        _ => return Err(e),
+                Err(FetchError::Transient {
+                    error,
+                    outcome,
+                    retry_after,
+                }) => match retrier.next_wait(outcome, true, retry_after) {
+                    Some(delay) => {
+                        tracing::debug!(
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            retry_after = retry_after.is_some(),
+                            "LWA token request failed; retrying"
+                        );
+                        tokio::time::sleep(delay).await;
                     }
-                }
+                    None => return Err(error),
+                },
             }
         }
     }
 
     async fn fetch_once(&self, refresh_token: &mut Secret) -> Result<Secret, FetchError> {
+        let redactor = Redactor::new([self.client_secret.expose(), refresh_token.expose()]);
         let form = [
             ("grant_type", "refresh_token"),
             ("client_id", self.client_id.as_str()),
             ("client_secret", self.client_secret.expose()),
             ("refresh_token", refresh_token.expose()),
         ];
-        let response = self
+        let mut request = self
             .http
             .post(self.token_url.clone())
             .header(reqwest::header::ACCEPT, "application/json")
             .form(&form)
-            .send()
-            .await
+            .build()
             .map_err(|e| {
-                FetchError::Transient(Error::Auth {
-                    message: format!("LWA token request failed: {}", e.without_url()),
-                })
+                FetchError::Fatal(auth_error(format!(
+                    "LWA token request could not be built: {}",
+                    redactor.redact(&e.without_url().to_string())
+                )))
             })?;
+        // The form goes out as a one-shot body: a body that cannot be cloned is never re-sent
+        // by a redirect (307/308), whatever the HTTP client's redirect policy.
+        let form_bytes = request
+            .body()
+            .and_then(|b| b.as_bytes())
+            .map(bytes::Bytes::copy_from_slice)
+            .unwrap_or_default();
+        request.headers_mut().insert(
+            reqwest::header::CONTENT_LENGTH,
+            reqwest::header::HeaderValue::from(form_bytes.len()),
+        );
+        *request.body_mut() = Some(reqwest::Body::wrap_stream(futures::stream::once(
+            async move { Ok::<_, std::io::Error>(form_bytes) },
+        )));
+        let response = self.http.execute(request).await.map_err(|e| {
+            let outcome = if e.is_connect() {
+                AttemptOutcome::NotSent
+            } else {
+                AttemptOutcome::MaybeProcessed
+            };
+            FetchError::Transient {
+                error: auth_error(format!(
+                    "LWA token request failed: {}",
+                    redactor.redact(&e.without_url().to_string())
+                )),
+                outcome,
+                retry_after: None,
+            }
+        })?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| {
-            FetchError::Transient(Error::Auth {
-                message: format!("LWA token response could not be read: {}", e.without_url()),
-            })
+        if status.is_redirection() {
+            return Err(FetchError::Fatal(auth_error(format!(
+                "LWA token endpoint answered a redirect ({}); not followed, so the client secret and refresh token go nowhere else",
+                status.as_u16()
+            ))));
+        }
+        let retry_after = retry_after_of(response.headers());
+        let body = response.bytes().await.map_err(|e| FetchError::Transient {
+            error: auth_error(format!(
+                "LWA token response could not be read: {}",
+                redactor.redact(&e.without_url().to_string())
+            )),
+            outcome: AttemptOutcome::MaybeProcessed,
+            retry_after: None,
         })?;
         if status.is_success() {
             let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-                FetchError::Fatal(Error::Auth {
-                    message: format!("LWA token response is not a token: {e}"),
-                })
+                // serde's message can quote the body; say only where and what kind.
+                FetchError::Fatal(auth_error(format!(
+                    "LWA token response is not a token ({:?} error at line {} column {})",
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                )))
             })?;
             if let Some(rotated) = parsed.refresh_token.filter(|r| !r.is_empty()) {
                 *refresh_token = Secret::new(rotated);
             }
             let token = Secret::new(parsed.access_token);
-            self.store(token.clone(), Duration::from_secs(parsed.expires_in));
+            self.store(token.clone(), lifetime(parsed.expires_in));
             return Ok(token);
         }
         let detail: Option<TokenError> = serde_json::from_slice(&body).ok();
         let (code, description) = detail
             .map(|d| (d.error, d.error_description))
             .unwrap_or((None, None));
-        let mut message = format!(
+        let message = format!(
             "LWA token endpoint answered {}{}{}",
             status.as_u16(),
             code.map(|c| format!(" {c}")).unwrap_or_default(),
             description.map(|d| format!(": {d}")).unwrap_or_default()
         );
-        // Never echo a secret, even if the server did.
-        for secret in [self.client_secret.expose(), refresh_token.expose()] {
-            if !secret.is_empty() && message.contains(secret) {
-                message = message.replace(secret, "<redacted>");
-            }
-        }
-        let error = Error::Auth { message };
-        if status.as_u16() == 429 || status.is_server_error() {
-            Err(FetchError::Transient(error))
-        } else {
-            Err(FetchError::Fatal(error))
+        // Never echo a secret, in any form, even if the server did.
+        let error = auth_error(redactor.redact(&message).into_owned());
+        match self.retry.status_outcome(status.as_u16()) {
+            Some(outcome) => Err(FetchError::Transient {
+                error,
+                outcome,
+                retry_after,
+            }),
+            None => Err(FetchError::Fatal(error)),
         }
     }
 }
 
+/// Longest token lifetime believed (`expires_in` is clamped to it): LWA's tokens live an
+/// hour; a larger value, up to `u64::MAX`, must not overflow the clock.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Longest wait after repeated refresh failures before the next refresh attempt.
+const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
+
+fn lifetime(expires_in: u64) -> Duration {
+    Duration::from_secs(expires_in).min(MAX_TOKEN_LIFETIME)
+}
+
+fn auth_error(message: String) -> Error {
+    Error::Auth { message }
+}
+
+/// The last refresh failure, shared until `until`.
+struct Failure {
+    message: String,
+    until: Instant,
+    streak: u32,
+}
+
 enum FetchError {
-    Transient(Error),
+    Transient {
+        error: Error,
+        outcome: AttemptOutcome,
+        retry_after: Option<Duration>,
+    },
     Fatal(Error),
 }
 
@@ -322,12 +466,15 @@ impl TokenProvider for LwaTokenProvider {
             if let Some(token) = self.fresh() {
                 return Ok(token);
             }
+            if let Some(shared) = self.recent_failure() {
+                return Err(shared);
+            }
             let mut refresh = self.refresh.lock().await;
-            // Someone else may have refreshed while we waited: single flight.
+            // Someone else may have refreshed, or failed to, while we waited: single flight.
             if let Some(token) = self.fresh() {
                 return Ok(token);
             }
-            self.fetch(&mut refresh)
+            self.refresh_locked(&mut refresh)
                 .instrument(tracing::debug_span!("lwa.refresh"))
                 .await
         })
@@ -346,7 +493,7 @@ impl TokenProvider for LwaTokenProvider {
                 return Ok(Some(token));
             }
             let token = self
-                .fetch(&mut refresh)
+                .refresh_locked(&mut refresh)
                 .instrument(tracing::debug_span!("lwa.refresh", reason = "401"))
                 .await?;
             Ok((&token != rejected).then_some(token))

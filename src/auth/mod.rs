@@ -25,7 +25,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use ask_cli::AskCliProfile;
 pub use env::EnvCredentials;
-pub use lwa::{DEFAULT_LWA_TOKEN_HOST, LwaCredentials, LwaTokenProvider, TOKEN_PATH};
+pub use lwa::{
+    DEFAULT_FAILURE_BACKOFF, DEFAULT_LWA_TOKEN_HOST, LwaCredentials, LwaTokenProvider,
+    MAX_TOKEN_LIFETIME, TOKEN_PATH,
+};
 pub use static_token::StaticToken;
 
 use crate::Error;
