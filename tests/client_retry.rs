@@ -163,9 +163,11 @@ async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
     let vendor = sim.default_vendor_id().to_owned();
     for fault in [
         Fault::InternalError,
-        Fault::Unavailable,
         Fault::Reset,
         Fault::Truncate,
+        Fault::AppliedThen500,
+        Fault::AppliedThenReset,
+        Fault::AppliedThenTruncate,
     ] {
         let before = sim.counters().operation("createSkillForVendor");
         sim.fail_next("createSkillForVendor", 1, fault).unwrap();
@@ -180,25 +182,25 @@ async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
             "{fault:?}: {err:?}"
         );
     }
-    // A 429 means "not processed": safe to retry even for a create.
-    let before = sim.counters().operation("createSkillForVendor");
-    sim.fail_next(
-        "createSkillForVendor",
-        1,
+    // 429 and 503 mean "not processed": safe to retry even for a create.
+    for fault in [
         Fault::TooManyRequests {
             retry_after_secs: 0,
         },
-    )
-    .unwrap();
-    smapi
-        .skills()
-        .create(&vendor, manifest("after-429"))
-        .await
-        .unwrap();
-    assert_eq!(sim.counters().operation("createSkillForVendor") - before, 2);
+        Fault::Unavailable,
+    ] {
+        let before = sim.counters().operation("createSkillForVendor");
+        sim.fail_next("createSkillForVendor", 1, fault).unwrap();
+        smapi
+            .skills()
+            .create(&vendor, manifest("after-429"))
+            .await
+            .unwrap();
+        assert_eq!(sim.counters().operation("createSkillForVendor") - before, 2);
+    }
     // Opting in retries the rest too.
     let before = sim.counters().operation("createSkillForVendor");
-    sim.fail_next("createSkillForVendor", 1, Fault::Unavailable)
+    sim.fail_next("createSkillForVendor", 1, Fault::InternalError)
         .unwrap();
     smapi
         .skills()

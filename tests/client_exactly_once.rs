@@ -1,0 +1,359 @@
+//! Every write is exactly once or says it cannot know, proved with the simulator's faults that
+//! strike after the handler (the write is stored, its answer is lost or replaced).
+
+mod client_support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use alexa_smapi::poll::Progress;
+use alexa_smapi::types::SkillManifest;
+use alexa_smapi::{Error, Smapi, Stage};
+use alexa_smapi_sim::{Fault, SimHandle};
+use client_support::{client, manifest, sim};
+use futures::TryStreamExt;
+
+/// Faults after which the write is stored but the client cannot see it.
+const APPLIED: [Fault; 5] = [
+    Fault::AppliedThen500,
+    Fault::AppliedThenReset,
+    Fault::AppliedThenTruncate,
+    Fault::Truncate,
+    Fault::Malformed,
+];
+
+async fn built_skill(smapi: &Smapi, sim: &SimHandle, name: &str) -> String {
+    let id = smapi
+        .skills()
+        .create(sim.default_vendor_id(), manifest(name))
+        .await
+        .unwrap()
+        .skill_id;
+    smapi.skills().wait_until_built(&id).await.unwrap();
+    id
+}
+
+async fn skill_count(smapi: &Smapi, sim: &SimHandle) -> usize {
+    smapi
+        .skills()
+        .list(sim.default_vendor_id())
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .len()
+}
+
+fn counter(m: &SkillManifest) -> i64 {
+    m.extra
+        .get("x-counter")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_whose_answer_was_lost_returns_ok_when_the_manifest_holds_it() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    for fault in APPLIED {
+        for with_if_match in [true, false] {
+            let id = built_skill(&smapi, &sim, "update").await;
+            let read = smapi
+                .skills()
+                .manifest(&id, Stage::Development)
+                .await
+                .unwrap();
+            let mut wanted = read.manifest.clone();
+            wanted
+                .extra
+                .insert("x-label".into(), serde_json::json!(format!("{fault:?}")));
+            sim.fail_next("updateSkillManifest", 1, fault).unwrap();
+            let mut update = smapi.skills().update_manifest(&id, &wanted);
+            if with_if_match {
+                update = update.if_match(read.etag.as_deref().unwrap());
+            }
+            let accepted = update
+                .await
+                .unwrap_or_else(|e| panic!("{fault:?} if-match={with_if_match}: {e:?}"));
+            let now = smapi
+                .skills()
+                .manifest(&id, Stage::Development)
+                .await
+                .unwrap();
+            assert_eq!(now.manifest, wanted, "{fault:?}");
+            assert_eq!(
+                accepted.etag, now.etag,
+                "{fault:?}: the new ETag is returned"
+            );
+        }
+    }
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_412_is_still_precondition_failed_and_nothing_is_written() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let id = built_skill(&smapi, &sim, "stale").await;
+    let read = smapi
+        .skills()
+        .manifest(&id, Stage::Development)
+        .await
+        .unwrap();
+    let mut first = read.manifest.clone();
+    first
+        .extra
+        .insert("x-who".into(), serde_json::json!("first"));
+    smapi.skills().update_manifest(&id, &first).await.unwrap();
+    smapi.skills().wait_until_built(&id).await.unwrap();
+    let mut second = read.manifest.clone();
+    second
+        .extra
+        .insert("x-who".into(), serde_json::json!("second"));
+    let err = smapi
+        .skills()
+        .update_manifest(&id, &second)
+        .if_match(read.etag.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::PreconditionFailed { .. }), "{err:?}");
+    // After an attempt that may have been applied (a 500), the retry's 412 cannot tell "ours
+    // was applied, then overwritten" from "someone else was first": the manifest is read, it
+    // holds neither what was sent nor the If-Match version, so the outcome is unknown.
+    sim.fail_next("updateSkillManifest", 1, Fault::InternalError)
+        .unwrap();
+    let err = smapi
+        .skills()
+        .update_manifest(&id, &second)
+        .if_match(read.etag.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    assert!(!err.is_retryable());
+    // A 503 says "not processed": the 412 after it is a real 412.
+    sim.fail_next("updateSkillManifest", 1, Fault::Unavailable)
+        .unwrap();
+    let err = smapi
+        .skills()
+        .update_manifest(&id, &second)
+        .if_match(read.etag.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::PreconditionFailed { .. }), "{err:?}");
+    let now = smapi
+        .skills()
+        .manifest(&id, Stage::Development)
+        .await
+        .unwrap();
+    assert_eq!(now.manifest, first);
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn modify_never_applies_an_edit_twice() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let id = built_skill(&smapi, &sim, "counter").await;
+    let mut expected = 0;
+    for fault in APPLIED
+        .into_iter()
+        .chain([Fault::Reset, Fault::InternalError])
+    {
+        sim.fail_next("updateSkillManifest", 1, fault).unwrap();
+        let runs = Arc::new(AtomicU32::new(0));
+        let seen = runs.clone();
+        let result = smapi
+            .skills()
+            .modify_manifest(&id, move |m| {
+                seen.fetch_add(1, Ordering::SeqCst);
+                let next = counter(m) + 1;
+                m.extra.insert("x-counter".into(), serde_json::json!(next));
+            })
+            .await;
+        expected += 1;
+        let now = smapi
+            .skills()
+            .manifest(&id, Stage::Development)
+            .await
+            .unwrap();
+        match result {
+            Ok(accepted) => {
+                assert_eq!(
+                    counter(&now.manifest),
+                    expected,
+                    "{fault:?}: +1 applied once"
+                );
+                assert_eq!(accepted.etag, now.etag);
+            }
+            Err(e) => panic!("{fault:?}: {e:?}"),
+        }
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "{fault:?}: the edit ran once"
+        );
+        smapi.skills().wait_until_built(&id).await.unwrap();
+    }
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ambiguous_create_is_outcome_unknown_and_never_retried() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    // Every fault after which the create may have happened, whether it did or not.
+    let ambiguous = [
+        (Fault::AppliedThen500, true),
+        (Fault::AppliedThenReset, true),
+        (Fault::AppliedThenTruncate, true),
+        (Fault::Truncate, true),
+        (Fault::Malformed, true),
+        (Fault::Reset, false),
+        (Fault::InternalError, false),
+    ];
+    for (fault, stored) in ambiguous {
+        let before_count = skill_count(&smapi, &sim).await;
+        let before = sim.counters().operation("createSkillForVendor");
+        sim.fail_next("createSkillForVendor", 1, fault).unwrap();
+        let err = smapi
+            .skills()
+            .create(sim.default_vendor_id(), manifest("ambiguous"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::OutcomeUnknown { .. }),
+            "{fault:?}: {err:?}"
+        );
+        assert!(!err.is_retryable(), "{fault:?}");
+        assert!(
+            err.to_string().contains("list the vendor's skills"),
+            "{err}"
+        );
+        assert_eq!(
+            sim.counters().operation("createSkillForVendor") - before,
+            1,
+            "{fault:?}: never retried"
+        );
+        assert_eq!(
+            skill_count(&smapi, &sim).await,
+            before_count + usize::from(stored),
+            "{fault:?}"
+        );
+    }
+    // Refusals that say "not processed" are retried and create exactly one skill.
+    for fault in [
+        Fault::Unavailable,
+        Fault::TooManyRequests {
+            retry_after_secs: 0,
+        },
+    ] {
+        let before_count = skill_count(&smapi, &sim).await;
+        sim.fail_next("createSkillForVendor", 1, fault).unwrap();
+        smapi
+            .skills()
+            .create(sim.default_vendor_id(), manifest("retried"))
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
+        assert_eq!(skill_count(&smapi, &sim).await, before_count + 1);
+    }
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_concludes_already_deleted_only_after_an_attempt_that_may_have_deleted() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    // Applied, answer lost: the retry's 404 is our own delete.
+    for fault in [
+        Fault::AppliedThen500,
+        Fault::AppliedThenReset,
+        Fault::AppliedThenTruncate,
+    ] {
+        let id = built_skill(&smapi, &sim, "del").await;
+        sim.fail_next("deleteSkill", 1, fault).unwrap();
+        smapi
+            .skills()
+            .delete(&id)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
+        let gone = smapi
+            .skills()
+            .manifest(&id, Stage::Development)
+            .await
+            .unwrap_err();
+        assert!(matches!(gone, Error::NotFound { .. }));
+    }
+    // Never existed; the first attempt was refused unprocessed (503, 429): a 404 is a 404.
+    for fault in [
+        Fault::Unavailable,
+        Fault::TooManyRequests {
+            retry_after_secs: 0,
+        },
+    ] {
+        sim.fail_next("deleteSkill", 1, fault).unwrap();
+        let err = smapi
+            .skills()
+            .delete("amzn1.ask.skill.never-existed")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::NotFound { .. }), "{fault:?}: {err:?}");
+    }
+    // Every attempt ambiguous: outcome unknown, not retryable.
+    let id = built_skill(&smapi, &sim, "del-unknown").await;
+    sim.fail_next("deleteSkill", 100, Fault::InternalError)
+        .unwrap();
+    let err = smapi.skills().delete(&id).await.unwrap_err();
+    sim.clear_fault_scripts();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    assert!(!err.is_retryable());
+    sim.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_wait_out_a_running_build_and_return_the_new_etag() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let id = smapi
+        .skills()
+        .create(sim.default_vendor_id(), manifest("busy"))
+        .await
+        .unwrap()
+        .skill_id;
+    // The create's build is running: the server answers 409 until it ends.
+    let polls = Arc::new(AtomicU32::new(0));
+    let seen = polls.clone();
+    let mut wanted = manifest("busy");
+    wanted.extra.insert("x-step".into(), serde_json::json!(1));
+    let accepted = smapi
+        .skills()
+        .update_manifest(&id, &wanted)
+        .progress(Progress::new(move |_| {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }))
+        .await
+        .unwrap();
+    assert!(polls.load(Ordering::SeqCst) >= 1, "progress was reported");
+    let now = smapi
+        .skills()
+        .manifest(&id, Stage::Development)
+        .await
+        .unwrap();
+    assert_eq!(accepted.etag, now.etag);
+    assert!(accepted.etag.is_some());
+    // modify right after an update (build running) also waits, and returns the ETag.
+    let accepted = smapi
+        .skills()
+        .modify_manifest(&id, |m| {
+            m.extra.insert("x-step".into(), serde_json::json!(2));
+        })
+        .await
+        .unwrap();
+    let now = smapi
+        .skills()
+        .manifest(&id, Stage::Development)
+        .await
+        .unwrap();
+    assert_eq!(accepted.etag, now.etag);
+    assert_eq!(now.manifest.extra["x-step"], serde_json::json!(2));
+    sim.shutdown().await.unwrap();
+}
