@@ -82,6 +82,26 @@ async fn secrets_appear_in_no_trace_log_debug_output_or_error() {
         )
         .await
         .unwrap();
+    // The presigned URL's signature is a credential too: never logged.
+    let location = smapi
+        .resource_schema()
+        .location(
+            sim.default_vendor_id(),
+            SchemaResource::Manifest,
+            Some(SchemaOperation::CreateSkill),
+        )
+        .await
+        .unwrap();
+    let signature = location
+        .schema_location_url
+        .split("signature=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(signature.len() >= 16, "{signature}");
     use alexa_smapi::generated::ClientInfo;
     let fresh = alexa_smapi::TokenProvider::token(smapi.raw().inner().token_provider().unwrap())
         .await
@@ -124,6 +144,11 @@ async fn secrets_appear_in_no_trace_log_debug_output_or_error() {
         smapi.raw()
     );
     let errors = format!("{not_found} {auth_error}");
+    let leaking: Vec<&str> = text.lines().filter(|l| l.contains(&signature)).collect();
+    assert!(
+        leaking.is_empty(),
+        "presigned signature in TRACE log: {leaking:#?}"
+    );
     for secret in secrets {
         assert!(!text.contains(secret), "secret in TRACE log: {secret}");
         assert!(!debug.contains(secret), "secret in Debug output: {secret}");

@@ -374,6 +374,11 @@ fn log_line(
     fault: Option<&str>,
 ) {
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // A presigned URL's query is its credential: logged without it.
+    let path = match op {
+        Some(Operation::PresignedSchema) => path.split('?').next().unwrap_or(path),
+        _ => path,
+    };
     tracing::info!(
         target: "alexa_smapi_sim::request",
         method = %method,
