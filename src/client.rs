@@ -576,8 +576,25 @@ pub(crate) fn check_url(
     }
 }
 
-fn strip_query(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or(url)
+/// A URL as shown in a configuration error: without its query and fragment (a presigned
+/// signature) and without any `user:password@` part.
+pub(crate) fn strip_query(url: &str) -> std::borrow::Cow<'_, str> {
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let host_and_path = &rest[at + 1..];
+            std::borrow::Cow::Owned(match scheme {
+                Some(scheme) => format!("{scheme}://<redacted>@{host_and_path}"),
+                None => format!("<redacted>@{host_and_path}"),
+            })
+        }
+        None => std::borrow::Cow::Borrowed(url),
+    }
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
@@ -588,5 +605,19 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     match host.parse::<IpAddr>() {
         Ok(ip) => ip.is_loopback(),
         Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+#[cfg(test)]
+mod shown_url_tests {
+    #[test]
+    fn credentials_in_a_url_are_never_shown() {
+        assert_eq!(
+            super::strip_query("https://u:p4ss@host/x?X-Amz-Signature=s"),
+            "https://<redacted>@host/x"
+        );
+        assert_eq!(super::strip_query("https://host/a@b"), "https://host/a@b");
+        let e = super::check_url("base URL", "ftp://u:p4ss@host/", false).unwrap_err();
+        assert!(!e.to_string().contains("p4ss"), "{e}");
     }
 }

@@ -156,10 +156,16 @@ impl LwaTokenProvider {
         credentials: LwaCredentials,
     ) -> Result<Self, Error> {
         let base = reqwest::Url::parse(lwa_host).map_err(|e| Error::Config {
-            message: format!("LWA token host `{lwa_host}` is not a URL: {e}"),
+            message: format!(
+                "LWA token host `{}` is not a URL: {e}",
+                crate::client::strip_query(lwa_host)
+            ),
         })?;
         let token_url = base.join(TOKEN_PATH).map_err(|e| Error::Config {
-            message: format!("LWA token host `{lwa_host}`: {e}"),
+            message: format!(
+                "LWA token host `{}`: {e}",
+                crate::client::strip_query(lwa_host)
+            ),
         })?;
         let margin = Duration::from_secs(60);
         let cached = credentials.cached.and_then(|(token, expires_at)| {
