@@ -6,6 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 
 use crate::error::ApiError;
+use crate::persist::Change;
 use crate::sim::Sim;
 use crate::state::AccessToken;
 
@@ -65,8 +66,27 @@ pub(crate) fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<(Caller, St
     ))
 }
 
-/// Mints an access token for `vendor_id`, valid for the configured TTL.
-pub(crate) fn mint_access_token(sim: &Sim, vendor_id: &str) -> String {
+/// Mints an access token for `vendor_id`, valid for the configured TTL, and waits until it is
+/// saved (with `--state`), so a token handed out survives a crash.
+pub(crate) async fn mint_access_token(sim: &Sim, vendor_id: &str) -> Result<String, ApiError> {
+    let token = mint_unsaved(sim, vendor_id);
+    sim.saved(Change::AccessToken(token.clone()))
+        .await
+        .map_err(|e| {
+            ApiError::oauth(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                e.body()["message"]
+                    .as_str()
+                    .unwrap_or("the token was not saved")
+                    .to_owned(),
+            )
+        })?;
+    Ok(token)
+}
+
+/// Mints an access token without waiting for the disk (for the library's direct call).
+pub(crate) fn mint_unsaved(sim: &Sim, vendor_id: &str) -> String {
     let random: [u8; 32] = rand::random();
     let token = format!("Atza|sim.{}", URL_SAFE_NO_PAD.encode(random));
     let now = Utc::now();
@@ -83,6 +103,6 @@ pub(crate) fn mint_access_token(sim: &Sim, vendor_id: &str) -> String {
         );
     }
     crate::counters::Counters::bump(&sim.counters.tokens_issued);
-    sim.mutated();
+    sim.note(Change::AccessToken(token.clone()));
     token
 }

@@ -331,13 +331,9 @@ impl SimulatorBuilder {
             signer: Signer::new(key),
         });
         if let Some(p) = &persister {
-            // Write the file at once, so a fresh state file (and its signing key) exists.
-            p.mark_dirty();
-            p.flush(&store)?;
+            // A fresh snapshot (with its signing key) and journal before anything is served.
+            p.start(Arc::clone(&store))?;
         }
-        let persist_task = persister
-            .clone()
-            .map(|p| tokio::spawn(p.run(Arc::clone(&store))));
 
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let router = crate::routes::router(Arc::clone(&sim));
@@ -348,12 +344,6 @@ impl SimulatorBuilder {
             shutdown_rx,
         ));
         tracing::info!(url = %sim.base_url, "alexa-smapi-sim listening");
-        Ok(SimHandle::new(
-            sim,
-            local,
-            shutdown_tx,
-            server,
-            persist_task,
-        ))
+        Ok(SimHandle::new(sim, local, shutdown_tx, server))
     }
 }

@@ -23,7 +23,6 @@ pub struct SimHandle {
     addr: SocketAddr,
     shutdown_tx: watch::Sender<bool>,
     server: Option<JoinHandle<()>>,
-    persist_task: Option<JoinHandle<()>>,
 }
 
 impl fmt::Debug for SimHandle {
@@ -40,14 +39,12 @@ impl SimHandle {
         addr: SocketAddr,
         shutdown_tx: watch::Sender<bool>,
         server: JoinHandle<()>,
-        persist_task: Option<JoinHandle<()>>,
     ) -> Self {
         SimHandle {
             sim,
             addr,
             shutdown_tx,
             server: Some(server),
-            persist_task,
         }
     }
 
@@ -100,7 +97,7 @@ impl SimHandle {
     /// Mints an access token for `vendor_id` directly (no LWA round trip), valid for the
     /// configured access-token TTL.
     pub fn issue_access_token(&self, vendor_id: &str) -> String {
-        crate::auth::mint_access_token(&self.sim, vendor_id)
+        crate::auth::mint_unsaved(&self.sim, vendor_id)
     }
 
     /// The counters right now.
@@ -202,11 +199,8 @@ impl SimHandle {
         {
             tracing::warn!(error = %e, "simulator server task ended abnormally");
         }
-        if let Some(task) = self.persist_task.take() {
-            task.abort();
-        }
         match &self.sim.persister {
-            Some(p) => p.flush(&self.sim.store),
+            Some(p) => p.close(&self.sim.store),
             None => Ok(()),
         }
     }
@@ -244,12 +238,9 @@ async fn wait_for_signal() {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         self.shutdown_tx.send_replace(true);
-        if let Some(task) = self.persist_task.take() {
-            task.abort();
-        }
         if self.server.is_some()
             && let Some(p) = &self.sim.persister
-            && let Err(e) = p.flush(&self.sim.store)
+            && let Err(e) = p.close(&self.sim.store)
         {
             tracing::error!(error = %e, "state not saved on drop");
         }

@@ -71,21 +71,20 @@ impl Signer {
         }
     }
 
-    /// An opaque list continuation token for `offset` in `vendor_id`'s listing.
-    pub fn next_token(&self, vendor_id: &str, offset: usize) -> String {
-        let message = format!("list:{vendor_id}:{offset}");
-        let sig = self.sign(&message);
-        URL_SAFE_NO_PAD.encode(format!("{offset}:{}", &sig[..32]))
+    /// An opaque list continuation token carrying `position` in `vendor_id`'s listing.
+    pub fn next_token(&self, vendor_id: &str, position: &str) -> String {
+        let sig = self.sign(&format!("list:{vendor_id}:{position}"));
+        URL_SAFE_NO_PAD.encode(format!("{position}:{}", &sig[..32]))
     }
 
-    /// The offset inside a token this signer issued for `vendor_id`; `None` for anything else.
-    pub fn parse_next_token(&self, vendor_id: &str, token: &str) -> Option<usize> {
+    /// The position inside a token this signer issued for `vendor_id`; `None` for anything
+    /// else.
+    pub fn parse_next_token(&self, vendor_id: &str, token: &str) -> Option<String> {
         let decoded = URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')).ok()?;
         let text = String::from_utf8(decoded).ok()?;
-        let (offset, sig) = text.split_once(':')?;
-        let offset: usize = offset.parse().ok()?;
-        let expected = self.sign(&format!("list:{vendor_id}:{offset}"));
-        (expected.get(..32)? == sig).then_some(offset)
+        let (position, sig) = text.rsplit_once(':')?;
+        let expected = self.sign(&format!("list:{vendor_id}:{position}"));
+        (expected.get(..32)? == sig).then(|| position.to_owned())
     }
 }
 
@@ -100,11 +99,14 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_reject_tampering() {
         let signer = Signer::new(b"k".to_vec());
-        let token = signer.next_token("V1", 20);
-        assert_eq!(signer.parse_next_token("V1", &token), Some(20));
+        let token = signer.next_token("V1", "20:d");
+        assert_eq!(
+            signer.parse_next_token("V1", &token).as_deref(),
+            Some("20:d")
+        );
         assert_eq!(signer.parse_next_token("V2", &token), None);
         assert_eq!(signer.parse_next_token("V1", "garbage!"), None);
-        let forged = URL_SAFE_NO_PAD.encode("30:00000000000000000000000000000000");
+        let forged = URL_SAFE_NO_PAD.encode("30:d:00000000000000000000000000000000");
         assert_eq!(signer.parse_next_token("V1", &forged), None);
         let sig = signer.sign("abc");
         assert!(signer.verify("abc", &sig));

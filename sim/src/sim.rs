@@ -7,8 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::counters::Counters;
+use crate::error::ApiError;
 use crate::faults::FaultInjector;
-use crate::persist::Persister;
+use crate::persist::{Change, Persister};
 use crate::rate_limit::RateLimiter;
 use crate::recorder::Recorder;
 use crate::schema::SchemaDocuments;
@@ -44,10 +45,25 @@ pub(crate) struct Sim {
 }
 
 impl Sim {
-    /// Tells the persister (if any) that state changed.
-    pub fn mutated(&self) {
+    /// With `--state`, waits until `change` (already made in memory) is on disk; a handler
+    /// answers 2xx only after this succeeded. On failure the change is in memory but may not
+    /// survive a restart, so the answer is a 500 that says so.
+    pub async fn saved(&self, change: Change) -> Result<(), ApiError> {
+        match &self.persister {
+            None => Ok(()),
+            Some(p) => p.commit(change).await.map_err(|e| {
+                ApiError::internal(format!(
+                    "the change was made but not saved, so whether it survives a restart is unknown: {e}"
+                ))
+            }),
+        }
+    }
+
+    /// With `--state`, queues `change` for the disk without waiting (library calls that
+    /// cannot wait; nothing is acknowledged over the wire).
+    pub fn note(&self, change: Change) {
         if let Some(p) = &self.persister {
-            p.mark_dirty();
+            drop(p.changed(change));
         }
     }
 
@@ -63,7 +79,7 @@ impl Sim {
         self.recorder.take();
         self.faults.clear_scripts();
         self.limiter.set_rate(self.limiter.rate());
-        self.mutated();
+        self.note(Change::Everything);
     }
 }
 

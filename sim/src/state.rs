@@ -22,10 +22,13 @@ pub(crate) struct State {
     /// Hex key for presigned URLs and list continuation tokens (kept across restarts).
     #[serde(default)]
     pub signing_key: String,
+    /// Generation of the `--state` journal this snapshot starts (see `persist`).
+    #[serde(default)]
+    pub generation: u64,
     #[serde(default)]
     pub next_seq: u64,
     #[serde(default)]
-    pub skills: HashMap<String, Skill>,
+    pub skills: Skills,
     #[serde(default)]
     pub sessions: HashMap<String, DiscoverySession>,
     #[serde(default)]
@@ -238,11 +241,131 @@ impl Store {
     }
 }
 
-/// Stable ordering helper for listings.
-pub(crate) fn skills_in_creation_order<'a>(state: &'a State, vendor_id: &str) -> Vec<&'a Skill> {
-    let mut by_seq: BTreeMap<u64, &Skill> = BTreeMap::new();
-    for skill in state.skills.values().filter(|s| s.vendor_id == vendor_id) {
-        by_seq.insert(skill.seq, skill);
+/// Every skill, by ID, plus the listing order: per vendor, by creation sequence number.
+///
+/// The ordered index makes a page of `listSkillsForVendor` cost O(log n + page size): a
+/// continuation token names the last (sequence, stage) listed, and the next page starts right
+/// after it. Sequence numbers only grow, so skills created or deleted meanwhile never shift
+/// the rows of the others.
+#[derive(Debug, Default)]
+pub(crate) struct Skills {
+    by_id: HashMap<String, Skill>,
+    /// (vendor ID, sequence number) → skill ID.
+    order: BTreeMap<(String, u64), String>,
+}
+
+impl Skills {
+    pub fn get(&self, id: &str) -> Option<&Skill> {
+        self.by_id.get(id)
     }
-    by_seq.into_values().collect()
+
+    /// The skill, to change anything but its ID, vendor and sequence number (the index keys).
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Skill> {
+        self.by_id.get_mut(id)
+    }
+
+    /// Adds or replaces a skill.
+    pub fn insert(&mut self, skill: Skill) {
+        if let Some(old) = self.by_id.remove(&skill.id) {
+            self.order.remove(&(old.vendor_id, old.seq));
+        }
+        self.order
+            .insert((skill.vendor_id.clone(), skill.seq), skill.id.clone());
+        self.by_id.insert(skill.id.clone(), skill);
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Skill> {
+        let skill = self.by_id.remove(id)?;
+        self.order.remove(&(skill.vendor_id.clone(), skill.seq));
+        Some(skill)
+    }
+
+    pub fn clear(&mut self) {
+        self.by_id.clear();
+        self.order.clear();
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// The vendor's skills with sequence number `from_seq` or later, oldest first.
+    pub fn of_vendor_from<'a>(
+        &'a self,
+        vendor_id: &'a str,
+        from_seq: u64,
+    ) -> impl Iterator<Item = &'a Skill> + 'a {
+        self.order
+            .range((vendor_id.to_owned(), from_seq)..)
+            .take_while(move |((vendor, _), _)| vendor == vendor_id)
+            .filter_map(|(_, id)| self.by_id.get(id))
+    }
+}
+
+impl Serialize for Skills {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.by_id.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Skills {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let by_id = HashMap::<String, Skill>::deserialize(deserializer)?;
+        let mut skills = Skills::default();
+        for (_, skill) in by_id {
+            skills.insert(skill);
+        }
+        Ok(skills)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skill(id: &str, vendor: &str, seq: u64) -> Skill {
+        let now = Utc::now();
+        Skill {
+            id: id.into(),
+            vendor_id: vendor.into(),
+            seq,
+            created_at: now,
+            development: StageManifest::new(id, Value::Null, 1, now),
+            live: None,
+            build: Build {
+                ready_at: now,
+                errors: Vec::new(),
+            },
+            publication: None,
+            unpublished: None,
+        }
+    }
+
+    #[test]
+    fn index_follows_inserts_removes_and_vendors() {
+        let mut skills = Skills::default();
+        skills.insert(skill("c", "V1", 3));
+        skills.insert(skill("a", "V1", 1));
+        skills.insert(skill("x", "V0", 2));
+        skills.insert(skill("b", "V1", 2));
+        skills.insert(skill("y", "V2", 0));
+        let ids = |s: &Skills, from| {
+            s.of_vendor_from("V1", from)
+                .map(|k| k.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&skills, 0), ["a", "b", "c"]);
+        assert_eq!(ids(&skills, 2), ["b", "c"]);
+        assert_eq!(ids(&skills, 4), Vec::<String>::new());
+        skills.remove("b");
+        assert_eq!(ids(&skills, 0), ["a", "c"]);
+        let text = serde_json::to_string(&skills).unwrap();
+        let back: Skills = serde_json::from_str(&text).unwrap();
+        assert_eq!(ids(&back, 0), ["a", "c"]);
+        assert_eq!(back.len(), 4);
+        skills.clear();
+        assert_eq!(skills.len(), 0);
+        assert_eq!(ids(&skills, 0), Vec::<String>::new());
+    }
 }

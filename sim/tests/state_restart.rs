@@ -4,7 +4,6 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use common::*;
 use reqwest::StatusCode;
@@ -162,9 +161,11 @@ fn spawn_binary(state: &std::path::Path) -> Running {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
+    stdout.read_line(&mut first).unwrap();
+    // Keep reading, so the banner's later lines never meet a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = first.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{first}");
     Running { child, url }
@@ -195,8 +196,7 @@ async fn binary_survives_a_kill() {
         token: token["access_token"].as_str().unwrap().to_owned(),
     };
     let id = api.create_skill(VENDOR, manifest("Durable")).await;
-    // Persistence is debounced by a few milliseconds; then even SIGKILL loses nothing.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The 202 came after the change was on disk: SIGKILL right away loses nothing.
     drop(first);
 
     let second = spawn_binary(&file);

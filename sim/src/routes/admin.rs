@@ -19,7 +19,10 @@ pub(crate) async fn counters(State(sim): State<Arc<Sim>>) -> Response {
 /// `POST /_sim/reset`: clears state like [`crate::SimHandle::reset`]; answers 204.
 pub(crate) async fn reset(State(sim): State<Arc<Sim>>) -> Response {
     sim.reset();
-    StatusCode::NO_CONTENT.into_response()
+    match sim.saved(crate::persist::Change::Everything).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `GET /_sim/health`: `{"status": "ok"}`.

@@ -17,6 +17,7 @@ use serde_json::json;
 use super::{owned, query_pairs, query_value};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorFamily, json_response};
+use crate::persist::Change;
 use crate::server::RequestRegion;
 use crate::sim::{Sim, later};
 use crate::state::DiscoverySession;
@@ -37,10 +38,12 @@ pub(crate) async fn create(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    create_inner(&sim, &caller, region, raw.as_deref(), &body).map_err(discovery)
+    create_inner(&sim, &caller, region, raw.as_deref(), &body)
+        .await
+        .map_err(discovery)
 }
 
-fn create_inner(
+async fn create_inner(
     sim: &Sim,
     caller: &Caller,
     region: RequestRegion,
@@ -99,7 +102,7 @@ fn create_inner(
             },
         );
     }
-    sim.mutated();
+    sim.saved(Change::Session(id.clone())).await?;
     let prefix = if region.prefixed {
         region.region.path_prefix()
     } else {

@@ -60,7 +60,7 @@ pub(crate) async fn token(State(sim): State<Arc<Sim>>, body: Bytes) -> Result<Re
             "refresh_token is not valid (unknown, revoked or issued to another client)",
         ));
     };
-    let access_token = crate::auth::mint_access_token(&sim, vendor_id);
+    let access_token = crate::auth::mint_access_token(&sim, vendor_id).await?;
     Counters::bump(&sim.counters.refreshes);
     let mut response = json_response(
         StatusCode::OK,

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::{owned, owned_mut};
 use crate::auth::Caller;
 use crate::error::{ApiError, json_response};
+use crate::persist::Change;
 use crate::sim::{Sim, later, rfc3339};
 use crate::state::{BuildStatus, Publication, StageManifest, Unpublish};
 use crate::validate;
@@ -129,7 +130,7 @@ pub(crate) async fn submit(
         });
         skill.unpublished = None;
     }
-    sim.mutated();
+    sim.saved(Change::Skill(skill_id)).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
@@ -181,6 +182,6 @@ pub(crate) async fn unpublish(
             at: now,
         });
     }
-    sim.mutated();
+    sim.saved(Change::Skill(skill_id)).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }

@@ -16,10 +16,9 @@ use sha2::{Digest, Sha256};
 use super::{accepted_with_status_location, owned, owned_mut, query_pairs, query_value};
 use crate::auth::Caller;
 use crate::error::{ApiError, json_response_typed};
+use crate::persist::Change;
 use crate::sim::{Sim, later, rfc3339};
-use crate::state::{
-    Build, BuildStatus, PublicationStatus, Skill, StageManifest, skills_in_creation_order,
-};
+use crate::state::{Build, BuildStatus, PublicationStatus, Skill, StageManifest};
 use crate::validate;
 
 /// Default page size of `listSkillsForVendor` when `maxResults` is absent.
@@ -54,22 +53,19 @@ pub(crate) async fn create(
         let mut state = sim.store.write();
         let seq = state.next_seq;
         state.next_seq += 1;
-        state.skills.insert(
-            skill_id.clone(),
-            Skill {
-                id: skill_id.clone(),
-                vendor_id: caller.vendor_id.clone(),
-                seq,
-                created_at: now,
-                development: StageManifest::new(&skill_id, manifest, 1, now),
-                live: None,
-                build,
-                publication: None,
-                unpublished: None,
-            },
-        );
+        state.skills.insert(Skill {
+            id: skill_id.clone(),
+            vendor_id: caller.vendor_id.clone(),
+            seq,
+            created_at: now,
+            development: StageManifest::new(&skill_id, manifest, 1, now),
+            live: None,
+            build,
+            publication: None,
+            unpublished: None,
+        });
     }
-    sim.mutated();
+    sim.saved(Change::Skill(skill_id.clone())).await?;
     Ok(accepted_with_status_location(
         &skill_id,
         Some(json!({ "skillId": skill_id })),
@@ -196,7 +192,7 @@ pub(crate) async fn update_manifest(
         skill.build = new_build(&sim, &manifest, now);
         skill.development = StageManifest::new(&skill_id, manifest, revision, now);
     }
-    sim.mutated();
+    sim.saved(Change::Skill(skill_id.clone())).await?;
     Ok(accepted_with_status_location(&skill_id, None))
 }
 
@@ -354,6 +350,76 @@ fn summary(row: &Row<'_>, now: DateTime<Utc>) -> Value {
     })
 }
 
+/// Where a page of the listing ended: the last row's skill (by sequence number) and stage.
+///
+/// The listing is in creation order (oldest first), each skill's development row before its
+/// live row; the pages document no order, and this one is stable under concurrent change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ListPosition {
+    seq: u64,
+    live: bool,
+}
+
+impl ListPosition {
+    fn parse(text: &str) -> Option<Self> {
+        let (seq, stage) = text.split_once(':')?;
+        let live = match stage {
+            "d" => false,
+            "l" => true,
+            _ => return None,
+        };
+        Some(ListPosition {
+            seq: seq.parse().ok()?,
+            live,
+        })
+    }
+}
+
+impl std::fmt::Display for ListPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, if self.live { "l" } else { "d" })
+    }
+}
+
+/// A skill's rows: development, then live if it has a live stage.
+fn push_rows<'a>(rows: &mut Vec<Row<'a>>, skill: &'a Skill, now: DateTime<Utc>) {
+    rows.push(Row { skill, live: false });
+    if skill.live(now).is_some() {
+        rows.push(Row { skill, live: true });
+    }
+}
+
+/// Up to `page_size` rows after `after`, read from the ordered index (O(log n + page size)),
+/// and whether more follow.
+fn keyset_page<'a>(
+    state: &'a crate::state::State,
+    vendor_id: &'a str,
+    after: Option<ListPosition>,
+    page_size: usize,
+    now: DateTime<Utc>,
+) -> (Vec<Row<'a>>, bool) {
+    let from_seq = after.map_or(0, |p| p.seq);
+    let mut rows = Vec::with_capacity(page_size + 2);
+    for skill in state.skills.of_vendor_from(vendor_id, from_seq) {
+        if rows.len() > page_size {
+            break;
+        }
+        match after {
+            // The development row of this skill was the last one listed.
+            Some(p) if p.seq == skill.seq && !p.live => {
+                if skill.live(now).is_some() {
+                    rows.push(Row { skill, live: true });
+                }
+            }
+            Some(p) if p.seq == skill.seq => {}
+            _ => push_rows(&mut rows, skill, now),
+        }
+    }
+    let truncated = rows.len() > page_size;
+    rows.truncate(page_size);
+    (rows, truncated)
+}
+
 fn encode_query_value(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
@@ -410,14 +476,20 @@ pub(crate) async fn list(
             }
         },
     };
-    let offset = match next_token {
-        None => 0,
-        Some(token) => sim.signer.parse_next_token(vendor_id, token).ok_or_else(|| {
-            ApiError::bad_request(
-                "INVALID_NEXT_TOKEN",
-                format!("nextToken (query) is not a token this server issued for vendorId `{vendor_id}`"),
-            )
-        })?,
+    let after = match next_token {
+        None => None,
+        Some(token) => Some(
+            sim.signer
+                .parse_next_token(vendor_id, token)
+                .as_deref()
+                .and_then(ListPosition::parse)
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "INVALID_NEXT_TOKEN",
+                        format!("nextToken (query) is not a token this server issued for vendorId `{vendor_id}`"),
+                    )
+                })?,
+        ),
     };
     if vendor_id != caller.vendor_id {
         // The page lists no 403 for this operation; its 401 covers "no access to the resource".
@@ -428,23 +500,21 @@ pub(crate) async fn list(
 
     let now = Utc::now();
     let state = sim.store.read();
-    let wanted: BTreeSet<&str> = skill_ids.iter().copied().collect();
-    let mut rows = Vec::new();
-    for skill in skills_in_creation_order(&state, vendor_id) {
-        if !wanted.is_empty() && !wanted.contains(skill.id.as_str()) {
-            continue;
-        }
-        rows.push(Row { skill, live: false });
-        if skill.live(now).is_some() {
-            rows.push(Row { skill, live: true });
-        }
-    }
-    let (page, truncated) = if wanted.is_empty() {
-        let end = offset.saturating_add(page_size).min(rows.len());
-        let start = offset.min(rows.len());
-        (&rows[start..end], end < rows.len())
+    let (page, truncated) = if skill_ids.is_empty() {
+        keyset_page(&state, vendor_id, after, page_size, now)
     } else {
-        (&rows[..], false)
+        let wanted: BTreeSet<&str> = skill_ids.iter().copied().collect();
+        let mut chosen: Vec<&Skill> = wanted
+            .iter()
+            .filter_map(|id| state.skills.get(id))
+            .filter(|skill| skill.vendor_id == vendor_id)
+            .collect();
+        chosen.sort_by_key(|skill| skill.seq);
+        let mut rows = Vec::new();
+        for skill in chosen {
+            push_rows(&mut rows, skill, now);
+        }
+        (rows, false)
     };
     let skills: Vec<Value> = page.iter().map(|row| summary(row, now)).collect();
     let self_href = match raw.as_deref() {
@@ -457,7 +527,14 @@ pub(crate) async fn list(
         "skills": skills,
     });
     if truncated {
-        let token = sim.signer.next_token(vendor_id, offset + page_size);
+        let last = page
+            .last()
+            .map(|row| ListPosition {
+                seq: row.skill.seq,
+                live: row.live,
+            })
+            .unwrap_or(ListPosition { seq: 0, live: true });
+        let token = sim.signer.next_token(vendor_id, &last.to_string());
         let mut next = format!(
             "/v1/skills?vendorId={}&nextToken={}",
             encode_query_value(vendor_id),
@@ -488,7 +565,7 @@ pub(crate) async fn delete(
         owned(&state, &skill_id, &caller)?;
         state.skills.remove(&skill_id);
     }
-    sim.mutated();
+    sim.saved(Change::Skill(skill_id)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
