@@ -62,7 +62,7 @@ async fn drive(url: &str, token: &str, clients: usize, measure: Duration) -> Fig
         let errors = Arc::clone(&errors);
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(16 * 1024);
-            let mut timed = |started: Instant, ok: bool, latencies: &mut Vec<Duration>| {
+            let timed = |started: Instant, ok: bool, latencies: &mut Vec<Duration>| {
                 if ok {
                     latencies.push(started.elapsed());
                 } else {

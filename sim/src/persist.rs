@@ -51,6 +51,8 @@ pub(crate) enum Change {
 }
 
 /// One line of the journal.
+// One record exists at a time while a line is read or written; boxing would only add a copy.
+#[allow(clippy::large_enum_variant)]
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "snake_case")]
 enum Record<'a> {
