@@ -11,8 +11,9 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use alexa_smapi::manifest::{InterfaceType, ManifestCategory};
 use alexa_smapi::poll::Progress;
-use alexa_smapi::types::{SchemaOperation, SkillManifest};
+use alexa_smapi::types::{SchemaOperation, SkillEndpoint, SkillManifest};
 use alexa_smapi::{
     EndpointReporter, Error, PollPolicy, Region, Smapi, Stage, UnpublishReason, UnpublishType,
 };
@@ -60,29 +61,32 @@ fn progress() -> Progress {
     })
 }
 
+/// A custom skill with a Lambda endpoint, built in typed Rust (no JSON): checked locally by
+/// `create` before anything is sent.
 fn sample_manifest() -> SkillManifest {
-    let text = serde_json::json!({
-        "manifestVersion": "1.0",
-        "publishingInformation": {
-            "locales": {"en-US": {
-                "name": "Quickstart skill",
-                "summary": "Created by the alexa-smapi quickstart.",
-                "description": "A skill created, published and deleted by examples/quickstart.rs.",
-                "examplePhrases": ["Alexa, open quickstart skill"],
-                "keywords": ["quickstart"]
-            }},
-            "isAvailableWorldwide": true,
-            "category": "NOVELTY",
-            "distributionCountries": []
-        },
-        "privacyAndCompliance": {
-            "allowsPurchases": false, "usesPersonalInfo": false, "isChildDirected": false,
-            "isExportCompliant": true, "containsAds": false,
-            "locales": {"en-US": {"privacyPolicyUrl": "https://example.com/privacy"}}
-        },
-        "apis": {"custom": {"endpoint": {"uri": "arn:aws:lambda:us-east-1:123456789012:function:quickstart"}}}
-    });
-    serde_json::from_value(text).expect("the sample manifest matches the spec")
+    let mut m = SkillManifest::new();
+    let listing = m.locale_mut("en-US");
+    listing.name = Some("Quickstart skill".into());
+    listing.summary = Some("Created by the alexa-smapi quickstart.".into());
+    listing.description =
+        Some("A skill created, published and deleted by examples/quickstart.rs.".into());
+    listing.example_phrases = Some(vec!["Alexa, open quickstart skill".into()]);
+    listing.keywords = Some(vec!["quickstart".into()]);
+    let publishing = m.publishing_mut();
+    publishing.is_available_worldwide = Some(true);
+    publishing.category = Some(ManifestCategory::Novelty);
+    publishing.distribution_countries = Some(Vec::new());
+    let privacy = m.privacy_mut();
+    privacy.allows_purchases = Some(false);
+    privacy.uses_personal_info = Some(false);
+    privacy.is_child_directed = Some(false);
+    privacy.is_export_compliant = Some(true);
+    privacy.contains_ads = Some(false);
+    m.privacy_locale_mut("en-US").privacy_policy_url = Some("https://example.com/privacy".into());
+    m.custom_mut().endpoint = Some(SkillEndpoint::lambda(
+        "arn:aws:lambda:us-east-1:123456789012:function:quickstart",
+    ));
+    m
 }
 
 #[tokio::main]
@@ -159,9 +163,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     steps.start("Modify the manifest (GET → edit → PUT If-Match, retried on 412)");
     skills
         .modify_manifest(&id, |m| {
-            if let Some(info) = m.publishing_information.as_mut() {
-                info.extra
-                    .insert("quickstartEdited".into(), serde_json::json!(true));
+            m.custom_mut().add_interface(InterfaceType::AudioPlayer);
+            for (_, listing) in m.locales_mut() {
+                listing.summary = Some("Edited by the alexa-smapi quickstart.".into());
             }
         })
         .await?;

@@ -24,6 +24,7 @@
 //!   [`Smapi::discovery`], [`Smapi::resource_schema`]).
 //! - [`auth`]: token providers (static, Login with Amazon refresh, env, ASK CLI config).
 //! - [`retry`], [`poll`], [`validate`], [`Error`]: the policies, the input rules, the error.
+//! - [`manifest`]: building, editing and locally validating skill manifests in typed Rust.
 //! - [`generated`]: the raw client, one builder method per operation of the spec, reachable
 //!   through [`Smapi::raw`] with the same transport.
 //! - [`transport`]: what every request passes through (auth, retries, tracing).
@@ -37,6 +38,7 @@ pub mod auth;
 mod client;
 mod error;
 pub mod generated;
+pub mod manifest;
 pub mod poll;
 mod redact;
 pub mod retry;

@@ -5,7 +5,8 @@
 mod common;
 
 use alexa_smapi::generated::open_enums::{
-    BuildStatus, ManifestCategory, PublicationStatusSummary, SkillApiKind, SkillStage,
+    BuildStatus, DistributionCountry, ManifestCategory, PublicationStatusSummary, SkillApiKind,
+    SkillStage,
 };
 use alexa_smapi::generated::types;
 use common::*;
@@ -443,7 +444,7 @@ async fn get_skill_manifest_decodes_the_page_example_and_etag() {
     assert_eq!(publishing.is_available_worldwide, Some(false));
     assert_eq!(
         publishing.distribution_countries.as_deref(),
-        Some(&["US".to_owned(), "GB".to_owned()][..])
+        Some(&[DistributionCountry::Us, DistributionCountry::Gb][..])
     );
     let en_us = &publishing.locales.as_ref().expect("locales")["en-US"];
     assert_eq!(en_us.name.as_deref(), Some("Sample custom skill name."));

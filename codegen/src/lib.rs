@@ -4,7 +4,9 @@
 //! [`generate`], so the checked-in snapshot under `openapi/generated/` is byte-for-byte what the
 //! build compiles. Change generator settings here and nowhere else.
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
+};
 
 /// Header written at the top of every generated file.
 pub const GENERATED_HEADER: &str = "\
@@ -28,15 +30,54 @@ pub const OPEN_ENUMS: &[&str] = &[
     "SslCertificateType",
     "DistributionMode",
     "SkillApiKind",
+    // The skill manifest (read from the server, edited, written back): every enumeration.
+    "DistributionCountry",
+    "GadgetSupportRequirement",
+    "OfferType",
+    "Currency",
+    "SubscriptionPaymentFrequency",
+    "TaxInformationCategory",
+    "EventName",
+    "PermissionName",
+    "InterfaceType",
+    "DisplayTemplateVersion",
+    "DisplayApmlVersion",
+    "ViewportMode",
+    "ViewportShape",
+    "AppCatalog",
+    "AndroidCommonIntentName",
+    "CommonSchemeName",
+    "SmartHomeProtocol",
+    "SupportedControlsType",
+    "VideoPromptNameType",
+    "MusicContentName",
+    "FlashBriefingContentType",
+    "FlashBriefingGenre",
+    "FlashBriefingUpdateFrequency",
+    "AlexaForBusinessInterfaceVersion",
+    "AlexaForBusinessRequestName",
+    "HealthProtocolVersion",
+    "KnowledgeEnablementChannel",
 ];
+
+/// Unions (`oneOf` with a `discriminator`) that must keep decoding when Amazon adds a kind.
+///
+/// For each schema named here, the type progenitor would generate is replaced by the enum of
+/// the same name in `crate::generated::open_unions`: one variant per `discriminator.mapping`
+/// entry (holding the generated struct of that schema) plus `Unknown(Map)`, which keeps an
+/// object of any other kind byte-for-byte through a read-modify-write. The list is checked
+/// against the spec: a name that is not such a union fails generation.
+pub const OPEN_UNIONS: &[&str] = &["Interface"];
 
 /// Schemas whose instances the client reads from the server and writes back unchanged
 /// (a manifest is fetched, edited and PUT). For these and every schema they reach, the Rust
 /// types are generated from a round-trip view of the spec (see [`round_trip_view`]):
-/// - length and item-count limits are not enforced when decoding, so a manifest the server
+/// - length, item-count, pattern and range limits are not enforced when decoding, so a manifest the server
 ///   holds always decodes, even if Amazon's limits have moved since the spec was written
 ///   (the limits stay in the spec, for other teams and for local validation against the
 ///   resource schema);
+/// - properties are optional (except the `type` tag of a union member), so a manifest missing
+///   a field Amazon requires still decodes (local validation reports it before a write);
 /// - optional arrays and maps become `Option<…>`, so an empty `[]` or `{}` the server sent is
 ///   written back as `[]` or `{}` rather than dropped.
 pub const ROUND_TRIP_ROOTS: &[&str] = &["SkillManifest"];
@@ -80,6 +121,17 @@ pub enum CodegenError {
         /// What is missing.
         message: String,
     },
+    /// An entry of [`OPEN_UNIONS`] is not a `oneOf` of `$ref`s with a complete
+    /// `discriminator.mapping` under components.schemas.
+    #[error("{file}: codegen OPEN_UNIONS names `{name}`: {message}")]
+    OpenUnion {
+        /// The spec file, as the caller named it.
+        file: String,
+        /// The schema name listed in [`OPEN_UNIONS`].
+        name: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An entry of [`OPEN_ENUMS`] is not a string enum schema in the spec.
     #[error(
         "{file}: codegen OPEN_ENUMS names `{name}`, which is not a string-enum schema under components.schemas"
@@ -116,7 +168,8 @@ pub fn parse_for_generation(file: &str, text: &str) -> Result<openapiv3::OpenAPI
 }
 
 /// Rewrites the component schemas reachable from `roots` for lossless round trips: drops
-/// `minLength`, `maxLength`, `minItems` and `maxItems`, and marks every optional array or
+/// `minLength`, `maxLength`, `minItems`, `maxItems`, `pattern`, `minimum` and `maximum`, and
+/// marks every optional array or
 /// map property `nullable` (progenitor then generates `Option<Vec<_>>` / `Option<Map>`,
 /// which keeps "present but empty" apart from "absent"). See [`ROUND_TRIP_ROOTS`].
 pub fn round_trip_view(doc: &mut serde_json::Value, roots: &[&str]) {
@@ -177,18 +230,49 @@ fn relax(schema: &mut serde_json::Value) {
     let Some(map) = schema.as_object_mut() else {
         return;
     };
-    for limit in ["minLength", "maxLength", "minItems", "maxItems"] {
+    for limit in [
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "pattern",
+        "minimum",
+        "maximum",
+    ] {
         map.remove(limit);
     }
+    // Required properties stay required only where they tell a union's members apart (a
+    // single-value enum, such as an interface's `type`); any other may be missing from a
+    // manifest that is still worth reading and writing back (an ASK CLI project's endpoint
+    // without `uri`, for example). Local validation still requires them.
+    let is_tag = |prop: Option<&serde_json::Value>| {
+        prop.and_then(|p| p.get("enum"))
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|values| values.len() == 1)
+    };
     let required: Vec<String> = map
         .get("required")
         .and_then(serde_json::Value::as_array)
         .map(|r| {
             r.iter()
                 .filter_map(|v| v.as_str().map(str::to_owned))
+                .filter(|name| is_tag(map.get("properties").and_then(|p| p.get(name))))
                 .collect()
         })
         .unwrap_or_default();
+    if required.is_empty() {
+        map.remove("required");
+    } else {
+        map.insert(
+            "required".to_owned(),
+            serde_json::Value::Array(
+                required
+                    .iter()
+                    .map(|r| serde_json::Value::String(r.clone()))
+                    .collect(),
+            ),
+        );
+    }
     if let Some(props) = map
         .get_mut("properties")
         .and_then(serde_json::Value::as_object_mut)
@@ -220,10 +304,10 @@ fn relax(schema: &mut serde_json::Value) {
 
 /// The progenitor settings used for every build of the client.
 pub fn settings() -> GenerationSettings {
-    settings_with_open_enums(OPEN_ENUMS)
+    settings_with_open_enums(OPEN_ENUMS, OPEN_UNIONS)
 }
 
-fn settings_with_open_enums(open_enums: &[&str]) -> GenerationSettings {
+fn settings_with_open_enums(open_enums: &[&str], open_unions: &[&str]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -242,24 +326,44 @@ fn settings_with_open_enums(open_enums: &[&str]) -> GenerationSettings {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
+    for name in open_unions {
+        settings.with_replacement(
+            *name,
+            format!("crate::generated::open_unions::{name}"),
+            std::iter::empty(),
+        );
+    }
     settings
 }
 
 /// Generates the formatted client source (with [`GENERATED_HEADER`]) from spec text.
 pub fn generate(file: &str, text: &str) -> Result<String, CodegenError> {
-    generate_with_open_enums(file, text, OPEN_ENUMS)
+    generate_with(file, text, OPEN_ENUMS, OPEN_UNIONS)
 }
 
-/// [`generate`] with another list of open enums than [`OPEN_ENUMS`] (for specs other than
-/// ours, such as test fixtures).
+/// [`generate`] with another list of open enums than [`OPEN_ENUMS`] and no open unions (for
+/// specs other than ours, such as test fixtures).
 pub fn generate_with_open_enums(
     file: &str,
     text: &str,
     open_enums: &[&str],
 ) -> Result<String, CodegenError> {
+    generate_with(file, text, open_enums, &[])
+}
+
+fn generate_with(
+    file: &str,
+    text: &str,
+    open_enums: &[&str],
+    open_unions: &[&str],
+) -> Result<String, CodegenError> {
     let spec = parse_for_generation(file, text)?;
     check_open_enums(file, &spec, open_enums)?;
-    let mut generator = Generator::new(&settings_with_open_enums(open_enums));
+    let mut settings = settings_with_open_enums(open_enums, open_unions);
+    for name in default_structs(&spec) {
+        settings.with_patch(&name, TypePatch::default().with_derive("Default"));
+    }
+    let mut generator = Generator::new(&settings);
     // progenitor reports some spec shapes it cannot handle by panicking (for example two
     // different error schemas in one operation). Turn that into one readable error.
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -273,9 +377,12 @@ pub fn generate_with_open_enums(
         file: file.to_owned(),
         message: e.to_string(),
     })?;
+    let open_schemas = open_schemas_module(open_enums, open_unions);
+    let unions = open_unions_of(file, &spec, open_unions)?;
+    let open_unions = open_unions_module(&unions);
     let open_enums = open_enums_module(&spec, open_enums);
     let (operations, progenitor_ids) = operations_module(file, &spec)?;
-    let tokens = quote::quote! { #tokens #open_enums #operations };
+    let tokens = quote::quote! { #tokens #open_enums #open_unions #open_schemas #operations };
     let ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
         message: e.to_string(),
@@ -335,7 +442,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// per value the spec lists plus `Unknown(String)`, so a value Amazon adds later still decodes
 /// (and re-encodes unchanged). The values come from the spec, never from a hand-kept list.
 fn open_enums_module(spec: &openapiv3::OpenAPI, open_enums: &[&str]) -> proc_macro2::TokenStream {
-    use heck::ToUpperCamelCase;
     use quote::{format_ident, quote};
 
     let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -346,10 +452,7 @@ fn open_enums_module(spec: &openapiv3::OpenAPI, open_enums: &[&str]) -> proc_mac
         };
         let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
         let ident = format_ident!("{}", name);
-        let variants: Vec<_> = values
-            .iter()
-            .map(|v| format_ident!("{}", v.to_upper_camel_case()))
-            .collect();
+        let variants: Vec<_> = values.iter().map(|v| variant_ident(v)).collect();
         let description = schema
             .schema_data
             .description
@@ -441,6 +544,258 @@ fn open_enums_module(spec: &openapiv3::OpenAPI, open_enums: &[&str]) -> proc_mac
         /// Open enumerations: response enums that keep decoding when Amazon adds a value.
         pub mod open_enums {
             #( #enums )*
+        }
+    }
+}
+
+/// Generates `pub mod open_schemas`: the names of the spec's schemas generated as open enums
+/// and open unions, for code that reads the spec at run time and must treat them as open
+/// (local manifest validation does not reject a value the spec does not list there).
+fn open_schemas_module(open_enums: &[&str], open_unions: &[&str]) -> proc_macro2::TokenStream {
+    let enums = open_enums.iter().copied();
+    let unions = open_unions.iter().copied();
+    quote::quote! {
+        /// Which schemas of the spec are open (see codegen `OPEN_ENUMS` and `OPEN_UNIONS`).
+        pub mod open_schemas {
+            /// Schemas generated as open enumerations.
+            pub const ENUMS: &[&str] = &[ #( #enums ),* ];
+            /// Schemas generated as open unions.
+            pub const UNIONS: &[&str] = &[ #( #unions ),* ];
+        }
+    }
+}
+
+/// Object schemas reachable from [`ROUND_TRIP_ROOTS`] with no required property: their Rust
+/// structs derive `Default`, so code can start from `Default::default()` and assign fields
+/// (typify does not derive it for structs that keep unknown fields in a flattened map).
+fn default_structs(spec: &openapiv3::OpenAPI) -> Vec<String> {
+    let Ok(doc) = serde_json::to_value(spec) else {
+        return Vec::new();
+    };
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let mut reached: Vec<String> = Vec::new();
+    let mut queue: Vec<String> = ROUND_TRIP_ROOTS.iter().map(|r| (*r).to_owned()).collect();
+    while let Some(name) = queue.pop() {
+        if reached.contains(&name) {
+            continue;
+        }
+        if let Some(schema) = schemas.get(&name) {
+            collect_refs(schema, &mut queue);
+            reached.push(name);
+        }
+    }
+    reached
+        .into_iter()
+        .filter(|name| {
+            let schema = &schemas[name];
+            schema.get("type").and_then(serde_json::Value::as_str) == Some("object")
+                && schema
+                    .get("required")
+                    .and_then(serde_json::Value::as_array)
+                    .is_none_or(|r| r.is_empty())
+        })
+        .collect()
+}
+
+/// The Rust variant name of an enumeration value: upper camel case, and `V` + the value with
+/// `.` as `_` for values that start with a digit (`2.0` becomes `V2_0`).
+fn variant_ident(value: &str) -> proc_macro2::Ident {
+    use heck::ToUpperCamelCase;
+    if value.starts_with(|c: char| c.is_ascii_digit()) {
+        quote::format_ident!("V{}", value.replace(['.', '-'], "_"))
+    } else {
+        quote::format_ident!("{}", value.to_upper_camel_case())
+    }
+}
+
+/// One open union of the spec: its name, description and (discriminator value, schema name)
+/// pairs in `oneOf` order.
+struct OpenUnion {
+    name: String,
+    property: String,
+    description: String,
+    variants: Vec<(String, String)>,
+}
+
+fn open_unions_of(
+    file: &str,
+    spec: &openapiv3::OpenAPI,
+    open_unions: &[&str],
+) -> Result<Vec<OpenUnion>, CodegenError> {
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let mut out = Vec::new();
+    for name in open_unions {
+        let fail = |message: &str| CodegenError::OpenUnion {
+            file: file.to_owned(),
+            name: (*name).to_owned(),
+            message: message.to_owned(),
+        };
+        let schema = schemas
+            .and_then(|s| s.get(*name))
+            .and_then(|s| s.as_item())
+            .ok_or_else(|| fail("not a schema under components.schemas"))?;
+        // A `oneOf` alone, or beside `type`/`properties` (which openapiv3 reads as `Any`).
+        let one_of = match &schema.schema_kind {
+            openapiv3::SchemaKind::OneOf { one_of } => one_of,
+            openapiv3::SchemaKind::Any(any) if !any.one_of.is_empty() => &any.one_of,
+            _ => return Err(fail("not a `oneOf`")),
+        };
+        let discriminator = schema
+            .schema_data
+            .discriminator
+            .as_ref()
+            .ok_or_else(|| fail("has no `discriminator`"))?;
+        let mut variants = Vec::new();
+        for member in one_of {
+            let openapiv3::ReferenceOr::Reference { reference } = member else {
+                return Err(fail("every `oneOf` member must be a `$ref`"));
+            };
+            let value = discriminator
+                .mapping
+                .iter()
+                .find(|(_, target)| *target == reference)
+                .map(|(value, _)| value.clone())
+                .ok_or_else(|| {
+                    fail(&format!("`{reference}` has no discriminator.mapping entry"))
+                })?;
+            let target = reference
+                .strip_prefix("#/components/schemas/")
+                .ok_or_else(|| fail("`oneOf` members must point into components.schemas"))?;
+            variants.push((value, target.to_owned()));
+        }
+        if variants.len() != discriminator.mapping.len() {
+            return Err(fail(
+                "discriminator.mapping names a schema that is not in `oneOf`",
+            ));
+        }
+        out.push(OpenUnion {
+            name: (*name).to_owned(),
+            property: discriminator.property_name.clone(),
+            description: schema.schema_data.description.clone().unwrap_or_default(),
+            variants,
+        });
+    }
+    Ok(out)
+}
+
+/// Generates `pub mod open_unions`: for each union of [`OPEN_UNIONS`], an enum with one
+/// variant per kind (named after its schema, without an `Interface` suffix) holding the
+/// generated struct, plus `Unknown(Map)` for kinds this spec does not list. Decoding reads the
+/// discriminator property; encoding writes the held value as it is, so an unknown kind
+/// round-trips unchanged.
+fn open_unions_module(unions: &[OpenUnion]) -> proc_macro2::TokenStream {
+    use quote::{format_ident, quote};
+
+    let items = unions.iter().map(|u| {
+        let ident = format_ident!("{}", u.name);
+        let property = &u.property;
+        let values: Vec<&String> = u.variants.iter().map(|(v, _)| v).collect();
+        let variants: Vec<_> = u
+            .variants
+            .iter()
+            .map(|(_, schema)| {
+                let short = schema.strip_suffix("Interface").filter(|s| !s.is_empty()).unwrap_or(schema);
+                format_ident!("{}", short)
+            })
+            .collect();
+        let types: Vec<_> = u
+            .variants
+            .iter()
+            .map(|(_, schema)| format_ident!("{}", schema))
+            .collect();
+        let variant_docs = u.variants.iter().map(|(v, s)| format!("`{property}` is `{v}` ([`crate::generated::types::{s}`])."));
+        let doc = format!(
+            "{}\n\nOpen union on `{property}`: an object whose `{property}` this version of the \
+             spec does not list decodes as [`{name}::Unknown`] and encodes back unchanged.",
+            u.description.trim_end(),
+            name = u.name,
+        );
+        let name = &u.name;
+        let known_doc = format!("Every `{property}` value the spec lists, in spec order.");
+        let kind_doc = format!("The `{property}` value of this object (empty if an unknown object has none).");
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #ident {
+                #( #[doc = #variant_docs] #variants(crate::generated::types::#types), )*
+                /// A kind not listed in the spec this client was generated from, kept as sent.
+                Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+            }
+
+            impl #ident {
+                #[doc = #known_doc]
+                pub const KNOWN: &'static [&'static str] = &[ #( #values ),* ];
+
+                #[doc = #kind_doc]
+                pub fn kind(&self) -> &str {
+                    match self {
+                        #( #ident::#variants(_) => #values, )*
+                        #ident::Unknown(map) => map.get(#property).and_then(::serde_json::Value::as_str).unwrap_or(""),
+                    }
+                }
+
+                /// Whether this object is of a kind the spec lists.
+                pub fn is_known(&self) -> bool {
+                    !matches!(self, #ident::Unknown(_))
+                }
+            }
+
+            #(
+                impl ::std::convert::From<crate::generated::types::#types> for #ident {
+                    fn from(value: crate::generated::types::#types) -> Self {
+                        #ident::#variants(value)
+                    }
+                }
+            )*
+
+            impl ::serde::Serialize for #ident {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #( #ident::#variants(value) => ::serde::Serialize::serialize(value, serializer), )*
+                        #ident::Unknown(map) => ::serde::Serialize::serialize(map, serializer),
+                    }
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let map = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let kind = map.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                    match kind.as_deref() {
+                        #(
+                            Some(#values) => ::serde_json::from_value(::serde_json::Value::Object(map))
+                                .map(#ident::#variants)
+                                .map_err(<D::Error as ::serde::de::Error>::custom),
+                        )*
+                        _ => Ok(#ident::Unknown(map)),
+                    }
+                }
+            }
+
+            impl ::schemars::JsonSchema for #ident {
+                fn schema_name() -> ::std::string::String {
+                    #name.to_owned()
+                }
+                fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                    ::schemars::schema::SchemaObject {
+                        instance_type: Some(::schemars::schema::InstanceType::Object.into()),
+                        ..Default::default()
+                    }
+                    .into()
+                }
+            }
+        }
+    });
+    quote! {
+        /// Open unions: `oneOf` objects told apart by a discriminator, which keep decoding (and
+        /// round-trip unchanged) when Amazon adds a kind.
+        pub mod open_unions {
+            #( #items )*
         }
     }
 }

@@ -8,6 +8,887 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /**The skill uses APL extensions. `type` is `ALEXA_EXTENSION`. Source: SMAPI model
+`v1.skill.Manifest.InterfaceType` with `ExtensionRequest` and
+`ExtensionInitializationRequest`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaExtensionInterface {
+        ///Extensions started with the skill, with their settings.
+        #[serde(
+            rename = "autoInitializedExtensions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_initialized_extensions: ::std::option::Option<
+            ::std::vec::Vec<ExtensionInitializationRequest>,
+        >,
+        ///Extensions the skill may use.
+        #[serde(
+            rename = "requestedExtensions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub requested_extensions: ::std::option::Option<
+            ::std::vec::Vec<ExtensionRequest>,
+        >,
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: AlexaExtensionInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaExtensionInterface {
+        pub fn builder() -> builder::AlexaExtensionInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AlexaExtensionInterfaceType {
+        #[serde(rename = "ALEXA_EXTENSION")]
+        AlexaExtension,
+    }
+    impl ::std::fmt::Display for AlexaExtensionInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaExtension => f.write_str("ALEXA_EXTENSION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlexaExtensionInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_EXTENSION" => Ok(Self::AlexaExtension),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AlexaExtensionInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AlexaExtensionInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The Alexa for Business API of a skill (for example room booking). Source: SMAPI model
+`v1.skill.Manifest.AlexaForBusinessApis`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaForBusinessApis {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<SkillEndpoint>,
+        ///Alexa for Business interfaces the skill implements.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub interfaces: ::std::option::Option<
+            ::std::vec::Vec<AlexaForBusinessInterface>,
+        >,
+        ///Per-region endpoints, keyed by region.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, RegionalEndpoint>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaForBusinessApis {
+        pub fn builder() -> builder::AlexaForBusinessApis {
+            Default::default()
+        }
+    }
+    /**An Alexa for Business interface and the requests the skill serves in it. Source: SMAPI model
+`v1.skill.Manifest.AlexaForBusinessInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaForBusinessInterface {
+        ///Interface namespace, for example `Alexa.Business.Reservation.Room`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Requests served.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requests: ::std::option::Option<
+            ::std::vec::Vec<AlexaForBusinessInterfaceRequest>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<
+            crate::generated::open_enums::AlexaForBusinessInterfaceVersion,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaForBusinessInterface {
+        pub fn builder() -> builder::AlexaForBusinessInterface {
+            Default::default()
+        }
+    }
+    /**A request of an Alexa for Business interface. Source: SMAPI model
+`v1.skill.Manifest.AlexaForBusinessInterfaceRequest`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaForBusinessInterfaceRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<
+            crate::generated::open_enums::AlexaForBusinessRequestName,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaForBusinessInterfaceRequest {
+        pub fn builder() -> builder::AlexaForBusinessInterfaceRequest {
+            Default::default()
+        }
+    }
+    /**Runtime and AWS region of an Alexa-hosted skill. Source: SMAPI model
+`v1.skill.AlexaHosted.AlexaHostedConfig`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaHostedConfig {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<HostedSkillRegion>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub runtime: ::std::option::Option<HostedSkillRuntime>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaHostedConfig {
+        pub fn builder() -> builder::AlexaHostedConfig {
+            Default::default()
+        }
+    }
+    /**The skill renders Alexa Presentation Language documents. `type` is `ALEXA_PRESENTATION_APL`.
+Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaPresentationAplInterface {
+        ///The viewports (device screens) the skill's documents are designed for.
+        #[serde(
+            rename = "supportedViewports",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub supported_viewports: ::std::option::Option<
+            ::std::vec::Vec<ViewportSpecification>,
+        >,
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: AlexaPresentationAplInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaPresentationAplInterface {
+        pub fn builder() -> builder::AlexaPresentationAplInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AlexaPresentationAplInterfaceType {
+        #[serde(rename = "ALEXA_PRESENTATION_APL")]
+        AlexaPresentationApl,
+    }
+    impl ::std::fmt::Display for AlexaPresentationAplInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaPresentationApl => f.write_str("ALEXA_PRESENTATION_APL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlexaPresentationAplInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_PRESENTATION_APL" => Ok(Self::AlexaPresentationApl),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AlexaPresentationAplInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AlexaPresentationAplInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The skill renders web (HTML) content with Alexa Web API for Games. `type` is
+`ALEXA_PRESENTATION_HTML`. Source: SMAPI model
+`v1.skill.Manifest.AlexaPresentationHtmlInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaPresentationHtmlInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: AlexaPresentationHtmlInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaPresentationHtmlInterface {
+        pub fn builder() -> builder::AlexaPresentationHtmlInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AlexaPresentationHtmlInterfaceType {
+        #[serde(rename = "ALEXA_PRESENTATION_HTML")]
+        AlexaPresentationHtml,
+    }
+    impl ::std::fmt::Display for AlexaPresentationHtmlInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaPresentationHtml => f.write_str("ALEXA_PRESENTATION_HTML"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlexaPresentationHtmlInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_PRESENTATION_HTML" => Ok(Self::AlexaPresentationHtml),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AlexaPresentationHtmlInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AlexaPresentationHtmlInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The skill is offered through Alexa search. `type` is `ALEXA_SEARCH`. Source: SMAPI model
+`v1.skill.Manifest.AlexaSearch`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AlexaSearchInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: AlexaSearchInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AlexaSearchInterface {
+        pub fn builder() -> builder::AlexaSearchInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AlexaSearchInterfaceType {
+        #[serde(rename = "ALEXA_SEARCH")]
+        AlexaSearch,
+    }
+    impl ::std::fmt::Display for AlexaSearchInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaSearch => f.write_str("ALEXA_SEARCH"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlexaSearchInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_SEARCH" => Ok(Self::AlexaSearch),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AlexaSearchInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AlexaSearchInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**A custom Android intent an app handles. Source: SMAPI model
+`v1.skill.Manifest.AndroidCustomIntent`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AndroidCustomIntent {
+        ///The intent's action.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<::std::string::String>,
+        ///The intent's component.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub component: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AndroidCustomIntent {
+        pub fn builder() -> builder::AndroidCustomIntent {
+            Default::default()
+        }
+    }
+    /**Apps and web domains the skill can open on the user's phone. Source: SMAPI model
+`v1.skill.Manifest.AppLink`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AppLink {
+        ///Common Android intents the skill fires.
+        #[serde(
+            rename = "linkedAndroidCommonIntents",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub linked_android_common_intents: ::std::option::Option<
+            ::std::vec::Vec<LinkedAndroidCommonIntent>,
+        >,
+        ///Apps the skill opens.
+        #[serde(
+            rename = "linkedApplications",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub linked_applications: ::std::option::Option<
+            ::std::vec::Vec<LinkedApplication>,
+        >,
+        #[serde(
+            rename = "linkedCommonSchemes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub linked_common_schemes: ::std::option::Option<LinkedCommonSchemes>,
+        ///Web domains the skill opens.
+        #[serde(
+            rename = "linkedWebDomains",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub linked_web_domains: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AppLink {
+        pub fn builder() -> builder::AppLink {
+            Default::default()
+        }
+    }
+    /**The skill opens apps on the user's phone (app links). `type` is `APP_LINKS`. Source: SMAPI
+model `v1.skill.Manifest.AppLinkInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AppLinkInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: AppLinkInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AppLinkInterface {
+        pub fn builder() -> builder::AppLinkInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AppLinkInterfaceType {
+        #[serde(rename = "APP_LINKS")]
+        AppLinks,
+    }
+    impl ::std::fmt::Display for AppLinkInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AppLinks => f.write_str("APP_LINKS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AppLinkInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "APP_LINKS" => Ok(Self::AppLinks),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AppLinkInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AppLinkInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The skill opens apps on the user's phone (app links, second version). `type` is
+`APP_LINKS_V2`. Source: SMAPI model `v1.skill.Manifest.AppLinkV2Interface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AppLinkV2Interface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: AppLinkV2InterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AppLinkV2Interface {
+        pub fn builder() -> builder::AppLinkV2Interface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AppLinkV2InterfaceType {
+        #[serde(rename = "APP_LINKS_V2")]
+        AppLinksV2,
+    }
+    impl ::std::fmt::Display for AppLinkV2InterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AppLinksV2 => f.write_str("APP_LINKS_V2"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AppLinkV2InterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "APP_LINKS_V2" => Ok(Self::AppLinksV2),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AppLinkV2InterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AppLinkV2InterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The skill plays long-form audio with the AudioPlayer interface. `type` is `AUDIO_PLAYER`.
+Source: SMAPI model `v1.skill.Manifest.AudioInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AudioInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: AudioInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AudioInterface {
+        pub fn builder() -> builder::AudioInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AudioInterfaceType {
+        #[serde(rename = "AUDIO_PLAYER")]
+        AudioPlayer,
+    }
+    impl ::std::fmt::Display for AudioInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AudioPlayer => f.write_str("AUDIO_PLAYER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AudioInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "AUDIO_PLAYER" => Ok(Self::AudioPlayer),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AudioInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AudioInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**A client allowed to call the skill directly. `authenticationProvider` says how it
+authenticates; `LWA` clients list their applications. Source: SMAPI model
+`v1.skill.Manifest.AuthorizedClient` and its `LWA` subtype `AuthorizedClientLwa`, merged
+into one open object. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuthorizedClient {
+        /**For `LWA`: the applications allowed.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub applications: ::std::option::Option<
+            ::std::vec::Vec<AuthorizedClientApplication>,
+        >,
+        ///How the client authenticates, for example `LWA`.
+        #[serde(
+            rename = "authenticationProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authentication_provider: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AuthorizedClient {
+        pub fn builder() -> builder::AuthorizedClient {
+            Default::default()
+        }
+    }
+    /**An application allowed to call the skill, identified by kind (`type`, for example
+`LWA_ANDROID`). Source: SMAPI model `v1.skill.Manifest.AuthorizedClientLwaApplication` and
+its subtype `AuthorizedClientLwaApplicationAndroid`, merged into one open object. Added in
+2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuthorizedClientApplication {
+        /**For `LWA_ANDROID`: the app's ID in the app store.
+*/
+        #[serde(
+            rename = "appStoreAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_store_app_id: ::std::option::Option<::std::string::String>,
+        /**For `LWA_ANDROID`: the app's Login with Amazon client ID.
+*/
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        ///Kind of application, for example `LWA_ANDROID`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AuthorizedClientApplication {
+        pub fn builder() -> builder::AuthorizedClientApplication {
+            Default::default()
+        }
+    }
+    /**Locales whose interaction model and listing are cloned from another locale. Source: SMAPI
+model `v1.skill.Manifest.AutomaticClonedLocale`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AutomaticClonedLocale {
+        ///One entry per source locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::vec::Vec<LocalesByAutomaticClonedLocale>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AutomaticClonedLocale {
+        pub fn builder() -> builder::AutomaticClonedLocale {
+            Default::default()
+        }
+    }
+    /**Publish the skill automatically to further locales of a language it supports. Source: SMAPI
+model `v1.skill.Manifest.AutomaticDistribution`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AutomaticDistribution {
+        ///Whether automatic distribution is on.
+        #[serde(
+            rename = "isActive",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_active: ::std::option::Option<bool>,
+        ///Per language, the locale whose listing is copied to the other locales.
+        #[serde(
+            rename = "sourceLocaleForLanguages",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_locale_for_languages: ::std::option::Option<
+            ::std::vec::Vec<SourceLanguageForLocales>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AutomaticDistribution {
+        pub fn builder() -> builder::AutomaticDistribution {
+            Default::default()
+        }
+    }
     /**The steps of an interaction-model build and how each went. Not shown on the pages;
 carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
 */
@@ -54,6 +935,137 @@ carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
     }
     impl BuildStep {
         pub fn builder() -> builder::BuildStep {
+            Default::default()
+        }
+    }
+    /**The skill answers CanFulfillIntentRequest queries (name-free interaction). `type` is
+`CAN_FULFILL_INTENT_REQUEST`. Source: SMAPI model `v1.skill.Manifest.InterfaceType`. Added
+in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CanFulfillIntentRequestInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: CanFulfillIntentRequestInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CanFulfillIntentRequestInterface {
+        pub fn builder() -> builder::CanFulfillIntentRequestInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CanFulfillIntentRequestInterfaceType {
+        #[serde(rename = "CAN_FULFILL_INTENT_REQUEST")]
+        CanFulfillIntentRequest,
+    }
+    impl ::std::fmt::Display for CanFulfillIntentRequestInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CanFulfillIntentRequest => {
+                    f.write_str("CAN_FULFILL_INTENT_REQUEST")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CanFulfillIntentRequestInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CAN_FULFILL_INTENT_REQUEST" => Ok(Self::CanFulfillIntentRequest),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanFulfillIntentRequestInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CanFulfillIntentRequestInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Where an app is listed. Source: SMAPI model `v1.skill.Manifest.CatalogInfo`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CatalogInfo {
+        ///The app's ID in that store.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub identifier: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::generated::open_enums::AppCatalog>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CatalogInfo {
+        pub fn builder() -> builder::CatalogInfo {
+            Default::default()
+        }
+    }
+    /**Type and version of a connection's payload. Source: SMAPI model
+`v1.skill.Manifest.ConnectionsPayload`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ConnectionPayload {
+        ///Payload type.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Payload version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ConnectionPayload {
+        pub fn builder() -> builder::ConnectionPayload {
             Default::default()
         }
     }
@@ -149,6 +1161,8 @@ carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
         schemars::JsonSchema
     )]
     pub struct CreateSkillRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hosting: ::std::option::Option<HostingConfiguration>,
         pub manifest: SkillManifest,
         #[serde(rename = "vendorId")]
         pub vendor_id: VendorId,
@@ -177,7 +1191,99 @@ carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
             Default::default()
         }
     }
-    ///The custom interface of a skill.
+    /**The custom API of a skill: a voice interaction model the skill serves itself. Source: the
+skill-operations page and SMAPI model `v1.skill.Manifest.CustomApis` (2.0.0 added everything
+but `endpoint`).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CustomApis {
+        #[serde(
+            rename = "appLink",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_link: ::std::option::Option<AppLink>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connections: ::std::option::Option<CustomConnections>,
+        #[serde(
+            rename = "dialogManagement",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dialog_management: ::std::option::Option<DialogManagement>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<SkillEndpoint>,
+        ///Device interfaces the skill uses (audio player, APL, ...).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub interfaces: ::std::option::Option<
+            ::std::vec::Vec<crate::generated::open_unions::Interface>,
+        >,
+        ///Per-locale settings of the custom API, keyed by locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                CustomLocalizedInformation,
+            >,
+        >,
+        ///Per-region endpoints, keyed by region (`NA`, `EU`, `FE`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, RegionalEndpoint>,
+        >,
+        ///Runtimes the skill targets.
+        #[serde(
+            rename = "_targetRuntimes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub target_runtimes: ::std::option::Option<::std::vec::Vec<TargetRuntime>>,
+        ///Tasks the skill offers to other skills.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tasks: ::std::option::Option<::std::vec::Vec<CustomTask>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomApis {
+        pub fn builder() -> builder::CustomApis {
+            Default::default()
+        }
+    }
+    /**Connections (skill-to-skill requests) the skill uses and offers. Source: SMAPI model
+`v1.skill.Manifest.CustomConnections`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CustomConnections {
+        ///Connections the skill serves.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provides: ::std::option::Option<::std::vec::Vec<SkillConnection>>,
+        ///Connections the skill calls.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requires: ::std::option::Option<::std::vec::Vec<SkillConnection>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomConnections {
+        pub fn builder() -> builder::CustomConnections {
+            Default::default()
+        }
+    }
+    /**The skill talks to gadgets through custom interfaces. `type` is `CUSTOM_INTERFACE`. Source:
+SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -186,14 +1292,484 @@ carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
         PartialEq,
         schemars::JsonSchema
     )]
-    pub struct CustomApis {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoint: ::std::option::Option<SkillEndpoint>,
+    pub struct CustomInterfaceControllerInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: CustomInterfaceControllerInterfaceType,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CustomApis {
-        pub fn builder() -> builder::CustomApis {
+    impl CustomInterfaceControllerInterface {
+        pub fn builder() -> builder::CustomInterfaceControllerInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomInterfaceControllerInterfaceType {
+        #[serde(rename = "CUSTOM_INTERFACE")]
+        CustomInterface,
+    }
+    impl ::std::fmt::Display for CustomInterfaceControllerInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CustomInterface => f.write_str("CUSTOM_INTERFACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomInterfaceControllerInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CUSTOM_INTERFACE" => Ok(Self::CustomInterface),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomInterfaceControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomInterfaceControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Dialog management settings in one locale. Source: SMAPI model
+`v1.skill.Manifest.CustomLocalizedInformationDialogManagement`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CustomLocalizedDialogManagement {
+        #[serde(
+            rename = "sessionStartDelegationStrategy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_start_delegation_strategy: ::std::option::Option<
+            DialogDelegationStrategy,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomLocalizedDialogManagement {
+        pub fn builder() -> builder::CustomLocalizedDialogManagement {
+            Default::default()
+        }
+    }
+    /**Settings of the custom API in one locale. Source: SMAPI model
+`v1.skill.Manifest.CustomLocalizedInformation`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CustomLocalizedInformation {
+        #[serde(
+            rename = "dialogManagement",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dialog_management: ::std::option::Option<CustomLocalizedDialogManagement>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomLocalizedInformation {
+        pub fn builder() -> builder::CustomLocalizedInformation {
+            Default::default()
+        }
+    }
+    /**What Alexa says when offering and confirming the purchase of a paid skill, in one locale.
+Source: SMAPI model `v1.skill.Manifest.CustomProductPrompts`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CustomProductPrompts {
+        ///Description read when the purchase is confirmed.
+        #[serde(
+            rename = "purchaseConfirmationDescription",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub purchase_confirmation_description: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///Description of the skill read before the purchase offer.
+        #[serde(
+            rename = "purchasePromptDescription",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub purchase_prompt_description: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomProductPrompts {
+        pub fn builder() -> builder::CustomProductPrompts {
+            Default::default()
+        }
+    }
+    /**A task the skill offers to other skills. Source: SMAPI model `v1.skill.Manifest.CustomTask`.
+Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CustomTask {
+        ///Task name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Task version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomTask {
+        pub fn builder() -> builder::CustomTask {
+            Default::default()
+        }
+    }
+    /**The skill keeps data on devices with the DataStore. `type` is `ALEXA_DATA_STORE`. Source:
+SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DataStoreInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: DataStoreInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DataStoreInterface {
+        pub fn builder() -> builder::DataStoreInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum DataStoreInterfaceType {
+        #[serde(rename = "ALEXA_DATA_STORE")]
+        AlexaDataStore,
+    }
+    impl ::std::fmt::Display for DataStoreInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaDataStore => f.write_str("ALEXA_DATA_STORE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DataStoreInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_DATA_STORE" => Ok(Self::AlexaDataStore),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DataStoreInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DataStoreInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**A DataStore package installed on devices. Source: SMAPI model
+`v1.skill.Manifest.DataStorePackage`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DataStorePackage {
+        /**Package ID: a word character, then up to 255 word characters, dots or dashes.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DataStorePackage {
+        pub fn builder() -> builder::DataStorePackage {
+            Default::default()
+        }
+    }
+    /**The skill installs DataStore packages on devices. `type` is
+`ALEXA_DATASTORE_PACKAGEMANAGER`. Source: SMAPI model
+`v1.skill.Manifest.AlexaDataStorePackageManagerInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DataStorePackageManagerInterface {
+        ///The packages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub packages: ::std::option::Option<::std::vec::Vec<DataStorePackage>>,
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: DataStorePackageManagerInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DataStorePackageManagerInterface {
+        pub fn builder() -> builder::DataStorePackageManagerInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum DataStorePackageManagerInterfaceType {
+        #[serde(rename = "ALEXA_DATASTORE_PACKAGEMANAGER")]
+        AlexaDatastorePackagemanager,
+    }
+    impl ::std::fmt::Display for DataStorePackageManagerInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaDatastorePackagemanager => {
+                    f.write_str("ALEXA_DATASTORE_PACKAGEMANAGER")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for DataStorePackageManagerInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_DATASTORE_PACKAGEMANAGER" => {
+                    Ok(Self::AlexaDatastorePackagemanager)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DataStorePackageManagerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DataStorePackageManagerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The demand response API of a skill (energy providers shifting device consumption). Source:
+SMAPI model `v1.skill.Manifest.DemandResponseApis`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DemandResponseApis {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<LambdaEndpoint>,
+        ///URL where users enrol in the programme.
+        #[serde(
+            rename = "enrollmentUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enrollment_url: ::std::option::Option<::std::string::String>,
+        ///Per-region Lambda functions, keyed by region.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, LambdaRegion>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DemandResponseApis {
+        pub fn builder() -> builder::DemandResponseApis {
+            Default::default()
+        }
+    }
+    /**Which dialog manager handles a new session. Source: SMAPI model
+`v1.skill.Manifest.DialogDelegationStrategy`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DialogDelegationStrategy {
+        ///The dialog manager, for example `AMAZON.Conversations`, or `skill`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub target: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DialogDelegationStrategy {
+        pub fn builder() -> builder::DialogDelegationStrategy {
+            Default::default()
+        }
+    }
+    /**Dialog managers (for example Alexa Conversations) that run the skill's dialogs. Source:
+SMAPI model `v1.skill.Manifest.DialogManagement`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DialogManagement {
+        ///The dialog managers.
+        #[serde(
+            rename = "dialogManagers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dialog_managers: ::std::option::Option<::std::vec::Vec<DialogManager>>,
+        #[serde(
+            rename = "sessionStartDelegationStrategy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_start_delegation_strategy: ::std::option::Option<
+            DialogDelegationStrategy,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DialogManagement {
+        pub fn builder() -> builder::DialogManagement {
+            Default::default()
+        }
+    }
+    /**A dialog manager, named by `type` (for example `AMAZON.Conversations`). Source: SMAPI model
+`v1.skill.Manifest.DialogManager`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DialogManager {
+        ///The dialog manager, for example `AMAZON.Conversations`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DialogManager {
+        pub fn builder() -> builder::DialogManager {
             Default::default()
         }
     }
@@ -328,6 +1904,176 @@ only: do not show it to end users and do not base program logic on its wording.
             value.parse()
         }
     }
+    /**The skill shows display templates on screen devices (Display interface). `type` is
+`RENDER_TEMPLATE`. Source: SMAPI model `v1.skill.Manifest.DisplayInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DisplayInterface {
+        #[serde(
+            rename = "minimumApmlVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minimum_apml_version: ::std::option::Option<
+            crate::generated::open_enums::DisplayApmlVersion,
+        >,
+        #[serde(
+            rename = "minimumTemplateVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minimum_template_version: ::std::option::Option<
+            crate::generated::open_enums::DisplayTemplateVersion,
+        >,
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: DisplayInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl DisplayInterface {
+        pub fn builder() -> builder::DisplayInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum DisplayInterfaceType {
+        #[serde(rename = "RENDER_TEMPLATE")]
+        RenderTemplate,
+    }
+    impl ::std::fmt::Display for DisplayInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RenderTemplate => f.write_str("RENDER_TEMPLATE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DisplayInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "RENDER_TEMPLATE" => Ok(Self::RenderTemplate),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DisplayInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DisplayInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The skill applies audio or visual effects (augmentation effects). `type` is
+`ALEXA_AUGMENTATION_EFFECTS_CONTROLLER`. Source: SMAPI model
+`v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct EffectsControllerInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: EffectsControllerInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl EffectsControllerInterface {
+        pub fn builder() -> builder::EffectsControllerInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum EffectsControllerInterfaceType {
+        #[serde(rename = "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER")]
+        AlexaAugmentationEffectsController,
+    }
+    impl ::std::fmt::Display for EffectsControllerInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaAugmentationEffectsController => {
+                    f.write_str("ALEXA_AUGMENTATION_EFFECTS_CONTROLLER")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for EffectsControllerInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER" => {
+                    Ok(Self::AlexaAugmentationEffectsController)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EffectsControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for EffectsControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The entity that reports the unit's endpoints to Alexa.
     #[derive(
         ::serde::Deserialize,
@@ -426,6 +2172,472 @@ HTTP status and `code`.
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
+        }
+    }
+    /**One proactive event schema the skill publishes. Source: SMAPI model
+`v1.skill.Manifest.EventPublications`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct EventPublication {
+        ///The event schema, for example `AMAZON.WeatherAlert.Activated`.
+        #[serde(
+            rename = "eventName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub event_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl EventPublication {
+        pub fn builder() -> builder::EventPublication {
+            Default::default()
+        }
+    }
+    /**One event the skill subscribes to. Source: SMAPI model `v1.skill.Manifest.EventName`. Added
+in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct EventSubscription {
+        #[serde(
+            rename = "eventName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub event_name: ::std::option::Option<crate::generated::open_enums::EventName>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl EventSubscription {
+        pub fn builder() -> builder::EventSubscription {
+            Default::default()
+        }
+    }
+    /**An APL extension started with the skill, and its settings. Source: SMAPI model
+`v1.skill.Manifest.ExtensionInitializationRequest`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ExtensionInitializationRequest {
+        ///Extension-specific settings.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The extension's URI.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ExtensionInitializationRequest {
+        pub fn builder() -> builder::ExtensionInitializationRequest {
+            Default::default()
+        }
+    }
+    /**An APL extension the skill may use. Source: SMAPI model
+`v1.skill.Manifest.ExtensionRequest`. The model's list of allowed URIs is not repeated here,
+as Amazon adds extensions over time. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ExtensionRequest {
+        /**The extension's URI, for example `aplext:backstack:10`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ExtensionRequest {
+        pub fn builder() -> builder::ExtensionRequest {
+            Default::default()
+        }
+    }
+    /**The flash briefing API of a skill: feeds Alexa reads or plays in the user's briefing.
+Source: SMAPI model `v1.skill.Manifest.FlashBriefingApis`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct FlashBriefingApis {
+        ///Feeds per locale, keyed by locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                LocalizedFlashBriefingInfo,
+            >,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl FlashBriefingApis {
+        pub fn builder() -> builder::FlashBriefingApis {
+            Default::default()
+        }
+    }
+    /**One feed of a flash briefing. Source: SMAPI model
+`v1.skill.Manifest.LocalizedFlashBriefingInfoItems`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct FlashBriefingFeed {
+        #[serde(
+            rename = "contentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub content_type: ::std::option::Option<
+            crate::generated::open_enums::FlashBriefingContentType,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub genre: ::std::option::Option<
+            crate::generated::open_enums::FlashBriefingGenre,
+        >,
+        ///URL of the feed's image.
+        #[serde(
+            rename = "imageUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_uri: ::std::option::Option<::std::string::String>,
+        ///Whether the feed is switched on when the skill is enabled.
+        #[serde(
+            rename = "isDefault",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_default: ::std::option::Option<bool>,
+        ///Name tying the same feed together across locales. At most 255 characters.
+        #[serde(
+            rename = "logicalName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub logical_name: ::std::option::Option<::std::string::String>,
+        ///Feed name. At most 255 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "updateFrequency",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_frequency: ::std::option::Option<
+            crate::generated::open_enums::FlashBriefingUpdateFrequency,
+        >,
+        ///URL of the feed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        /**Introduction Alexa reads before the feed (starts with "In" or "From"). At most 70
+characters, no `<`.
+*/
+        #[serde(
+            rename = "vuiPreamble",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub vui_preamble: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl FlashBriefingFeed {
+        pub fn builder() -> builder::FlashBriefingFeed {
+            Default::default()
+        }
+    }
+    /**A free trial before a subscription is charged. Source: SMAPI model
+`v1.skill.Manifest.FreeTrialInformation`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct FreeTrialInformation {
+        ///Length of the trial as an ISO 8601 duration in days, 1 to 31 (`P7D`).
+        #[serde(
+            rename = "freeTrialDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub free_trial_duration: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl FreeTrialInformation {
+        pub fn builder() -> builder::FreeTrialInformation {
+            Default::default()
+        }
+    }
+    /**The name Alexa uses for an app, with translations. Source: SMAPI model
+`v1.skill.Manifest.FriendlyName`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct FriendlyName {
+        ///The name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default: ::std::option::Option<::std::string::String>,
+        ///The name in other locales.
+        #[serde(
+            rename = "localizedNames",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub localized_names: ::std::option::Option<::std::vec::Vec<LocalizedName>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl FriendlyName {
+        pub fn builder() -> builder::FriendlyName {
+            Default::default()
+        }
+    }
+    /**The skill controls Echo Button lights (GadgetController interface). `type` is
+`GADGET_CONTROLLER`. Source: SMAPI model `v1.skill.Manifest.GadgetControllerInterface`.
+Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GadgetControllerInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: GadgetControllerInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl GadgetControllerInterface {
+        pub fn builder() -> builder::GadgetControllerInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GadgetControllerInterfaceType {
+        #[serde(rename = "GADGET_CONTROLLER")]
+        GadgetController,
+    }
+    impl ::std::fmt::Display for GadgetControllerInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GadgetController => f.write_str("GADGET_CONTROLLER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GadgetControllerInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GADGET_CONTROLLER" => Ok(Self::GadgetController),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GadgetControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GadgetControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Whether the skill needs Echo Buttons (gadgets) and how many players and buttons it supports.
+Source: SMAPI model `v1.skill.Manifest.ManifestGadgetSupport`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GadgetSupport {
+        ///Most buttons the skill works with (1 to 4).
+        #[serde(
+            rename = "maxGadgetButtons",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub max_gadget_buttons: ::std::option::Option<i64>,
+        ///Fewest buttons the skill works with (1 to 4).
+        #[serde(
+            rename = "minGadgetButtons",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_gadget_buttons: ::std::option::Option<i64>,
+        ///Most players (at least 1).
+        #[serde(
+            rename = "numPlayersMax",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub num_players_max: ::std::option::Option<i64>,
+        ///Fewest players (1 to 16).
+        #[serde(
+            rename = "numPlayersMin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub num_players_min: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requirement: ::std::option::Option<
+            crate::generated::open_enums::GadgetSupportRequirement,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl GadgetSupport {
+        pub fn builder() -> builder::GadgetSupport {
+            Default::default()
+        }
+    }
+    /**The skill receives Echo Button input events (GameEngine interface). `type` is `GAME_ENGINE`.
+Source: SMAPI model `v1.skill.Manifest.GameEngineInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GameEngineInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: GameEngineInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl GameEngineInterface {
+        pub fn builder() -> builder::GameEngineInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GameEngineInterfaceType {
+        #[serde(rename = "GAME_ENGINE")]
+        GameEngine,
+    }
+    impl ::std::fmt::Display for GameEngineInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GameEngine => f.write_str("GAME_ENGINE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GameEngineInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GAME_ENGINE" => Ok(Self::GameEngine),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GameEngineInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GameEngineInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GetDiscoverySessionId`
@@ -549,6 +2761,422 @@ HTTP status and `code`.
             value.parse()
         }
     }
+    /**Another name for the skill. Source: ask-smapi-model 1.8 for Python
+(`v1/skill/manifest/health_alias.py`), the last SMAPI model release that carried the health
+API. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct HealthAlias {
+        ///The name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl HealthAlias {
+        pub fn builder() -> builder::HealthAlias {
+            Default::default()
+        }
+    }
+    /**The health API of a skill (for example baby activity logging). Source: ask-smapi-model 1.8
+for Python (`v1/skill/manifest/health_apis.py`), the last SMAPI model release that carried
+the health API. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct HealthApis {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<SkillEndpoint>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub interfaces: ::std::option::Option<HealthInterface>,
+        #[serde(
+            rename = "protocolVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub protocol_version: ::std::option::Option<
+            crate::generated::open_enums::HealthProtocolVersion,
+        >,
+        ///Per-region endpoints, keyed by region.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, RegionalEndpoint>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl HealthApis {
+        pub fn builder() -> builder::HealthApis {
+            Default::default()
+        }
+    }
+    /**The health interface and the requests the skill serves in it. Source: ask-smapi-model 1.8
+for Python (`v1/skill/manifest/health_interface.py`), the last SMAPI model release that
+carried the health API. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct HealthInterface {
+        ///Per-locale settings, keyed by locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, LocalizedHealthInfo>,
+        >,
+        ///Interface namespace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Requests served.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requests: ::std::option::Option<::std::vec::Vec<HealthRequest>>,
+        ///Interface version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl HealthInterface {
+        pub fn builder() -> builder::HealthInterface {
+            Default::default()
+        }
+    }
+    /**A request of the health interface. Source: ask-smapi-model 1.8 for Python
+(`v1/skill/manifest/health_request.py`), the last SMAPI model release that carried the
+health API. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct HealthRequest {
+        ///Request name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl HealthRequest {
+        pub fn builder() -> builder::HealthRequest {
+            Default::default()
+        }
+    }
+    /**AWS region of an Alexa-hosted skill. A request value: send only the listed values. Source:
+SMAPI model `v1.skill.AlexaHosted.HostedSkillRegion`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum HostedSkillRegion {
+        #[serde(rename = "US_EAST_1")]
+        UsEast1,
+        #[serde(rename = "US_WEST_2")]
+        UsWest2,
+        #[serde(rename = "EU_WEST_1")]
+        EuWest1,
+    }
+    impl ::std::fmt::Display for HostedSkillRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UsEast1 => f.write_str("US_EAST_1"),
+                Self::UsWest2 => f.write_str("US_WEST_2"),
+                Self::EuWest1 => f.write_str("EU_WEST_1"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for HostedSkillRegion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "US_EAST_1" => Ok(Self::UsEast1),
+                "US_WEST_2" => Ok(Self::UsWest2),
+                "EU_WEST_1" => Ok(Self::EuWest1),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HostedSkillRegion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HostedSkillRegion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Runtime of an Alexa-hosted skill's Lambda function. A request value: send only the listed
+values. Source: SMAPI model `v1.skill.AlexaHosted.HostedSkillRuntime`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum HostedSkillRuntime {
+        #[serde(rename = "NODE_10_X")]
+        Node10X,
+        #[serde(rename = "PYTHON_3_7")]
+        Python37,
+        #[serde(rename = "NODE_12_X")]
+        Node12X,
+        #[serde(rename = "NODE_16_X")]
+        Node16X,
+    }
+    impl ::std::fmt::Display for HostedSkillRuntime {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Node10X => f.write_str("NODE_10_X"),
+                Self::Python37 => f.write_str("PYTHON_3_7"),
+                Self::Node12X => f.write_str("NODE_12_X"),
+                Self::Node16X => f.write_str("NODE_16_X"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for HostedSkillRuntime {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NODE_10_X" => Ok(Self::Node10X),
+                "PYTHON_3_7" => Ok(Self::Python37),
+                "NODE_12_X" => Ok(Self::Node12X),
+                "NODE_16_X" => Ok(Self::Node16X),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HostedSkillRuntime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HostedSkillRuntime {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**How Amazon hosts a new skill's code (Alexa-hosted skills). Only on create. Source: SMAPI
+model `v1.skill.AlexaHosted.HostingConfiguration`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct HostingConfiguration {
+        #[serde(
+            rename = "alexaHosted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub alexa_hosted: ::std::option::Option<AlexaHostedConfig>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl HostingConfiguration {
+        pub fn builder() -> builder::HostingConfiguration {
+            Default::default()
+        }
+    }
+    /**The household list API of a skill: it has no settings; subscribe to list events under
+`events`. Source: SMAPI model `v1.skill.Manifest.HouseHoldList`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct HouseholdListApis(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for HouseholdListApis {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<HouseholdListApis>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: HouseholdListApis) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for HouseholdListApis {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    /**The knowledge API of a skill: answers Alexa gives from the skill's content. Source: SMAPI
+model `v1.skill.Manifest.KnowledgeApis`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct KnowledgeApis {
+        #[serde(
+            rename = "enablementChannel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enablement_channel: ::std::option::Option<
+            crate::generated::open_enums::KnowledgeEnablementChannel,
+        >,
+        ///Per-locale settings, keyed by locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                LocalizedKnowledgeInformation,
+            >,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl KnowledgeApis {
+        pub fn builder() -> builder::KnowledgeApis {
+            Default::default()
+        }
+    }
+    /**An AWS Lambda function that receives the skill's directives. Source: SMAPI model
+`v1.skill.Manifest.LambdaEndpoint`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LambdaEndpoint {
+        /**Only in ASK CLI 1 project files (`skill.json`): the local directory holding the endpoint's
+code, which the CLI deploys and replaces with `uri` before uploading. Source: ASK CLI 1
+project format, as found in real skill.json files.
+*/
+        #[serde(
+            rename = "sourceDir",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_dir: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "sslCertificateType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ssl_certificate_type: ::std::option::Option<
+            crate::generated::open_enums::SslCertificateType,
+        >,
+        /**The Lambda ARN (`arn:aws:lambda:...`).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LambdaEndpoint {
+        pub fn builder() -> builder::LambdaEndpoint {
+            Default::default()
+        }
+    }
+    /**The Lambda function for one region, overriding the default there. Source: SMAPI model
+`v1.skill.Manifest.LambdaRegion`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LambdaRegion {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<LambdaEndpoint>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LambdaRegion {
+        pub fn builder() -> builder::LambdaRegion {
+            Default::default()
+        }
+    }
     ///The most recent create or update of the resource and how its build went.
     #[derive(
         ::serde::Deserialize,
@@ -595,6 +3223,128 @@ HTTP status and `code`.
     }
     impl Link {
         pub fn builder() -> builder::Link {
+            Default::default()
+        }
+    }
+    /**A common Android intent the skill fires. Source: SMAPI model
+`v1.skill.Manifest.LinkedAndroidCommonIntent`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LinkedAndroidCommonIntent {
+        #[serde(
+            rename = "catalogType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub catalog_type: ::std::option::Option<
+            crate::generated::open_enums::AppCatalog,
+        >,
+        #[serde(
+            rename = "intentName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub intent_name: ::std::option::Option<
+            crate::generated::open_enums::AndroidCommonIntentName,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LinkedAndroidCommonIntent {
+        pub fn builder() -> builder::LinkedAndroidCommonIntent {
+            Default::default()
+        }
+    }
+    /**An app the skill opens. Source: SMAPI model `v1.skill.Manifest.LinkedApplication`. Added in
+2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LinkedApplication {
+        ///Custom Android intents of the app.
+        #[serde(
+            rename = "androidCustomIntents",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub android_custom_intents: ::std::option::Option<
+            ::std::vec::Vec<AndroidCustomIntent>,
+        >,
+        #[serde(
+            rename = "catalogInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub catalog_info: ::std::option::Option<CatalogInfo>,
+        ///URL schemes the app handles.
+        #[serde(
+            rename = "customSchemes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_schemes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Web domains the app handles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "friendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<FriendlyName>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LinkedApplication {
+        pub fn builder() -> builder::LinkedApplication {
+            Default::default()
+        }
+    }
+    /**Common URL schemes (maps, phone) the skill opens, per app store. Source: SMAPI model
+`v1.skill.Manifest.LinkedCommonSchemes`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LinkedCommonSchemes {
+        ///Schemes on Android.
+        #[serde(
+            rename = "GOOGLE_PLAY_STORE",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_play_store: ::std::option::Option<
+            ::std::vec::Vec<crate::generated::open_enums::CommonSchemeName>,
+        >,
+        ///Schemes on iOS.
+        #[serde(
+            rename = "IOS_APP_STORE",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ios_app_store: ::std::option::Option<
+            ::std::vec::Vec<crate::generated::open_enums::CommonSchemeName>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LinkedCommonSchemes {
+        pub fn builder() -> builder::LinkedCommonSchemes {
             Default::default()
         }
     }
@@ -722,12 +3472,195 @@ HTTP status and `code`.
             Default::default()
         }
     }
+    /**A source locale and the locales cloned from it. Source: SMAPI model
+`v1.skill.Manifest.LocalesByAutomaticClonedLocale`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LocalesByAutomaticClonedLocale {
+        ///Locale cloned from, for example `en-US`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+        ///Locales cloned to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub targets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LocalesByAutomaticClonedLocale {
+        pub fn builder() -> builder::LocalesByAutomaticClonedLocale {
+            Default::default()
+        }
+    }
+    /**The feeds of a flash briefing in one locale. Source: SMAPI model
+`v1.skill.Manifest.LocalizedFlashBriefingInfo`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LocalizedFlashBriefingInfo {
+        ///What Alexa says when no feed can be read. 1 to 100 characters, no `<`.
+        #[serde(
+            rename = "customErrorMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_error_message: ::std::option::Option<::std::string::String>,
+        ///The feeds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub feeds: ::std::option::Option<::std::vec::Vec<FlashBriefingFeed>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LocalizedFlashBriefingInfo {
+        pub fn builder() -> builder::LocalizedFlashBriefingInfo {
+            Default::default()
+        }
+    }
+    /**Health settings in one locale. Source: ask-smapi-model 1.8 for Python
+(`v1/skill/manifest/localized_health_info.py`), the last SMAPI model release that carried
+the health API. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LocalizedHealthInfo {
+        ///Other names users say for the skill.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aliases: ::std::option::Option<::std::vec::Vec<HealthAlias>>,
+        ///Name Alexa uses for the skill in prompts.
+        #[serde(
+            rename = "promptName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub prompt_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LocalizedHealthInfo {
+        pub fn builder() -> builder::LocalizedHealthInfo {
+            Default::default()
+        }
+    }
+    /**Knowledge settings in one locale. Source: SMAPI model
+`v1.skill.Manifest.LocalizedKnowledgeInformation`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LocalizedKnowledgeInformation {
+        ///Attribution Alexa reads with an answer. At most 75 letters, digits, spaces and `.,"'`.
+        #[serde(
+            rename = "answerAttribution",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub answer_attribution: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LocalizedKnowledgeInformation {
+        pub fn builder() -> builder::LocalizedKnowledgeInformation {
+            Default::default()
+        }
+    }
+    /**Music settings in one locale. Source: SMAPI model `v1.skill.Manifest.LocalizedMusicInfo`.
+Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LocalizedMusicInfo {
+        ///Other names users say for the service.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aliases: ::std::option::Option<::std::vec::Vec<MusicAlias>>,
+        ///Features the service supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub features: ::std::option::Option<::std::vec::Vec<MusicFeature>>,
+        ///Name Alexa uses for the service in prompts.
+        #[serde(
+            rename = "promptName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub prompt_name: ::std::option::Option<::std::string::String>,
+        ///Wordmark logos of the service.
+        #[serde(
+            rename = "wordmarkLogos",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub wordmark_logos: ::std::option::Option<::std::vec::Vec<MusicWordmark>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LocalizedMusicInfo {
+        pub fn builder() -> builder::LocalizedMusicInfo {
+            Default::default()
+        }
+    }
+    /**An app's name in one locale. Source: SMAPI model `v1.skill.Manifest.LocalizedName`. The
+model's fixed list of locales is not repeated, as Amazon adds locales over time. Added in
+2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LocalizedName {
+        ///The locale, for example `de-DE`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale: ::std::option::Option<::std::string::String>,
+        ///The name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LocalizedName {
+        pub fn builder() -> builder::LocalizedName {
+            Default::default()
+        }
+    }
     ///Policy links of the skill in one locale.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -752,20 +3685,31 @@ HTTP status and `code`.
             Default::default()
         }
     }
-    ///The store listing of the skill in one locale.
+    /**The store listing of the skill in one locale. Source: the skill-operations page and SMAPI
+model `v1.skill.Manifest.SkillManifestLocalizedPublishingInformation` (2.0.0 added
+`customProductPrompts`).
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct LocalizedPublishingInformation {
+        #[serde(
+            rename = "customProductPrompts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_product_prompts: ::std::option::Option<CustomProductPrompts>,
         ///Full description shown on the skill's detail page. At most 4000 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Phrases a user can say to use the skill; shown in the store. At most 4, each at most 200 characters.
+        /**Phrases a user can say to use the skill; shown in the store. At most 4, each at most 200
+characters.
+*/
         #[serde(
             rename = "examplePhrases",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -808,12 +3752,417 @@ HTTP status and `code`.
             Default::default()
         }
     }
-    ///The skill's answers to the privacy and compliance questions of certification.
+    /**One offer of a paid skill in one marketplace. Source: SMAPI model
+`v1.skill.Manifest.MarketplacePricing`. Added in 2.0.0.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MarketplacePricing {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<crate::generated::open_enums::Currency>,
+        #[serde(
+            rename = "freeTrialInformation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub free_trial_information: ::std::option::Option<FreeTrialInformation>,
+        #[serde(
+            rename = "offerType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub offer_type: ::std::option::Option<crate::generated::open_enums::OfferType>,
+        ///Price in `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub price: ::std::option::Option<f64>,
+        #[serde(
+            rename = "subscriptionInformation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subscription_information: ::std::option::Option<SubscriptionInformation>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MarketplacePricing {
+        pub fn builder() -> builder::MarketplacePricing {
+            Default::default()
+        }
+    }
+    /**Another name for the service. Source: SMAPI model `v1.skill.Manifest.MusicAlias`. Added in
+2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicAlias {
+        ///The name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicAlias {
+        pub fn builder() -> builder::MusicAlias {
+            Default::default()
+        }
+    }
+    /**The music API of a skill: Alexa sends music directives to a Lambda function. Source: SMAPI
+model `v1.skill.Manifest.MusicApis`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicApis {
+        ///Music capabilities the skill implements.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub capabilities: ::std::option::Option<::std::vec::Vec<MusicCapability>>,
+        ///Kinds of content the skill offers.
+        #[serde(
+            rename = "contentTypes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub content_types: ::std::option::Option<::std::vec::Vec<MusicContentType>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<LambdaEndpoint>,
+        ///Music interfaces the skill implements.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub interfaces: ::std::option::Option<::std::vec::Vec<MusicInterface>>,
+        ///Per-locale settings, keyed by locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, LocalizedMusicInfo>,
+        >,
+        ///Per-region Lambda functions, keyed by region.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, LambdaRegion>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicApis {
+        pub fn builder() -> builder::MusicApis {
+            Default::default()
+        }
+    }
+    /**A music capability. Source: SMAPI model `v1.skill.Manifest.MusicCapability`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicCapability {
+        ///Capability name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Capability namespace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Capability version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicCapability {
+        pub fn builder() -> builder::MusicCapability {
+            Default::default()
+        }
+    }
+    /**A kind of content the service offers. Source: SMAPI model
+`v1.skill.Manifest.MusicContentType`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicContentType {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<crate::generated::open_enums::MusicContentName>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicContentType {
+        pub fn builder() -> builder::MusicContentType {
+            Default::default()
+        }
+    }
+    /**A feature of the service. Source: SMAPI model `v1.skill.Manifest.MusicFeature`. Added in
+2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicFeature {
+        ///The feature.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicFeature {
+        pub fn builder() -> builder::MusicFeature {
+            Default::default()
+        }
+    }
+    /**A music interface and the requests the skill serves in it. Source: SMAPI model
+`v1.skill.Manifest.MusicInterfaces`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicInterface {
+        ///Interface namespace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        ///Requests served.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requests: ::std::option::Option<::std::vec::Vec<MusicRequest>>,
+        ///Interface version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicInterface {
+        pub fn builder() -> builder::MusicInterface {
+            Default::default()
+        }
+    }
+    /**A request of a music interface. Source: SMAPI model `v1.skill.Manifest.MusicRequest`. Added
+in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicRequest {
+        ///Request name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicRequest {
+        pub fn builder() -> builder::MusicRequest {
+            Default::default()
+        }
+    }
+    /**A wordmark logo. Source: SMAPI model `v1.skill.Manifest.MusicWordmark`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct MusicWordmark {
+        ///URL of the logo.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MusicWordmark {
+        pub fn builder() -> builder::MusicWordmark {
+            Default::default()
+        }
+    }
+    /**Price and tax category of a paid skill. Source: SMAPI model
+`v1.skill.Manifest.PaidSkillInformation`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PaidSkillInformation {
+        ///Prices per marketplace, keyed by marketplace (for example `US`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<MarketplacePricing>,
+            >,
+        >,
+        #[serde(
+            rename = "taxInformation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tax_information: ::std::option::Option<TaxInformation>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl PaidSkillInformation {
+        pub fn builder() -> builder::PaidSkillInformation {
+            Default::default()
+        }
+    }
+    /**A permission the skill asks the user to grant. Source: SMAPI model
+`v1.skill.Manifest.PermissionItems`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Permission {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<crate::generated::open_enums::PermissionName>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl Permission {
+        pub fn builder() -> builder::Permission {
+            Default::default()
+        }
+    }
+    /**The skill takes photos with a device camera. `type` is
+`ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER`. Source: SMAPI model
+`v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PhotoCaptureControllerInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: PhotoCaptureControllerInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl PhotoCaptureControllerInterface {
+        pub fn builder() -> builder::PhotoCaptureControllerInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PhotoCaptureControllerInterfaceType {
+        #[serde(rename = "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER")]
+        AlexaCameraPhotoCaptureController,
+    }
+    impl ::std::fmt::Display for PhotoCaptureControllerInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaCameraPhotoCaptureController => {
+                    f.write_str("ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for PhotoCaptureControllerInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER" => {
+                    Ok(Self::AlexaCameraPhotoCaptureController)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PhotoCaptureControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PhotoCaptureControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The skill's answers to the privacy and compliance questions of certification. Source: the
+skill-operations page and SMAPI model `v1.skill.Manifest.SkillManifestPrivacyAndCompliance`
+(2.0.0 added `shoppingKit`).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -850,6 +4199,11 @@ HTTP status and `code`.
                 LocalizedPrivacyAndCompliance,
             >,
         >,
+        #[serde(
+            rename = "shoppingKit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub shopping_kit: ::std::option::Option<ShoppingKit>,
         ///Whether the skill handles protected health information (HIPAA).
         #[serde(
             rename = "usesHealthInfo",
@@ -907,35 +4261,45 @@ current date; OpenAPI cannot express that bound, so servers answer 400 beyond it
             Default::default()
         }
     }
-    ///How the skill appears in the skill store and where it is offered.
+    /**How the skill appears in the skill store and where it is offered. Source: the
+skill-operations page and SMAPI model `v1.skill.Manifest.SkillManifestPublishingInformation`
+(2.0.0 added `name`, `description`, `gadgetSupport`, `automaticClonedLocale`,
+`paidSkillInformation` and typed `automaticDistribution`).
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct PublishingInformation {
-        ///Settings for publishing the skill automatically to further locales of the same language. Kept as sent.
+        #[serde(
+            rename = "automaticClonedLocale",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub automatic_cloned_locale: ::std::option::Option<AutomaticClonedLocale>,
         #[serde(
             rename = "automaticDistribution",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub automatic_distribution: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub automatic_distribution: ::std::option::Option<AutomaticDistribution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<
             crate::generated::open_enums::ManifestCategory,
         >,
-        ///Countries to offer the skill in, as ISO 3166-1 alpha-2 codes, when not available worldwide.
+        ///Skill description shown when no locale overrides it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Countries to offer the skill in when it is not available worldwide.
         #[serde(
             rename = "distributionCountries",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub distribution_countries: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::vec::Vec<crate::generated::open_enums::DistributionCountry>,
         >,
         #[serde(
             rename = "distributionMode",
@@ -944,8 +4308,13 @@ current date; OpenAPI cannot express that bound, so servers answer 400 beyond it
         pub distribution_mode: ::std::option::Option<
             crate::generated::open_enums::DistributionMode,
         >,
-        /**`true` to offer the skill in every country where Alexa skills are offered; `false`
-to offer it only in `distributionCountries`.
+        #[serde(
+            rename = "gadgetSupport",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gadget_support: ::std::option::Option<GadgetSupport>,
+        /**`true` to offer the skill in every country where Alexa skills are offered; `false` to offer
+it only in `distributionCountries`.
 */
         #[serde(
             rename = "isAvailableWorldwide",
@@ -960,7 +4329,16 @@ to offer it only in `distributionCountries`.
                 LocalizedPublishingInformation,
             >,
         >,
-        ///Instructions for the certification team on how to test the skill. At most 4000 characters.
+        ///Skill name shown in the store when no locale overrides it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "paidSkillInformation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub paid_skill_information: ::std::option::Option<PaidSkillInformation>,
+        /**Instructions for the certification team on how to test the skill. At most 4000 characters.
+*/
         #[serde(
             rename = "testingInstructions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -971,6 +4349,29 @@ to offer it only in `distributionCountries`.
     }
     impl PublishingInformation {
         pub fn builder() -> builder::PublishingInformation {
+            Default::default()
+        }
+    }
+    /**The endpoint for one region, overriding the default endpoint there. Source: SMAPI model
+`v1.skill.Manifest.Region`. (renamed: `Region` is the crate's SMAPI region). Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RegionalEndpoint {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<SkillEndpoint>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl RegionalEndpoint {
+        pub fn builder() -> builder::RegionalEndpoint {
             Default::default()
         }
     }
@@ -1145,21 +4546,89 @@ a skill package directory.
             value.parse()
         }
     }
-    /**The interfaces the skill implements, keyed by kind (`custom`, `smartHome`, `video`,
-`flashBriefing`, `householdList`, `music`, ...). Only `custom` is modelled; the others
-are kept as they are.
+    /**Whether the skill uses Alexa Shopping Kit features. Source: SMAPI model
+`v1.skill.Manifest.ShoppingKit`. Added in 2.0.0.
 */
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ShoppingKit {
+        ///Whether the skill earns Amazon Associates commission through Alexa.
+        #[serde(
+            rename = "isAmazonAssociatesOnAlexaEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_amazon_associates_on_alexa_enabled: ::std::option::Option<bool>,
+        ///Whether the skill uses Shopping Actions (add to cart, buy).
+        #[serde(
+            rename = "isShoppingActionsEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_shopping_actions_enabled: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ShoppingKit {
+        pub fn builder() -> builder::ShoppingKit {
+            Default::default()
+        }
+    }
+    /**The APIs the skill implements, keyed by kind. A skill usually implements one kind; kinds
+this spec does not model are kept as they are. Source: the skill-operations page and SMAPI
+model `v1.skill.Manifest.SkillManifestApis` (2.0.0 models every kind; `health` comes from
+ask-smapi-model 1.8 for Python, where the SMAPI model last carried it).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct SkillApis {
+        #[serde(
+            rename = "alexaForBusiness",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub alexa_for_business: ::std::option::Option<AlexaForBusinessApis>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom: ::std::option::Option<CustomApis>,
+        #[serde(
+            rename = "demandResponse",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub demand_response: ::std::option::Option<DemandResponseApis>,
+        #[serde(
+            rename = "flashBriefing",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub flash_briefing: ::std::option::Option<FlashBriefingApis>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub health: ::std::option::Option<HealthApis>,
+        #[serde(
+            rename = "householdList",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub household_list: ::std::option::Option<HouseholdListApis>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub knowledge: ::std::option::Option<KnowledgeApis>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub music: ::std::option::Option<MusicApis>,
+        #[serde(
+            rename = "smartHome",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub smart_home: ::std::option::Option<SmartHomeApis>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video: ::std::option::Option<VideoApis>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1168,16 +4637,55 @@ are kept as they are.
             Default::default()
         }
     }
-    ///Where Alexa sends requests for the skill.
+    /**One connection: a name and the payload it carries. Source: SMAPI model
+`v1.skill.Manifest.Custom.Connection`. Added in 2.0.0.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SkillConnection {
+        ///Connection name, for example `AMAZON.PrintPDF`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payload: ::std::option::Option<ConnectionPayload>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl SkillConnection {
+        pub fn builder() -> builder::SkillConnection {
+            Default::default()
+        }
+    }
+    /**Where Alexa sends requests for the skill: an AWS Lambda ARN or an HTTPS URL. Source: the
+skill-operations page and SMAPI model `v1.skill.Manifest.SkillManifestEndpoint` (2.0.0 made
+`uri` required with its pattern).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct SkillEndpoint {
+        /**Only in ASK CLI 1 project files (`skill.json`): the local directory holding the endpoint's
+code, which the CLI deploys and replaces with `uri` before uploading. Source: ASK CLI 1
+project format, as found in real skill.json files.
+*/
+        #[serde(
+            rename = "sourceDir",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_dir: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "sslCertificateType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1185,7 +4693,8 @@ are kept as they are.
         pub ssl_certificate_type: ::std::option::Option<
             crate::generated::open_enums::SslCertificateType,
         >,
-        ///An AWS Lambda ARN or an HTTPS URL.
+        /**An AWS Lambda ARN (`arn:...`) or an HTTPS URL (`https://...`).
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -1216,6 +4725,41 @@ are kept as they are.
     }
     impl SkillEndpointReporter {
         pub fn builder() -> builder::SkillEndpointReporter {
+            Default::default()
+        }
+    }
+    /**Skill events (enablement, permission changes, list changes, ...) the skill subscribes to or
+publishes, and where they are delivered. Source: SMAPI model
+`v1.skill.Manifest.SkillManifestEvents`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SkillEvents {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<SkillEndpoint>,
+        ///Events the skill sends (proactive events).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub publications: ::std::option::Option<::std::vec::Vec<EventPublication>>,
+        ///Per-region event endpoints, keyed by region (`NA`, `EU`, `FE`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, RegionalEndpoint>,
+        >,
+        ///Events delivered to the skill.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscriptions: ::std::option::Option<::std::vec::Vec<EventSubscription>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl SkillEvents {
+        pub fn builder() -> builder::SkillEvents {
             Default::default()
         }
     }
@@ -1288,28 +4832,42 @@ are kept as they are.
                 })
         }
     }
-    /**The JSON description of a skill: its publishing information, privacy and compliance
-answers, the interfaces (APIs) it implements, and more. Only the parts the pages show are
-modelled; every other field Amazon defines (for example `permissions`, `events`,
-`accountLinking`) is allowed and must be preserved unchanged on read-modify-write.
+    /**The JSON description of a skill: store listing, privacy and compliance answers, the APIs
+(kinds of skill) it implements, the permissions it asks for, the events it subscribes to and
+the clients allowed to call it. Every object of the manifest is open: fields this version of
+the spec does not model must be kept unchanged on read-modify-write. Source: SMAPI model
+`v1.skill.Manifest.SkillManifest` (2.0.0 models all of it; 1.x modelled only what the pages
+show).
 */
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct SkillManifest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apis: ::std::option::Option<SkillApis>,
+        ///Clients (apps) allowed to call the skill directly.
+        #[serde(
+            rename = "authorizedClients",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorized_clients: ::std::option::Option<::std::vec::Vec<AuthorizedClient>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub events: ::std::option::Option<SkillEvents>,
         ///Version of the manifest format. `1.0`.
         #[serde(
             rename = "manifestVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub manifest_version: ::std::option::Option<::std::string::String>,
+        ///Customer data and capabilities the skill asks the user to grant.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
         #[serde(
             rename = "privacyAndCompliance",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1467,6 +5025,78 @@ all say `publishesAtDate`, which is what the service sends; this document uses
             Default::default()
         }
     }
+    /**The smart home API of a skill: Alexa sends device directives to a Lambda function. Source:
+SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
+`protocolVersion`; real smart home manifests omit it, so it stays optional here. Added in
+2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SmartHomeApis {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<LambdaEndpoint>,
+        #[serde(
+            rename = "protocolVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub protocol_version: ::std::option::Option<
+            crate::generated::open_enums::SmartHomeProtocol,
+        >,
+        ///Per-region Lambda functions, keyed by region (`NA`, `EU`, `FE`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, LambdaRegion>,
+        >,
+        #[serde(
+            rename = "supportedControls",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub supported_controls: ::std::option::Option<SupportedControls>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl SmartHomeApis {
+        pub fn builder() -> builder::SmartHomeApis {
+            Default::default()
+        }
+    }
+    /**For one language, the locale automatic distribution copies from. Source: SMAPI model
+`v1.skill.Manifest.SourceLanguageForLocales`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SourceLanguageForLocales {
+        ///Two-letter language code, for example `en`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Locale copied from, for example `en-US`.
+        #[serde(
+            rename = "sourceLocale",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_locale: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl SourceLanguageForLocales {
+        pub fn builder() -> builder::SourceLanguageForLocales {
+            Default::default()
+        }
+    }
     /**A stage of a skill whose manifest can be read: `development` (being edited),
 `certified` (passed certification, awaiting or in publication) or `live` (published).
 */
@@ -1614,6 +5244,108 @@ all say `publishesAtDate`, which is what the service sends; this document uses
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    /**How often a subscription is charged. Source: SMAPI model
+`v1.skill.Manifest.SubscriptionInformation`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SubscriptionInformation {
+        #[serde(
+            rename = "subscriptionPaymentFrequency",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subscription_payment_frequency: ::std::option::Option<
+            crate::generated::open_enums::SubscriptionPaymentFrequency,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl SubscriptionInformation {
+        pub fn builder() -> builder::SubscriptionInformation {
+            Default::default()
+        }
+    }
+    /**Special kinds of device control the skill supports. Source: SMAPI model
+`v1.skill.Manifest.SupportedControls`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SupportedControls {
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<
+            crate::generated::open_enums::SupportedControlsType,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl SupportedControls {
+        pub fn builder() -> builder::SupportedControls {
+            Default::default()
+        }
+    }
+    /**A runtime the skill targets, named by `type` (for example `DEVICE`). Source: SMAPI model
+`v1.skill.Manifest.Custom.TargetRuntime`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TargetRuntime {
+        ///The runtime, for example `DEVICE`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl TargetRuntime {
+        pub fn builder() -> builder::TargetRuntime {
+            Default::default()
+        }
+    }
+    /**How a paid skill is taxed. Source: SMAPI model `v1.skill.Manifest.TaxInformation`. Added in
+2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TaxInformation {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<
+            crate::generated::open_enums::TaxInformationCategory,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl TaxInformation {
+        pub fn builder() -> builder::TaxInformation {
+            Default::default()
         }
     }
     ///Why the skill is unpublished. Exactly one of these sentences.
@@ -1829,6 +5561,33 @@ all say `publishesAtDate`, which is what the service sends; this document uses
             value.parse()
         }
     }
+    /**A channel for notifications from the skill to Alexa. Source: SMAPI model
+`v1.skill.Manifest.UpChannelItems`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpChannel {
+        ///Channel kind, for example `SNS`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///The Amazon SNS topic ARN.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl UpChannel {
+        pub fn builder() -> builder::UpChannel {
+            Default::default()
+        }
+    }
     ///`UpdateSkillManifestIfMatch`
     #[derive(
         ::serde::Serialize,
@@ -1945,6 +5704,86 @@ all say `publishesAtDate`, which is what the service sends; this document uses
             value.parse()
         }
     }
+    /**The skill uploads files from the device. `type` is `ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER`.
+Source: SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UploadControllerInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: UploadControllerInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl UploadControllerInterface {
+        pub fn builder() -> builder::UploadControllerInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum UploadControllerInterfaceType {
+        #[serde(rename = "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER")]
+        AlexaFileManagerUploadController,
+    }
+    impl ::std::fmt::Display for UploadControllerInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaFileManagerUploadController => {
+                    f.write_str("ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for UploadControllerInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER" => {
+                    Ok(Self::AlexaFileManagerUploadController)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UploadControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UploadControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///One problem found in a request.
     #[derive(
         ::serde::Deserialize,
@@ -2045,8 +5884,2020 @@ describes them. Kept open: its shape varies by problem.
                 })
         }
     }
+    /**The video API of a skill: Alexa sends video directives (play, search, channel) to a Lambda
+function. Source: SMAPI model `v1.skill.Manifest.VideoApis`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoApis {
+        ///Per-country catalogs, keyed by country code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub countries: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, VideoCountryInfo>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<LambdaEndpoint>,
+        ///Per-locale settings, keyed by locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locales: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, VideoApisLocale>,
+        >,
+        ///Per-region endpoints, keyed by region (`NA`, `EU`, `FE`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub regions: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, VideoRegion>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoApis {
+        pub fn builder() -> builder::VideoApis {
+            Default::default()
+        }
+    }
+    /**Video settings in one locale. Source: SMAPI model `v1.skill.Manifest.VideoApisLocale`. Added
+in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoApisLocale {
+        ///Optional video features the skill supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub features: ::std::option::Option<::std::vec::Vec<VideoFeature>>,
+        #[serde(
+            rename = "fireTvCatalogIngestion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fire_tv_catalog_ingestion: ::std::option::Option<
+            VideoFireTvCatalogIngestion,
+        >,
+        ///Names Alexa uses for the provider in prompts.
+        #[serde(
+            rename = "promptNames",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub prompt_names: ::std::option::Option<::std::vec::Vec<VideoPromptName>>,
+        ///URL of the provider's logo.
+        #[serde(
+            rename = "videoProviderLogoUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub video_provider_logo_uri: ::std::option::Option<::std::string::String>,
+        ///Names users say to target this video provider.
+        #[serde(
+            rename = "videoProviderTargetingNames",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub video_provider_targeting_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoApisLocale {
+        pub fn builder() -> builder::VideoApisLocale {
+            Default::default()
+        }
+    }
+    /**The skill plays video files with the VideoApp interface. `type` is `VIDEO_APP`. Source:
+SMAPI model `v1.skill.Manifest.VideoAppInterface`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoAppInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: VideoAppInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoAppInterface {
+        pub fn builder() -> builder::VideoAppInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum VideoAppInterfaceType {
+        #[serde(rename = "VIDEO_APP")]
+        VideoApp,
+    }
+    impl ::std::fmt::Display for VideoAppInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::VideoApp => f.write_str("VIDEO_APP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VideoAppInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "VIDEO_APP" => Ok(Self::VideoApp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VideoAppInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VideoAppInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The skill records video with a device camera. `type` is
+`ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER`. Source: SMAPI model
+`v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoCaptureControllerInterface {
+        ///The interface kind.
+        #[serde(rename = "type")]
+        pub type_: VideoCaptureControllerInterfaceType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoCaptureControllerInterface {
+        pub fn builder() -> builder::VideoCaptureControllerInterface {
+            Default::default()
+        }
+    }
+    ///The interface kind.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum VideoCaptureControllerInterfaceType {
+        #[serde(rename = "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER")]
+        AlexaCameraVideoCaptureController,
+    }
+    impl ::std::fmt::Display for VideoCaptureControllerInterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AlexaCameraVideoCaptureController => {
+                    f.write_str("ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for VideoCaptureControllerInterfaceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER" => {
+                    Ok(Self::AlexaCameraVideoCaptureController)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VideoCaptureControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for VideoCaptureControllerInterfaceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**A video catalog the skill's content comes from. Source: SMAPI model
+`v1.skill.Manifest.VideoCatalogInfo`. `type` is from the manifest reference's video example.
+Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoCatalogInfo {
+        ///Catalog source ID.
+        #[serde(
+            rename = "sourceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_id: ::std::option::Option<::std::string::String>,
+        ///Catalog kind, for example `FIRE_TV`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoCatalogInfo {
+        pub fn builder() -> builder::VideoCatalogInfo {
+            Default::default()
+        }
+    }
+    /**The video catalogs of one country. Source: SMAPI model `v1.skill.Manifest.VideoCountryInfo`.
+Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoCountryInfo {
+        ///The catalogs.
+        #[serde(
+            rename = "catalogInformation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub catalog_information: ::std::option::Option<
+            ::std::vec::Vec<VideoCatalogInfo>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoCountryInfo {
+        pub fn builder() -> builder::VideoCountryInfo {
+            Default::default()
+        }
+    }
+    /**An optional video feature, named by `name` (for example `VIDEO_VOICE_PROFILE`). Source:
+SMAPI model `v1.skill.Manifest.VideoFeature`. and its subtype `VoiceProfileFeature`. Added
+in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoFeature {
+        ///The feature, for example `VIDEO_VOICE_PROFILE`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Feature version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoFeature {
+        pub fn builder() -> builder::VideoFeature {
+            Default::default()
+        }
+    }
+    /**Whether the provider's catalog is ingested for Fire TV. Source: SMAPI model
+`v1.skill.Manifest.VideoFireTvCatalogIngestion`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoFireTvCatalogIngestion {
+        ///Catalog source ID.
+        #[serde(
+            rename = "fireTvCatalogIngestionSourceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fire_tv_catalog_ingestion_source_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///Whether ingestion is on.
+        #[serde(
+            rename = "isFireTvCatalogIngestionEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_fire_tv_catalog_ingestion_enabled: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoFireTvCatalogIngestion {
+        pub fn builder() -> builder::VideoFireTvCatalogIngestion {
+            Default::default()
+        }
+    }
+    /**A name Alexa uses for the provider in prompts. Source: SMAPI model
+`v1.skill.Manifest.VideoPromptName`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoPromptName {
+        ///The name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<
+            crate::generated::open_enums::VideoPromptNameType,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoPromptName {
+        pub fn builder() -> builder::VideoPromptName {
+            Default::default()
+        }
+    }
+    /**The video endpoint of one region and where its upstream notifications go. Source: SMAPI
+model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoRegion {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<SkillEndpoint>,
+        ///Channels for notifications from the skill to Alexa.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upchannel: ::std::option::Option<::std::vec::Vec<UpChannel>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VideoRegion {
+        pub fn builder() -> builder::VideoRegion {
+            Default::default()
+        }
+    }
+    /**A class of screen the skill's APL documents are designed for. Source: SMAPI model
+`v1.skill.Manifest.ViewportSpecification`. Added in 2.0.0.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ViewportSpecification {
+        ///Largest height in pixels.
+        #[serde(
+            rename = "maxHeight",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub max_height: ::std::option::Option<i64>,
+        ///Largest width in pixels.
+        #[serde(
+            rename = "maxWidth",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub max_width: ::std::option::Option<i64>,
+        ///Smallest height in pixels.
+        #[serde(
+            rename = "minHeight",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_height: ::std::option::Option<i64>,
+        ///Smallest width in pixels.
+        #[serde(
+            rename = "minWidth",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_width: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<crate::generated::open_enums::ViewportMode>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub shape: ::std::option::Option<crate::generated::open_enums::ViewportShape>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ViewportSpecification {
+        pub fn builder() -> builder::ViewportSpecification {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AlexaExtensionInterface {
+            auto_initialized_extensions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ExtensionInitializationRequest>,
+                >,
+                ::std::string::String,
+            >,
+            requested_extensions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ExtensionRequest>>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::AlexaExtensionInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaExtensionInterface {
+            fn default() -> Self {
+                Self {
+                    auto_initialized_extensions: Ok(Default::default()),
+                    requested_extensions: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaExtensionInterface {
+            pub fn auto_initialized_extensions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ExtensionInitializationRequest>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_initialized_extensions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_initialized_extensions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requested_extensions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ExtensionRequest>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requested_extensions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requested_extensions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AlexaExtensionInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaExtensionInterface>
+        for super::AlexaExtensionInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaExtensionInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_initialized_extensions: value.auto_initialized_extensions?,
+                    requested_extensions: value.requested_extensions?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaExtensionInterface>
+        for AlexaExtensionInterface {
+            fn from(value: super::AlexaExtensionInterface) -> Self {
+                Self {
+                    auto_initialized_extensions: Ok(value.auto_initialized_extensions),
+                    requested_extensions: Ok(value.requested_extensions),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlexaForBusinessApis {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::SkillEndpoint>,
+                ::std::string::String,
+            >,
+            interfaces: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AlexaForBusinessInterface>>,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::RegionalEndpoint,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaForBusinessApis {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    interfaces: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaForBusinessApis {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SkillEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn interfaces<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::AlexaForBusinessInterface>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.interfaces = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for interfaces: {e}")
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::RegionalEndpoint,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaForBusinessApis>
+        for super::AlexaForBusinessApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaForBusinessApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    interfaces: value.interfaces?,
+                    regions: value.regions?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaForBusinessApis> for AlexaForBusinessApis {
+            fn from(value: super::AlexaForBusinessApis) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
+                    interfaces: Ok(value.interfaces),
+                    regions: Ok(value.regions),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlexaForBusinessInterface {
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            requests: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::AlexaForBusinessInterfaceRequest>,
+                >,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::AlexaForBusinessInterfaceVersion,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaForBusinessInterface {
+            fn default() -> Self {
+                Self {
+                    namespace: Ok(Default::default()),
+                    requests: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaForBusinessInterface {
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::AlexaForBusinessInterfaceRequest>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requests: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::AlexaForBusinessInterfaceVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaForBusinessInterface>
+        for super::AlexaForBusinessInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaForBusinessInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    namespace: value.namespace?,
+                    requests: value.requests?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaForBusinessInterface>
+        for AlexaForBusinessInterface {
+            fn from(value: super::AlexaForBusinessInterface) -> Self {
+                Self {
+                    namespace: Ok(value.namespace),
+                    requests: Ok(value.requests),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlexaForBusinessInterfaceRequest {
+            name: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::AlexaForBusinessRequestName,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaForBusinessInterfaceRequest {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaForBusinessInterfaceRequest {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::AlexaForBusinessRequestName,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaForBusinessInterfaceRequest>
+        for super::AlexaForBusinessInterfaceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaForBusinessInterfaceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaForBusinessInterfaceRequest>
+        for AlexaForBusinessInterfaceRequest {
+            fn from(value: super::AlexaForBusinessInterfaceRequest) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlexaHostedConfig {
+            region: ::std::result::Result<
+                ::std::option::Option<super::HostedSkillRegion>,
+                ::std::string::String,
+            >,
+            runtime: ::std::result::Result<
+                ::std::option::Option<super::HostedSkillRuntime>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaHostedConfig {
+            fn default() -> Self {
+                Self {
+                    region: Ok(Default::default()),
+                    runtime: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaHostedConfig {
+            pub fn region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HostedSkillRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region: {e}")
+                    });
+                self
+            }
+            pub fn runtime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HostedSkillRuntime>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.runtime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for runtime: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaHostedConfig> for super::AlexaHostedConfig {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaHostedConfig,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    region: value.region?,
+                    runtime: value.runtime?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaHostedConfig> for AlexaHostedConfig {
+            fn from(value: super::AlexaHostedConfig) -> Self {
+                Self {
+                    region: Ok(value.region),
+                    runtime: Ok(value.runtime),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlexaPresentationAplInterface {
+            supported_viewports: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ViewportSpecification>>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::AlexaPresentationAplInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaPresentationAplInterface {
+            fn default() -> Self {
+                Self {
+                    supported_viewports: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaPresentationAplInterface {
+            pub fn supported_viewports<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ViewportSpecification>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_viewports = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_viewports: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AlexaPresentationAplInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaPresentationAplInterface>
+        for super::AlexaPresentationAplInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaPresentationAplInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    supported_viewports: value.supported_viewports?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaPresentationAplInterface>
+        for AlexaPresentationAplInterface {
+            fn from(value: super::AlexaPresentationAplInterface) -> Self {
+                Self {
+                    supported_viewports: Ok(value.supported_viewports),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlexaPresentationHtmlInterface {
+            type_: ::std::result::Result<
+                super::AlexaPresentationHtmlInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaPresentationHtmlInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaPresentationHtmlInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AlexaPresentationHtmlInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaPresentationHtmlInterface>
+        for super::AlexaPresentationHtmlInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaPresentationHtmlInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaPresentationHtmlInterface>
+        for AlexaPresentationHtmlInterface {
+            fn from(value: super::AlexaPresentationHtmlInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AlexaSearchInterface {
+            type_: ::std::result::Result<
+                super::AlexaSearchInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AlexaSearchInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AlexaSearchInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AlexaSearchInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AlexaSearchInterface>
+        for super::AlexaSearchInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AlexaSearchInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AlexaSearchInterface> for AlexaSearchInterface {
+            fn from(value: super::AlexaSearchInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AndroidCustomIntent {
+            action: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            component: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AndroidCustomIntent {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    component: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AndroidCustomIntent {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn component<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.component = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for component: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AndroidCustomIntent>
+        for super::AndroidCustomIntent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AndroidCustomIntent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    component: value.component?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AndroidCustomIntent> for AndroidCustomIntent {
+            fn from(value: super::AndroidCustomIntent) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    component: Ok(value.component),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppLink {
+            linked_android_common_intents: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::LinkedAndroidCommonIntent>>,
+                ::std::string::String,
+            >,
+            linked_applications: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::LinkedApplication>>,
+                ::std::string::String,
+            >,
+            linked_common_schemes: ::std::result::Result<
+                ::std::option::Option<super::LinkedCommonSchemes>,
+                ::std::string::String,
+            >,
+            linked_web_domains: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AppLink {
+            fn default() -> Self {
+                Self {
+                    linked_android_common_intents: Ok(Default::default()),
+                    linked_applications: Ok(Default::default()),
+                    linked_common_schemes: Ok(Default::default()),
+                    linked_web_domains: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AppLink {
+            pub fn linked_android_common_intents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::LinkedAndroidCommonIntent>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linked_android_common_intents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for linked_android_common_intents: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn linked_applications<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::LinkedApplication>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linked_applications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for linked_applications: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn linked_common_schemes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LinkedCommonSchemes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linked_common_schemes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for linked_common_schemes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn linked_web_domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.linked_web_domains = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for linked_web_domains: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppLink> for super::AppLink {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppLink,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    linked_android_common_intents: value.linked_android_common_intents?,
+                    linked_applications: value.linked_applications?,
+                    linked_common_schemes: value.linked_common_schemes?,
+                    linked_web_domains: value.linked_web_domains?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppLink> for AppLink {
+            fn from(value: super::AppLink) -> Self {
+                Self {
+                    linked_android_common_intents: Ok(
+                        value.linked_android_common_intents,
+                    ),
+                    linked_applications: Ok(value.linked_applications),
+                    linked_common_schemes: Ok(value.linked_common_schemes),
+                    linked_web_domains: Ok(value.linked_web_domains),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppLinkInterface {
+            type_: ::std::result::Result<
+                super::AppLinkInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AppLinkInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AppLinkInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppLinkInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppLinkInterface> for super::AppLinkInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppLinkInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppLinkInterface> for AppLinkInterface {
+            fn from(value: super::AppLinkInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppLinkV2Interface {
+            type_: ::std::result::Result<
+                super::AppLinkV2InterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AppLinkV2Interface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AppLinkV2Interface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppLinkV2InterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppLinkV2Interface> for super::AppLinkV2Interface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppLinkV2Interface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppLinkV2Interface> for AppLinkV2Interface {
+            fn from(value: super::AppLinkV2Interface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AudioInterface {
+            type_: ::std::result::Result<
+                super::AudioInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AudioInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AudioInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AudioInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AudioInterface> for super::AudioInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AudioInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AudioInterface> for AudioInterface {
+            fn from(value: super::AudioInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthorizedClient {
+            applications: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::AuthorizedClientApplication>,
+                >,
+                ::std::string::String,
+            >,
+            authentication_provider: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthorizedClient {
+            fn default() -> Self {
+                Self {
+                    applications: Ok(Default::default()),
+                    authentication_provider: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AuthorizedClient {
+            pub fn applications<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::AuthorizedClientApplication>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.applications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for applications: {e}")
+                    });
+                self
+            }
+            pub fn authentication_provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authentication_provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authentication_provider: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizedClient> for super::AuthorizedClient {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizedClient,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    applications: value.applications?,
+                    authentication_provider: value.authentication_provider?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizedClient> for AuthorizedClient {
+            fn from(value: super::AuthorizedClient) -> Self {
+                Self {
+                    applications: Ok(value.applications),
+                    authentication_provider: Ok(value.authentication_provider),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthorizedClientApplication {
+            app_store_app_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthorizedClientApplication {
+            fn default() -> Self {
+                Self {
+                    app_store_app_id: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AuthorizedClientApplication {
+            pub fn app_store_app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_store_app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for app_store_app_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizedClientApplication>
+        for super::AuthorizedClientApplication {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizedClientApplication,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_store_app_id: value.app_store_app_id?,
+                    client_id: value.client_id?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizedClientApplication>
+        for AuthorizedClientApplication {
+            fn from(value: super::AuthorizedClientApplication) -> Self {
+                Self {
+                    app_store_app_id: Ok(value.app_store_app_id),
+                    client_id: Ok(value.client_id),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AutomaticClonedLocale {
+            locales: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::LocalesByAutomaticClonedLocale>,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AutomaticClonedLocale {
+            fn default() -> Self {
+                Self {
+                    locales: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AutomaticClonedLocale {
+            pub fn locales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::LocalesByAutomaticClonedLocale>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AutomaticClonedLocale>
+        for super::AutomaticClonedLocale {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AutomaticClonedLocale,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locales: value.locales?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AutomaticClonedLocale>
+        for AutomaticClonedLocale {
+            fn from(value: super::AutomaticClonedLocale) -> Self {
+                Self {
+                    locales: Ok(value.locales),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AutomaticDistribution {
+            is_active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            source_locale_for_languages: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SourceLanguageForLocales>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AutomaticDistribution {
+            fn default() -> Self {
+                Self {
+                    is_active: Ok(Default::default()),
+                    source_locale_for_languages: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AutomaticDistribution {
+            pub fn is_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_active: {e}")
+                    });
+                self
+            }
+            pub fn source_locale_for_languages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::SourceLanguageForLocales>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_locale_for_languages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for source_locale_for_languages: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AutomaticDistribution>
+        for super::AutomaticDistribution {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AutomaticDistribution,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    is_active: value.is_active?,
+                    source_locale_for_languages: value.source_locale_for_languages?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AutomaticDistribution>
+        for AutomaticDistribution {
+            fn from(value: super::AutomaticDistribution) -> Self {
+                Self {
+                    is_active: Ok(value.is_active),
+                    source_locale_for_languages: Ok(value.source_locale_for_languages),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct BuildDetails {
             steps: ::std::result::Result<
@@ -2174,6 +8025,246 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CanFulfillIntentRequestInterface {
+            type_: ::std::result::Result<
+                super::CanFulfillIntentRequestInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CanFulfillIntentRequestInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CanFulfillIntentRequestInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CanFulfillIntentRequestInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CanFulfillIntentRequestInterface>
+        for super::CanFulfillIntentRequestInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CanFulfillIntentRequestInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CanFulfillIntentRequestInterface>
+        for CanFulfillIntentRequestInterface {
+            fn from(value: super::CanFulfillIntentRequestInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogInfo {
+            identifier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::AppCatalog>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CatalogInfo {
+            fn default() -> Self {
+                Self {
+                    identifier: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CatalogInfo {
+            pub fn identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for identifier: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::AppCatalog>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogInfo> for super::CatalogInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    identifier: value.identifier?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogInfo> for CatalogInfo {
+            fn from(value: super::CatalogInfo) -> Self {
+                Self {
+                    identifier: Ok(value.identifier),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConnectionPayload {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectionPayload {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ConnectionPayload {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectionPayload> for super::ConnectionPayload {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectionPayload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConnectionPayload> for ConnectionPayload {
+            fn from(value: super::ConnectionPayload) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateDiscoverySessionRequest {
             endpoint_reporter: ::std::result::Result<
                 super::EndpointReporter,
@@ -2226,18 +8317,37 @@ describes them. Kept open: its shape varies by problem.
         }
         #[derive(Clone, Debug)]
         pub struct CreateSkillRequest {
+            hosting: ::std::result::Result<
+                ::std::option::Option<super::HostingConfiguration>,
+                ::std::string::String,
+            >,
             manifest: ::std::result::Result<super::SkillManifest, ::std::string::String>,
             vendor_id: ::std::result::Result<super::VendorId, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSkillRequest {
             fn default() -> Self {
                 Self {
+                    hosting: Ok(Default::default()),
                     manifest: Err("no value supplied for manifest".to_string()),
                     vendor_id: Err("no value supplied for vendor_id".to_string()),
                 }
             }
         }
         impl CreateSkillRequest {
+            pub fn hosting<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HostingConfiguration>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosting = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosting: {e}")
+                    });
+                self
+            }
             pub fn manifest<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::SkillManifest>,
@@ -2269,6 +8379,7 @@ describes them. Kept open: its shape varies by problem.
                 value: CreateSkillRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    hosting: value.hosting?,
                     manifest: value.manifest?,
                     vendor_id: value.vendor_id?,
                 })
@@ -2277,6 +8388,7 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::convert::From<super::CreateSkillRequest> for CreateSkillRequest {
             fn from(value: super::CreateSkillRequest) -> Self {
                 Self {
+                    hosting: Ok(value.hosting),
                     manifest: Ok(value.manifest),
                     vendor_id: Ok(value.vendor_id),
                 }
@@ -2328,8 +8440,52 @@ describes them. Kept open: its shape varies by problem.
         }
         #[derive(Clone, Debug)]
         pub struct CustomApis {
+            app_link: ::std::result::Result<
+                ::std::option::Option<super::AppLink>,
+                ::std::string::String,
+            >,
+            connections: ::std::result::Result<
+                ::std::option::Option<super::CustomConnections>,
+                ::std::string::String,
+            >,
+            dialog_management: ::std::result::Result<
+                ::std::option::Option<super::DialogManagement>,
+                ::std::string::String,
+            >,
             endpoint: ::std::result::Result<
                 ::std::option::Option<super::SkillEndpoint>,
+                ::std::string::String,
+            >,
+            interfaces: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::generated::open_unions::Interface>,
+                >,
+                ::std::string::String,
+            >,
+            locales: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::CustomLocalizedInformation,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::RegionalEndpoint,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            target_runtimes: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::TargetRuntime>>,
+                ::std::string::String,
+            >,
+            tasks: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CustomTask>>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -2340,12 +8496,62 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for CustomApis {
             fn default() -> Self {
                 Self {
+                    app_link: Ok(Default::default()),
+                    connections: Ok(Default::default()),
+                    dialog_management: Ok(Default::default()),
                     endpoint: Ok(Default::default()),
+                    interfaces: Ok(Default::default()),
+                    locales: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    target_runtimes: Ok(Default::default()),
+                    tasks: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl CustomApis {
+            pub fn app_link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AppLink>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_link: {e}")
+                    });
+                self
+            }
+            pub fn connections<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomConnections>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connections = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for connections: {e}")
+                    });
+                self
+            }
+            pub fn dialog_management<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DialogManagement>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dialog_management = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dialog_management: {e}"
+                        )
+                    });
+                self
+            }
             pub fn endpoint<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SkillEndpoint>>,
@@ -2355,6 +8561,90 @@ describes them. Kept open: its shape varies by problem.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn interfaces<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::generated::open_unions::Interface>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.interfaces = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for interfaces: {e}")
+                    });
+                self
+            }
+            pub fn locales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::CustomLocalizedInformation,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::RegionalEndpoint,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn target_runtimes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TargetRuntime>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.target_runtimes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for target_runtimes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tasks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CustomTask>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tasks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tasks: {e}")
                     });
                 self
             }
@@ -2379,7 +8669,15 @@ describes them. Kept open: its shape varies by problem.
                 value: CustomApis,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    app_link: value.app_link?,
+                    connections: value.connections?,
+                    dialog_management: value.dialog_management?,
                     endpoint: value.endpoint?,
+                    interfaces: value.interfaces?,
+                    locales: value.locales?,
+                    regions: value.regions?,
+                    target_runtimes: value.target_runtimes?,
+                    tasks: value.tasks?,
                     extra: value.extra?,
                 })
             }
@@ -2387,7 +8685,1066 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::convert::From<super::CustomApis> for CustomApis {
             fn from(value: super::CustomApis) -> Self {
                 Self {
+                    app_link: Ok(value.app_link),
+                    connections: Ok(value.connections),
+                    dialog_management: Ok(value.dialog_management),
                     endpoint: Ok(value.endpoint),
+                    interfaces: Ok(value.interfaces),
+                    locales: Ok(value.locales),
+                    regions: Ok(value.regions),
+                    target_runtimes: Ok(value.target_runtimes),
+                    tasks: Ok(value.tasks),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomConnections {
+            provides: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SkillConnection>>,
+                ::std::string::String,
+            >,
+            requires: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::SkillConnection>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomConnections {
+            fn default() -> Self {
+                Self {
+                    provides: Ok(Default::default()),
+                    requires: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomConnections {
+            pub fn provides<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SkillConnection>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provides = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provides: {e}")
+                    });
+                self
+            }
+            pub fn requires<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SkillConnection>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requires = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requires: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomConnections> for super::CustomConnections {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomConnections,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    provides: value.provides?,
+                    requires: value.requires?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomConnections> for CustomConnections {
+            fn from(value: super::CustomConnections) -> Self {
+                Self {
+                    provides: Ok(value.provides),
+                    requires: Ok(value.requires),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomInterfaceControllerInterface {
+            type_: ::std::result::Result<
+                super::CustomInterfaceControllerInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomInterfaceControllerInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomInterfaceControllerInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CustomInterfaceControllerInterfaceType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomInterfaceControllerInterface>
+        for super::CustomInterfaceControllerInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomInterfaceControllerInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomInterfaceControllerInterface>
+        for CustomInterfaceControllerInterface {
+            fn from(value: super::CustomInterfaceControllerInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomLocalizedDialogManagement {
+            session_start_delegation_strategy: ::std::result::Result<
+                ::std::option::Option<super::DialogDelegationStrategy>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomLocalizedDialogManagement {
+            fn default() -> Self {
+                Self {
+                    session_start_delegation_strategy: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomLocalizedDialogManagement {
+            pub fn session_start_delegation_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DialogDelegationStrategy>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_start_delegation_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for session_start_delegation_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomLocalizedDialogManagement>
+        for super::CustomLocalizedDialogManagement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomLocalizedDialogManagement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    session_start_delegation_strategy: value
+                        .session_start_delegation_strategy?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomLocalizedDialogManagement>
+        for CustomLocalizedDialogManagement {
+            fn from(value: super::CustomLocalizedDialogManagement) -> Self {
+                Self {
+                    session_start_delegation_strategy: Ok(
+                        value.session_start_delegation_strategy,
+                    ),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomLocalizedInformation {
+            dialog_management: ::std::result::Result<
+                ::std::option::Option<super::CustomLocalizedDialogManagement>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomLocalizedInformation {
+            fn default() -> Self {
+                Self {
+                    dialog_management: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomLocalizedInformation {
+            pub fn dialog_management<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomLocalizedDialogManagement>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dialog_management = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dialog_management: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomLocalizedInformation>
+        for super::CustomLocalizedInformation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomLocalizedInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dialog_management: value.dialog_management?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomLocalizedInformation>
+        for CustomLocalizedInformation {
+            fn from(value: super::CustomLocalizedInformation) -> Self {
+                Self {
+                    dialog_management: Ok(value.dialog_management),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomProductPrompts {
+            purchase_confirmation_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            purchase_prompt_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomProductPrompts {
+            fn default() -> Self {
+                Self {
+                    purchase_confirmation_description: Ok(Default::default()),
+                    purchase_prompt_description: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomProductPrompts {
+            pub fn purchase_confirmation_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchase_confirmation_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for purchase_confirmation_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn purchase_prompt_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchase_prompt_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for purchase_prompt_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomProductPrompts>
+        for super::CustomProductPrompts {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomProductPrompts,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    purchase_confirmation_description: value
+                        .purchase_confirmation_description?,
+                    purchase_prompt_description: value.purchase_prompt_description?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomProductPrompts> for CustomProductPrompts {
+            fn from(value: super::CustomProductPrompts) -> Self {
+                Self {
+                    purchase_confirmation_description: Ok(
+                        value.purchase_confirmation_description,
+                    ),
+                    purchase_prompt_description: Ok(value.purchase_prompt_description),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomTask {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomTask {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomTask {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomTask> for super::CustomTask {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomTask,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomTask> for CustomTask {
+            fn from(value: super::CustomTask) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DataStoreInterface {
+            type_: ::std::result::Result<
+                super::DataStoreInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DataStoreInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DataStoreInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DataStoreInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DataStoreInterface> for super::DataStoreInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DataStoreInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DataStoreInterface> for DataStoreInterface {
+            fn from(value: super::DataStoreInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DataStorePackage {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DataStorePackage {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DataStorePackage {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DataStorePackage> for super::DataStorePackage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DataStorePackage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DataStorePackage> for DataStorePackage {
+            fn from(value: super::DataStorePackage) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DataStorePackageManagerInterface {
+            packages: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::DataStorePackage>>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::DataStorePackageManagerInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DataStorePackageManagerInterface {
+            fn default() -> Self {
+                Self {
+                    packages: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DataStorePackageManagerInterface {
+            pub fn packages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DataStorePackage>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.packages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for packages: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DataStorePackageManagerInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DataStorePackageManagerInterface>
+        for super::DataStorePackageManagerInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DataStorePackageManagerInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    packages: value.packages?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DataStorePackageManagerInterface>
+        for DataStorePackageManagerInterface {
+            fn from(value: super::DataStorePackageManagerInterface) -> Self {
+                Self {
+                    packages: Ok(value.packages),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DemandResponseApis {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::LambdaEndpoint>,
+                ::std::string::String,
+            >,
+            enrollment_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LambdaRegion,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DemandResponseApis {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    enrollment_url: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DemandResponseApis {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LambdaEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn enrollment_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enrollment_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enrollment_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LambdaRegion,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DemandResponseApis> for super::DemandResponseApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DemandResponseApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    enrollment_url: value.enrollment_url?,
+                    regions: value.regions?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DemandResponseApis> for DemandResponseApis {
+            fn from(value: super::DemandResponseApis) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
+                    enrollment_url: Ok(value.enrollment_url),
+                    regions: Ok(value.regions),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DialogDelegationStrategy {
+            target: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DialogDelegationStrategy {
+            fn default() -> Self {
+                Self {
+                    target: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DialogDelegationStrategy {
+            pub fn target<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.target = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for target: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DialogDelegationStrategy>
+        for super::DialogDelegationStrategy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DialogDelegationStrategy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    target: value.target?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DialogDelegationStrategy>
+        for DialogDelegationStrategy {
+            fn from(value: super::DialogDelegationStrategy) -> Self {
+                Self {
+                    target: Ok(value.target),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DialogManagement {
+            dialog_managers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::DialogManager>>,
+                ::std::string::String,
+            >,
+            session_start_delegation_strategy: ::std::result::Result<
+                ::std::option::Option<super::DialogDelegationStrategy>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DialogManagement {
+            fn default() -> Self {
+                Self {
+                    dialog_managers: Ok(Default::default()),
+                    session_start_delegation_strategy: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DialogManagement {
+            pub fn dialog_managers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DialogManager>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dialog_managers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dialog_managers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn session_start_delegation_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DialogDelegationStrategy>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_start_delegation_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for session_start_delegation_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DialogManagement> for super::DialogManagement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DialogManagement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dialog_managers: value.dialog_managers?,
+                    session_start_delegation_strategy: value
+                        .session_start_delegation_strategy?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DialogManagement> for DialogManagement {
+            fn from(value: super::DialogManagement) -> Self {
+                Self {
+                    dialog_managers: Ok(value.dialog_managers),
+                    session_start_delegation_strategy: Ok(
+                        value.session_start_delegation_strategy,
+                    ),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DialogManager {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DialogManager {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DialogManager {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DialogManager> for super::DialogManager {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DialogManager,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DialogManager> for DialogManager {
+            fn from(value: super::DialogManager) -> Self {
+                Self {
+                    type_: Ok(value.type_),
                     extra: Ok(value.extra),
                 }
             }
@@ -2575,6 +9932,192 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DisplayInterface {
+            minimum_apml_version: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::DisplayApmlVersion>,
+                ::std::string::String,
+            >,
+            minimum_template_version: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::DisplayTemplateVersion,
+                >,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::DisplayInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DisplayInterface {
+            fn default() -> Self {
+                Self {
+                    minimum_apml_version: Ok(Default::default()),
+                    minimum_template_version: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl DisplayInterface {
+            pub fn minimum_apml_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::DisplayApmlVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minimum_apml_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minimum_apml_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn minimum_template_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::DisplayTemplateVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minimum_template_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minimum_template_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DisplayInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DisplayInterface> for super::DisplayInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DisplayInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    minimum_apml_version: value.minimum_apml_version?,
+                    minimum_template_version: value.minimum_template_version?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DisplayInterface> for DisplayInterface {
+            fn from(value: super::DisplayInterface) -> Self {
+                Self {
+                    minimum_apml_version: Ok(value.minimum_apml_version),
+                    minimum_template_version: Ok(value.minimum_template_version),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EffectsControllerInterface {
+            type_: ::std::result::Result<
+                super::EffectsControllerInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EffectsControllerInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl EffectsControllerInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EffectsControllerInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EffectsControllerInterface>
+        for super::EffectsControllerInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EffectsControllerInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EffectsControllerInterface>
+        for EffectsControllerInterface {
+            fn from(value: super::EffectsControllerInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EndpointReporter {
             type_: ::std::result::Result<
                 super::EndpointReporterType,
@@ -2715,6 +10258,1826 @@ describes them. Kept open: its shape varies by problem.
                     code: Ok(value.code),
                     message: Ok(value.message),
                     violations: Ok(value.violations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EventPublication {
+            event_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EventPublication {
+            fn default() -> Self {
+                Self {
+                    event_name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl EventPublication {
+            pub fn event_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EventPublication> for super::EventPublication {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EventPublication,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_name: value.event_name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EventPublication> for EventPublication {
+            fn from(value: super::EventPublication) -> Self {
+                Self {
+                    event_name: Ok(value.event_name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EventSubscription {
+            event_name: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::EventName>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EventSubscription {
+            fn default() -> Self {
+                Self {
+                    event_name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl EventSubscription {
+            pub fn event_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::EventName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EventSubscription> for super::EventSubscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EventSubscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_name: value.event_name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EventSubscription> for EventSubscription {
+            fn from(value: super::EventSubscription) -> Self {
+                Self {
+                    event_name: Ok(value.event_name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExtensionInitializationRequest {
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExtensionInitializationRequest {
+            fn default() -> Self {
+                Self {
+                    settings: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ExtensionInitializationRequest {
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExtensionInitializationRequest>
+        for super::ExtensionInitializationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExtensionInitializationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    settings: value.settings?,
+                    uri: value.uri?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExtensionInitializationRequest>
+        for ExtensionInitializationRequest {
+            fn from(value: super::ExtensionInitializationRequest) -> Self {
+                Self {
+                    settings: Ok(value.settings),
+                    uri: Ok(value.uri),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExtensionRequest {
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExtensionRequest {
+            fn default() -> Self {
+                Self {
+                    uri: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ExtensionRequest {
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExtensionRequest> for super::ExtensionRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExtensionRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    uri: value.uri?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExtensionRequest> for ExtensionRequest {
+            fn from(value: super::ExtensionRequest) -> Self {
+                Self {
+                    uri: Ok(value.uri),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FlashBriefingApis {
+            locales: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LocalizedFlashBriefingInfo,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FlashBriefingApis {
+            fn default() -> Self {
+                Self {
+                    locales: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl FlashBriefingApis {
+            pub fn locales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LocalizedFlashBriefingInfo,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FlashBriefingApis> for super::FlashBriefingApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FlashBriefingApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locales: value.locales?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FlashBriefingApis> for FlashBriefingApis {
+            fn from(value: super::FlashBriefingApis) -> Self {
+                Self {
+                    locales: Ok(value.locales),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FlashBriefingFeed {
+            content_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::FlashBriefingContentType,
+                >,
+                ::std::string::String,
+            >,
+            genre: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::FlashBriefingGenre>,
+                ::std::string::String,
+            >,
+            image_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_default: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            logical_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            update_frequency: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::FlashBriefingUpdateFrequency,
+                >,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vui_preamble: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FlashBriefingFeed {
+            fn default() -> Self {
+                Self {
+                    content_type: Ok(Default::default()),
+                    genre: Ok(Default::default()),
+                    image_uri: Ok(Default::default()),
+                    is_default: Ok(Default::default()),
+                    logical_name: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    update_frequency: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    vui_preamble: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl FlashBriefingFeed {
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::FlashBriefingContentType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn genre<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::FlashBriefingGenre,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.genre = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for genre: {e}")
+                    });
+                self
+            }
+            pub fn image_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_uri: {e}")
+                    });
+                self
+            }
+            pub fn is_default<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_default = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_default: {e}")
+                    });
+                self
+            }
+            pub fn logical_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logical_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logical_name: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn update_frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::FlashBriefingUpdateFrequency,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for update_frequency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn vui_preamble<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vui_preamble = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vui_preamble: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FlashBriefingFeed> for super::FlashBriefingFeed {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FlashBriefingFeed,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_type: value.content_type?,
+                    genre: value.genre?,
+                    image_uri: value.image_uri?,
+                    is_default: value.is_default?,
+                    logical_name: value.logical_name?,
+                    name: value.name?,
+                    update_frequency: value.update_frequency?,
+                    url: value.url?,
+                    vui_preamble: value.vui_preamble?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FlashBriefingFeed> for FlashBriefingFeed {
+            fn from(value: super::FlashBriefingFeed) -> Self {
+                Self {
+                    content_type: Ok(value.content_type),
+                    genre: Ok(value.genre),
+                    image_uri: Ok(value.image_uri),
+                    is_default: Ok(value.is_default),
+                    logical_name: Ok(value.logical_name),
+                    name: Ok(value.name),
+                    update_frequency: Ok(value.update_frequency),
+                    url: Ok(value.url),
+                    vui_preamble: Ok(value.vui_preamble),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FreeTrialInformation {
+            free_trial_duration: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FreeTrialInformation {
+            fn default() -> Self {
+                Self {
+                    free_trial_duration: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl FreeTrialInformation {
+            pub fn free_trial_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.free_trial_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for free_trial_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FreeTrialInformation>
+        for super::FreeTrialInformation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FreeTrialInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    free_trial_duration: value.free_trial_duration?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FreeTrialInformation> for FreeTrialInformation {
+            fn from(value: super::FreeTrialInformation) -> Self {
+                Self {
+                    free_trial_duration: Ok(value.free_trial_duration),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FriendlyName {
+            default: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            localized_names: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::LocalizedName>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FriendlyName {
+            fn default() -> Self {
+                Self {
+                    default: Ok(Default::default()),
+                    localized_names: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl FriendlyName {
+            pub fn default<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for default: {e}")
+                    });
+                self
+            }
+            pub fn localized_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::LocalizedName>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.localized_names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for localized_names: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FriendlyName> for super::FriendlyName {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FriendlyName,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    default: value.default?,
+                    localized_names: value.localized_names?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FriendlyName> for FriendlyName {
+            fn from(value: super::FriendlyName) -> Self {
+                Self {
+                    default: Ok(value.default),
+                    localized_names: Ok(value.localized_names),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GadgetControllerInterface {
+            type_: ::std::result::Result<
+                super::GadgetControllerInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GadgetControllerInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl GadgetControllerInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GadgetControllerInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GadgetControllerInterface>
+        for super::GadgetControllerInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GadgetControllerInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GadgetControllerInterface>
+        for GadgetControllerInterface {
+            fn from(value: super::GadgetControllerInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GadgetSupport {
+            max_gadget_buttons: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            min_gadget_buttons: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_players_max: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_players_min: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            requirement: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::GadgetSupportRequirement,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GadgetSupport {
+            fn default() -> Self {
+                Self {
+                    max_gadget_buttons: Ok(Default::default()),
+                    min_gadget_buttons: Ok(Default::default()),
+                    num_players_max: Ok(Default::default()),
+                    num_players_min: Ok(Default::default()),
+                    requirement: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl GadgetSupport {
+            pub fn max_gadget_buttons<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_gadget_buttons = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_gadget_buttons: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn min_gadget_buttons<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_gadget_buttons = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for min_gadget_buttons: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_players_max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_players_max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_players_max: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_players_min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_players_min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_players_min: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requirement<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::GadgetSupportRequirement,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requirement = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requirement: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GadgetSupport> for super::GadgetSupport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GadgetSupport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    max_gadget_buttons: value.max_gadget_buttons?,
+                    min_gadget_buttons: value.min_gadget_buttons?,
+                    num_players_max: value.num_players_max?,
+                    num_players_min: value.num_players_min?,
+                    requirement: value.requirement?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GadgetSupport> for GadgetSupport {
+            fn from(value: super::GadgetSupport) -> Self {
+                Self {
+                    max_gadget_buttons: Ok(value.max_gadget_buttons),
+                    min_gadget_buttons: Ok(value.min_gadget_buttons),
+                    num_players_max: Ok(value.num_players_max),
+                    num_players_min: Ok(value.num_players_min),
+                    requirement: Ok(value.requirement),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GameEngineInterface {
+            type_: ::std::result::Result<
+                super::GameEngineInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GameEngineInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl GameEngineInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GameEngineInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GameEngineInterface>
+        for super::GameEngineInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GameEngineInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GameEngineInterface> for GameEngineInterface {
+            fn from(value: super::GameEngineInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HealthAlias {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HealthAlias {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl HealthAlias {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HealthAlias> for super::HealthAlias {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HealthAlias,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HealthAlias> for HealthAlias {
+            fn from(value: super::HealthAlias) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HealthApis {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::SkillEndpoint>,
+                ::std::string::String,
+            >,
+            interfaces: ::std::result::Result<
+                ::std::option::Option<super::HealthInterface>,
+                ::std::string::String,
+            >,
+            protocol_version: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::HealthProtocolVersion,
+                >,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::RegionalEndpoint,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HealthApis {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    interfaces: Ok(Default::default()),
+                    protocol_version: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl HealthApis {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SkillEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn interfaces<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HealthInterface>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.interfaces = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for interfaces: {e}")
+                    });
+                self
+            }
+            pub fn protocol_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::HealthProtocolVersion,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.protocol_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for protocol_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::RegionalEndpoint,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HealthApis> for super::HealthApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HealthApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    interfaces: value.interfaces?,
+                    protocol_version: value.protocol_version?,
+                    regions: value.regions?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HealthApis> for HealthApis {
+            fn from(value: super::HealthApis) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
+                    interfaces: Ok(value.interfaces),
+                    protocol_version: Ok(value.protocol_version),
+                    regions: Ok(value.regions),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HealthInterface {
+            locales: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LocalizedHealthInfo,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            requests: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::HealthRequest>>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HealthInterface {
+            fn default() -> Self {
+                Self {
+                    locales: Ok(Default::default()),
+                    namespace: Ok(Default::default()),
+                    requests: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl HealthInterface {
+            pub fn locales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LocalizedHealthInfo,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::HealthRequest>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requests: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HealthInterface> for super::HealthInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HealthInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locales: value.locales?,
+                    namespace: value.namespace?,
+                    requests: value.requests?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HealthInterface> for HealthInterface {
+            fn from(value: super::HealthInterface) -> Self {
+                Self {
+                    locales: Ok(value.locales),
+                    namespace: Ok(value.namespace),
+                    requests: Ok(value.requests),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HealthRequest {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HealthRequest {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl HealthRequest {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HealthRequest> for super::HealthRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HealthRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HealthRequest> for HealthRequest {
+            fn from(value: super::HealthRequest) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HostingConfiguration {
+            alexa_hosted: ::std::result::Result<
+                ::std::option::Option<super::AlexaHostedConfig>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for HostingConfiguration {
+            fn default() -> Self {
+                Self {
+                    alexa_hosted: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl HostingConfiguration {
+            pub fn alexa_hosted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AlexaHostedConfig>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alexa_hosted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for alexa_hosted: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HostingConfiguration>
+        for super::HostingConfiguration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HostingConfiguration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    alexa_hosted: value.alexa_hosted?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HostingConfiguration> for HostingConfiguration {
+            fn from(value: super::HostingConfiguration) -> Self {
+                Self {
+                    alexa_hosted: Ok(value.alexa_hosted),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct KnowledgeApis {
+            enablement_channel: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::KnowledgeEnablementChannel,
+                >,
+                ::std::string::String,
+            >,
+            locales: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LocalizedKnowledgeInformation,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for KnowledgeApis {
+            fn default() -> Self {
+                Self {
+                    enablement_channel: Ok(Default::default()),
+                    locales: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl KnowledgeApis {
+            pub fn enablement_channel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::KnowledgeEnablementChannel,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enablement_channel = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enablement_channel: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn locales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LocalizedKnowledgeInformation,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<KnowledgeApis> for super::KnowledgeApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: KnowledgeApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    enablement_channel: value.enablement_channel?,
+                    locales: value.locales?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::KnowledgeApis> for KnowledgeApis {
+            fn from(value: super::KnowledgeApis) -> Self {
+                Self {
+                    enablement_channel: Ok(value.enablement_channel),
+                    locales: Ok(value.locales),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LambdaEndpoint {
+            source_dir: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ssl_certificate_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::SslCertificateType>,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LambdaEndpoint {
+            fn default() -> Self {
+                Self {
+                    source_dir: Ok(Default::default()),
+                    ssl_certificate_type: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LambdaEndpoint {
+            pub fn source_dir<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_dir = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_dir: {e}")
+                    });
+                self
+            }
+            pub fn ssl_certificate_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::SslCertificateType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ssl_certificate_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ssl_certificate_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LambdaEndpoint> for super::LambdaEndpoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LambdaEndpoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    source_dir: value.source_dir?,
+                    ssl_certificate_type: value.ssl_certificate_type?,
+                    uri: value.uri?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LambdaEndpoint> for LambdaEndpoint {
+            fn from(value: super::LambdaEndpoint) -> Self {
+                Self {
+                    source_dir: Ok(value.source_dir),
+                    ssl_certificate_type: Ok(value.ssl_certificate_type),
+                    uri: Ok(value.uri),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LambdaRegion {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::LambdaEndpoint>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LambdaRegion {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LambdaRegion {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LambdaEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LambdaRegion> for super::LambdaRegion {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LambdaRegion,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LambdaRegion> for LambdaRegion {
+            fn from(value: super::LambdaRegion) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2875,6 +12238,353 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::convert::From<super::Link> for Link {
             fn from(value: super::Link) -> Self {
                 Self { href: Ok(value.href) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedAndroidCommonIntent {
+            catalog_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::AppCatalog>,
+                ::std::string::String,
+            >,
+            intent_name: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::AndroidCommonIntentName,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedAndroidCommonIntent {
+            fn default() -> Self {
+                Self {
+                    catalog_type: Ok(Default::default()),
+                    intent_name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LinkedAndroidCommonIntent {
+            pub fn catalog_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::AppCatalog>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.catalog_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for catalog_type: {e}")
+                    });
+                self
+            }
+            pub fn intent_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::AndroidCommonIntentName,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.intent_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for intent_name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedAndroidCommonIntent>
+        for super::LinkedAndroidCommonIntent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedAndroidCommonIntent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    catalog_type: value.catalog_type?,
+                    intent_name: value.intent_name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedAndroidCommonIntent>
+        for LinkedAndroidCommonIntent {
+            fn from(value: super::LinkedAndroidCommonIntent) -> Self {
+                Self {
+                    catalog_type: Ok(value.catalog_type),
+                    intent_name: Ok(value.intent_name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedApplication {
+            android_custom_intents: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AndroidCustomIntent>>,
+                ::std::string::String,
+            >,
+            catalog_info: ::std::result::Result<
+                ::std::option::Option<super::CatalogInfo>,
+                ::std::string::String,
+            >,
+            custom_schemes: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            domains: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            friendly_name: ::std::result::Result<
+                ::std::option::Option<super::FriendlyName>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedApplication {
+            fn default() -> Self {
+                Self {
+                    android_custom_intents: Ok(Default::default()),
+                    catalog_info: Ok(Default::default()),
+                    custom_schemes: Ok(Default::default()),
+                    domains: Ok(Default::default()),
+                    friendly_name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LinkedApplication {
+            pub fn android_custom_intents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AndroidCustomIntent>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.android_custom_intents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for android_custom_intents: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn catalog_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CatalogInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.catalog_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for catalog_info: {e}")
+                    });
+                self
+            }
+            pub fn custom_schemes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_schemes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_schemes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domains = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domains: {e}")
+                    });
+                self
+            }
+            pub fn friendly_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::FriendlyName>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.friendly_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for friendly_name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedApplication> for super::LinkedApplication {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedApplication,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    android_custom_intents: value.android_custom_intents?,
+                    catalog_info: value.catalog_info?,
+                    custom_schemes: value.custom_schemes?,
+                    domains: value.domains?,
+                    friendly_name: value.friendly_name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedApplication> for LinkedApplication {
+            fn from(value: super::LinkedApplication) -> Self {
+                Self {
+                    android_custom_intents: Ok(value.android_custom_intents),
+                    catalog_info: Ok(value.catalog_info),
+                    custom_schemes: Ok(value.custom_schemes),
+                    domains: Ok(value.domains),
+                    friendly_name: Ok(value.friendly_name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkedCommonSchemes {
+            google_play_store: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::generated::open_enums::CommonSchemeName>,
+                >,
+                ::std::string::String,
+            >,
+            ios_app_store: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::generated::open_enums::CommonSchemeName>,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkedCommonSchemes {
+            fn default() -> Self {
+                Self {
+                    google_play_store: Ok(Default::default()),
+                    ios_app_store: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LinkedCommonSchemes {
+            pub fn google_play_store<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::generated::open_enums::CommonSchemeName>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.google_play_store = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for google_play_store: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ios_app_store<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::generated::open_enums::CommonSchemeName>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ios_app_store = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ios_app_store: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkedCommonSchemes>
+        for super::LinkedCommonSchemes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkedCommonSchemes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    google_play_store: value.google_play_store?,
+                    ios_app_store: value.ios_app_store?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkedCommonSchemes> for LinkedCommonSchemes {
+            fn from(value: super::LinkedCommonSchemes) -> Self {
+                Self {
+                    google_play_store: Ok(value.google_play_store),
+                    ios_app_store: Ok(value.ios_app_store),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -3044,6 +12754,560 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct LocalesByAutomaticClonedLocale {
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            targets: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LocalesByAutomaticClonedLocale {
+            fn default() -> Self {
+                Self {
+                    source: Ok(Default::default()),
+                    targets: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LocalesByAutomaticClonedLocale {
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn targets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.targets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for targets: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocalesByAutomaticClonedLocale>
+        for super::LocalesByAutomaticClonedLocale {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocalesByAutomaticClonedLocale,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    source: value.source?,
+                    targets: value.targets?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocalesByAutomaticClonedLocale>
+        for LocalesByAutomaticClonedLocale {
+            fn from(value: super::LocalesByAutomaticClonedLocale) -> Self {
+                Self {
+                    source: Ok(value.source),
+                    targets: Ok(value.targets),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LocalizedFlashBriefingInfo {
+            custom_error_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feeds: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::FlashBriefingFeed>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LocalizedFlashBriefingInfo {
+            fn default() -> Self {
+                Self {
+                    custom_error_message: Ok(Default::default()),
+                    feeds: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LocalizedFlashBriefingInfo {
+            pub fn custom_error_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_error_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_error_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn feeds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::FlashBriefingFeed>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feeds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feeds: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocalizedFlashBriefingInfo>
+        for super::LocalizedFlashBriefingInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocalizedFlashBriefingInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_error_message: value.custom_error_message?,
+                    feeds: value.feeds?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocalizedFlashBriefingInfo>
+        for LocalizedFlashBriefingInfo {
+            fn from(value: super::LocalizedFlashBriefingInfo) -> Self {
+                Self {
+                    custom_error_message: Ok(value.custom_error_message),
+                    feeds: Ok(value.feeds),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LocalizedHealthInfo {
+            aliases: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::HealthAlias>>,
+                ::std::string::String,
+            >,
+            prompt_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LocalizedHealthInfo {
+            fn default() -> Self {
+                Self {
+                    aliases: Ok(Default::default()),
+                    prompt_name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LocalizedHealthInfo {
+            pub fn aliases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::HealthAlias>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aliases = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aliases: {e}")
+                    });
+                self
+            }
+            pub fn prompt_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prompt_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt_name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocalizedHealthInfo>
+        for super::LocalizedHealthInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocalizedHealthInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aliases: value.aliases?,
+                    prompt_name: value.prompt_name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocalizedHealthInfo> for LocalizedHealthInfo {
+            fn from(value: super::LocalizedHealthInfo) -> Self {
+                Self {
+                    aliases: Ok(value.aliases),
+                    prompt_name: Ok(value.prompt_name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LocalizedKnowledgeInformation {
+            answer_attribution: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LocalizedKnowledgeInformation {
+            fn default() -> Self {
+                Self {
+                    answer_attribution: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LocalizedKnowledgeInformation {
+            pub fn answer_attribution<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.answer_attribution = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for answer_attribution: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocalizedKnowledgeInformation>
+        for super::LocalizedKnowledgeInformation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocalizedKnowledgeInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    answer_attribution: value.answer_attribution?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocalizedKnowledgeInformation>
+        for LocalizedKnowledgeInformation {
+            fn from(value: super::LocalizedKnowledgeInformation) -> Self {
+                Self {
+                    answer_attribution: Ok(value.answer_attribution),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LocalizedMusicInfo {
+            aliases: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::MusicAlias>>,
+                ::std::string::String,
+            >,
+            features: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::MusicFeature>>,
+                ::std::string::String,
+            >,
+            prompt_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            wordmark_logos: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::MusicWordmark>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LocalizedMusicInfo {
+            fn default() -> Self {
+                Self {
+                    aliases: Ok(Default::default()),
+                    features: Ok(Default::default()),
+                    prompt_name: Ok(Default::default()),
+                    wordmark_logos: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LocalizedMusicInfo {
+            pub fn aliases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MusicAlias>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aliases = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aliases: {e}")
+                    });
+                self
+            }
+            pub fn features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MusicFeature>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.features = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for features: {e}")
+                    });
+                self
+            }
+            pub fn prompt_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prompt_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt_name: {e}")
+                    });
+                self
+            }
+            pub fn wordmark_logos<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MusicWordmark>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wordmark_logos = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for wordmark_logos: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocalizedMusicInfo> for super::LocalizedMusicInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocalizedMusicInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aliases: value.aliases?,
+                    features: value.features?,
+                    prompt_name: value.prompt_name?,
+                    wordmark_logos: value.wordmark_logos?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocalizedMusicInfo> for LocalizedMusicInfo {
+            fn from(value: super::LocalizedMusicInfo) -> Self {
+                Self {
+                    aliases: Ok(value.aliases),
+                    features: Ok(value.features),
+                    prompt_name: Ok(value.prompt_name),
+                    wordmark_logos: Ok(value.wordmark_logos),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LocalizedName {
+            locale: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LocalizedName {
+            fn default() -> Self {
+                Self {
+                    locale: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LocalizedName {
+            pub fn locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locale: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocalizedName> for super::LocalizedName {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocalizedName,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale: value.locale?,
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocalizedName> for LocalizedName {
+            fn from(value: super::LocalizedName) -> Self {
+                Self {
+                    locale: Ok(value.locale),
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct LocalizedPrivacyAndCompliance {
             privacy_policy_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3136,6 +13400,10 @@ describes them. Kept open: its shape varies by problem.
         }
         #[derive(Clone, Debug)]
         pub struct LocalizedPublishingInformation {
+            custom_product_prompts: ::std::result::Result<
+                ::std::option::Option<super::CustomProductPrompts>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3176,6 +13444,7 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for LocalizedPublishingInformation {
             fn default() -> Self {
                 Self {
+                    custom_product_prompts: Ok(Default::default()),
                     description: Ok(Default::default()),
                     example_phrases: Ok(Default::default()),
                     keywords: Ok(Default::default()),
@@ -3189,6 +13458,22 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         impl LocalizedPublishingInformation {
+            pub fn custom_product_prompts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomProductPrompts>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_product_prompts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_product_prompts: {e}"
+                        )
+                    });
+                self
+            }
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3319,6 +13604,7 @@ describes them. Kept open: its shape varies by problem.
                 value: LocalizedPublishingInformation,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    custom_product_prompts: value.custom_product_prompts?,
                     description: value.description?,
                     example_phrases: value.example_phrases?,
                     keywords: value.keywords?,
@@ -3335,6 +13621,7 @@ describes them. Kept open: its shape varies by problem.
         for LocalizedPublishingInformation {
             fn from(value: super::LocalizedPublishingInformation) -> Self {
                 Self {
+                    custom_product_prompts: Ok(value.custom_product_prompts),
                     description: Ok(value.description),
                     example_phrases: Ok(value.example_phrases),
                     keywords: Ok(value.keywords),
@@ -3343,6 +13630,1129 @@ describes them. Kept open: its shape varies by problem.
                     small_icon_uri: Ok(value.small_icon_uri),
                     summary: Ok(value.summary),
                     updates_description: Ok(value.updates_description),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MarketplacePricing {
+            currency: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::Currency>,
+                ::std::string::String,
+            >,
+            free_trial_information: ::std::result::Result<
+                ::std::option::Option<super::FreeTrialInformation>,
+                ::std::string::String,
+            >,
+            offer_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::OfferType>,
+                ::std::string::String,
+            >,
+            price: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            subscription_information: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionInformation>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MarketplacePricing {
+            fn default() -> Self {
+                Self {
+                    currency: Ok(Default::default()),
+                    free_trial_information: Ok(Default::default()),
+                    offer_type: Ok(Default::default()),
+                    price: Ok(Default::default()),
+                    subscription_information: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MarketplacePricing {
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::Currency>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn free_trial_information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::FreeTrialInformation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.free_trial_information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for free_trial_information: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn offer_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::OfferType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offer_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offer_type: {e}")
+                    });
+                self
+            }
+            pub fn price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for price: {e}")
+                    });
+                self
+            }
+            pub fn subscription_information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionInformation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_information: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MarketplacePricing> for super::MarketplacePricing {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MarketplacePricing,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    currency: value.currency?,
+                    free_trial_information: value.free_trial_information?,
+                    offer_type: value.offer_type?,
+                    price: value.price?,
+                    subscription_information: value.subscription_information?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MarketplacePricing> for MarketplacePricing {
+            fn from(value: super::MarketplacePricing) -> Self {
+                Self {
+                    currency: Ok(value.currency),
+                    free_trial_information: Ok(value.free_trial_information),
+                    offer_type: Ok(value.offer_type),
+                    price: Ok(value.price),
+                    subscription_information: Ok(value.subscription_information),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicAlias {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicAlias {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicAlias {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicAlias> for super::MusicAlias {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicAlias,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicAlias> for MusicAlias {
+            fn from(value: super::MusicAlias) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicApis {
+            capabilities: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::MusicCapability>>,
+                ::std::string::String,
+            >,
+            content_types: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::MusicContentType>>,
+                ::std::string::String,
+            >,
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::LambdaEndpoint>,
+                ::std::string::String,
+            >,
+            interfaces: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::MusicInterface>>,
+                ::std::string::String,
+            >,
+            locales: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LocalizedMusicInfo,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LambdaRegion,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicApis {
+            fn default() -> Self {
+                Self {
+                    capabilities: Ok(Default::default()),
+                    content_types: Ok(Default::default()),
+                    endpoint: Ok(Default::default()),
+                    interfaces: Ok(Default::default()),
+                    locales: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicApis {
+            pub fn capabilities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MusicCapability>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.capabilities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for capabilities: {e}")
+                    });
+                self
+            }
+            pub fn content_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MusicContentType>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_types: {e}")
+                    });
+                self
+            }
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LambdaEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn interfaces<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MusicInterface>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.interfaces = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for interfaces: {e}")
+                    });
+                self
+            }
+            pub fn locales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LocalizedMusicInfo,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LambdaRegion,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicApis> for super::MusicApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    capabilities: value.capabilities?,
+                    content_types: value.content_types?,
+                    endpoint: value.endpoint?,
+                    interfaces: value.interfaces?,
+                    locales: value.locales?,
+                    regions: value.regions?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicApis> for MusicApis {
+            fn from(value: super::MusicApis) -> Self {
+                Self {
+                    capabilities: Ok(value.capabilities),
+                    content_types: Ok(value.content_types),
+                    endpoint: Ok(value.endpoint),
+                    interfaces: Ok(value.interfaces),
+                    locales: Ok(value.locales),
+                    regions: Ok(value.regions),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicCapability {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicCapability {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    namespace: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicCapability {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicCapability> for super::MusicCapability {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicCapability,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    namespace: value.namespace?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicCapability> for MusicCapability {
+            fn from(value: super::MusicCapability) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    namespace: Ok(value.namespace),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicContentType {
+            name: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::MusicContentName>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicContentType {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicContentType {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::MusicContentName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicContentType> for super::MusicContentType {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicContentType,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicContentType> for MusicContentType {
+            fn from(value: super::MusicContentType) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicFeature {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicFeature {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicFeature {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicFeature> for super::MusicFeature {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicFeature,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicFeature> for MusicFeature {
+            fn from(value: super::MusicFeature) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicInterface {
+            namespace: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            requests: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::MusicRequest>>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicInterface {
+            fn default() -> Self {
+                Self {
+                    namespace: Ok(Default::default()),
+                    requests: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicInterface {
+            pub fn namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.namespace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for namespace: {e}")
+                    });
+                self
+            }
+            pub fn requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MusicRequest>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requests: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicInterface> for super::MusicInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    namespace: value.namespace?,
+                    requests: value.requests?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicInterface> for MusicInterface {
+            fn from(value: super::MusicInterface) -> Self {
+                Self {
+                    namespace: Ok(value.namespace),
+                    requests: Ok(value.requests),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicRequest {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicRequest {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicRequest {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicRequest> for super::MusicRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicRequest> for MusicRequest {
+            fn from(value: super::MusicRequest) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MusicWordmark {
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MusicWordmark {
+            fn default() -> Self {
+                Self {
+                    uri: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MusicWordmark {
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MusicWordmark> for super::MusicWordmark {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MusicWordmark,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    uri: value.uri?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MusicWordmark> for MusicWordmark {
+            fn from(value: super::MusicWordmark) -> Self {
+                Self {
+                    uri: Ok(value.uri),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaidSkillInformation {
+            pricing: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<super::MarketplacePricing>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            tax_information: ::std::result::Result<
+                ::std::option::Option<super::TaxInformation>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaidSkillInformation {
+            fn default() -> Self {
+                Self {
+                    pricing: Ok(Default::default()),
+                    tax_information: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl PaidSkillInformation {
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::vec::Vec<super::MarketplacePricing>,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+            pub fn tax_information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TaxInformation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tax_information: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaidSkillInformation>
+        for super::PaidSkillInformation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaidSkillInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    pricing: value.pricing?,
+                    tax_information: value.tax_information?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaidSkillInformation> for PaidSkillInformation {
+            fn from(value: super::PaidSkillInformation) -> Self {
+                Self {
+                    pricing: Ok(value.pricing),
+                    tax_information: Ok(value.tax_information),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Permission {
+            name: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PermissionName>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Permission {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl Permission {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::PermissionName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Permission> for super::Permission {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Permission,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Permission> for Permission {
+            fn from(value: super::Permission) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PhotoCaptureControllerInterface {
+            type_: ::std::result::Result<
+                super::PhotoCaptureControllerInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PhotoCaptureControllerInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl PhotoCaptureControllerInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PhotoCaptureControllerInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PhotoCaptureControllerInterface>
+        for super::PhotoCaptureControllerInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PhotoCaptureControllerInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PhotoCaptureControllerInterface>
+        for PhotoCaptureControllerInterface {
+            fn from(value: super::PhotoCaptureControllerInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
                     extra: Ok(value.extra),
                 }
             }
@@ -3374,6 +14784,10 @@ describes them. Kept open: its shape varies by problem.
                 >,
                 ::std::string::String,
             >,
+            shopping_kit: ::std::result::Result<
+                ::std::option::Option<super::ShoppingKit>,
+                ::std::string::String,
+            >,
             uses_health_info: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -3395,6 +14809,7 @@ describes them. Kept open: its shape varies by problem.
                     is_child_directed: Ok(Default::default()),
                     is_export_compliant: Ok(Default::default()),
                     locales: Ok(Default::default()),
+                    shopping_kit: Ok(Default::default()),
                     uses_health_info: Ok(Default::default()),
                     uses_personal_info: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
@@ -3475,6 +14890,18 @@ describes them. Kept open: its shape varies by problem.
                     });
                 self
             }
+            pub fn shopping_kit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ShoppingKit>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shopping_kit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for shopping_kit: {e}")
+                    });
+                self
+            }
             pub fn uses_health_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3530,6 +14957,7 @@ describes them. Kept open: its shape varies by problem.
                     is_child_directed: value.is_child_directed?,
                     is_export_compliant: value.is_export_compliant?,
                     locales: value.locales?,
+                    shopping_kit: value.shopping_kit?,
                     uses_health_info: value.uses_health_info?,
                     uses_personal_info: value.uses_personal_info?,
                     extra: value.extra?,
@@ -3544,6 +14972,7 @@ describes them. Kept open: its shape varies by problem.
                     is_child_directed: Ok(value.is_child_directed),
                     is_export_compliant: Ok(value.is_export_compliant),
                     locales: Ok(value.locales),
+                    shopping_kit: Ok(value.shopping_kit),
                     uses_health_info: Ok(value.uses_health_info),
                     uses_personal_info: Ok(value.uses_personal_info),
                     extra: Ok(value.extra),
@@ -3602,22 +15031,34 @@ describes them. Kept open: its shape varies by problem.
         }
         #[derive(Clone, Debug)]
         pub struct PublishingInformation {
+            automatic_cloned_locale: ::std::result::Result<
+                ::std::option::Option<super::AutomaticClonedLocale>,
+                ::std::string::String,
+            >,
             automatic_distribution: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<super::AutomaticDistribution>,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
                 ::std::option::Option<crate::generated::open_enums::ManifestCategory>,
                 ::std::string::String,
             >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             distribution_countries: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::generated::open_enums::DistributionCountry>,
+                >,
                 ::std::string::String,
             >,
             distribution_mode: ::std::result::Result<
                 ::std::option::Option<crate::generated::open_enums::DistributionMode>,
+                ::std::string::String,
+            >,
+            gadget_support: ::std::result::Result<
+                ::std::option::Option<super::GadgetSupport>,
                 ::std::string::String,
             >,
             is_available_worldwide: ::std::result::Result<
@@ -3633,6 +15074,14 @@ describes them. Kept open: its shape varies by problem.
                 >,
                 ::std::string::String,
             >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            paid_skill_information: ::std::result::Result<
+                ::std::option::Option<super::PaidSkillInformation>,
+                ::std::string::String,
+            >,
             testing_instructions: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3645,24 +15094,43 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for PublishingInformation {
             fn default() -> Self {
                 Self {
+                    automatic_cloned_locale: Ok(Default::default()),
                     automatic_distribution: Ok(Default::default()),
                     category: Ok(Default::default()),
+                    description: Ok(Default::default()),
                     distribution_countries: Ok(Default::default()),
                     distribution_mode: Ok(Default::default()),
+                    gadget_support: Ok(Default::default()),
                     is_available_worldwide: Ok(Default::default()),
                     locales: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    paid_skill_information: Ok(Default::default()),
                     testing_instructions: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl PublishingInformation {
+            pub fn automatic_cloned_locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AutomaticClonedLocale>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_cloned_locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_cloned_locale: {e}"
+                        )
+                    });
+                self
+            }
             pub fn automatic_distribution<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<super::AutomaticDistribution>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3689,10 +15157,26 @@ describes them. Kept open: its shape varies by problem.
                     });
                 self
             }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
             pub fn distribution_countries<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            crate::generated::open_enums::DistributionCountry,
+                        >,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3717,6 +15201,20 @@ describes them. Kept open: its shape varies by problem.
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for distribution_mode: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn gadget_support<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::GadgetSupport>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gadget_support = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for gadget_support: {e}"
                         )
                     });
                 self
@@ -3751,6 +15249,34 @@ describes them. Kept open: its shape varies by problem.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn paid_skill_information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaidSkillInformation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paid_skill_information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for paid_skill_information: {e}"
+                        )
                     });
                 self
             }
@@ -3790,12 +15316,17 @@ describes them. Kept open: its shape varies by problem.
                 value: PublishingInformation,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    automatic_cloned_locale: value.automatic_cloned_locale?,
                     automatic_distribution: value.automatic_distribution?,
                     category: value.category?,
+                    description: value.description?,
                     distribution_countries: value.distribution_countries?,
                     distribution_mode: value.distribution_mode?,
+                    gadget_support: value.gadget_support?,
                     is_available_worldwide: value.is_available_worldwide?,
                     locales: value.locales?,
+                    name: value.name?,
+                    paid_skill_information: value.paid_skill_information?,
                     testing_instructions: value.testing_instructions?,
                     extra: value.extra?,
                 })
@@ -3805,13 +15336,84 @@ describes them. Kept open: its shape varies by problem.
         for PublishingInformation {
             fn from(value: super::PublishingInformation) -> Self {
                 Self {
+                    automatic_cloned_locale: Ok(value.automatic_cloned_locale),
                     automatic_distribution: Ok(value.automatic_distribution),
                     category: Ok(value.category),
+                    description: Ok(value.description),
                     distribution_countries: Ok(value.distribution_countries),
                     distribution_mode: Ok(value.distribution_mode),
+                    gadget_support: Ok(value.gadget_support),
                     is_available_worldwide: Ok(value.is_available_worldwide),
                     locales: Ok(value.locales),
+                    name: Ok(value.name),
+                    paid_skill_information: Ok(value.paid_skill_information),
                     testing_instructions: Ok(value.testing_instructions),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RegionalEndpoint {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::SkillEndpoint>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RegionalEndpoint {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl RegionalEndpoint {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SkillEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RegionalEndpoint> for super::RegionalEndpoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RegionalEndpoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RegionalEndpoint> for RegionalEndpoint {
+            fn from(value: super::RegionalEndpoint) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
                     extra: Ok(value.extra),
                 }
             }
@@ -3955,9 +15557,137 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ShoppingKit {
+            is_amazon_associates_on_alexa_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_shopping_actions_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShoppingKit {
+            fn default() -> Self {
+                Self {
+                    is_amazon_associates_on_alexa_enabled: Ok(Default::default()),
+                    is_shopping_actions_enabled: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ShoppingKit {
+            pub fn is_amazon_associates_on_alexa_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_amazon_associates_on_alexa_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_amazon_associates_on_alexa_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_shopping_actions_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_shopping_actions_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_shopping_actions_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShoppingKit> for super::ShoppingKit {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShoppingKit,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    is_amazon_associates_on_alexa_enabled: value
+                        .is_amazon_associates_on_alexa_enabled?,
+                    is_shopping_actions_enabled: value.is_shopping_actions_enabled?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShoppingKit> for ShoppingKit {
+            fn from(value: super::ShoppingKit) -> Self {
+                Self {
+                    is_amazon_associates_on_alexa_enabled: Ok(
+                        value.is_amazon_associates_on_alexa_enabled,
+                    ),
+                    is_shopping_actions_enabled: Ok(value.is_shopping_actions_enabled),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SkillApis {
+            alexa_for_business: ::std::result::Result<
+                ::std::option::Option<super::AlexaForBusinessApis>,
+                ::std::string::String,
+            >,
             custom: ::std::result::Result<
                 ::std::option::Option<super::CustomApis>,
+                ::std::string::String,
+            >,
+            demand_response: ::std::result::Result<
+                ::std::option::Option<super::DemandResponseApis>,
+                ::std::string::String,
+            >,
+            flash_briefing: ::std::result::Result<
+                ::std::option::Option<super::FlashBriefingApis>,
+                ::std::string::String,
+            >,
+            health: ::std::result::Result<
+                ::std::option::Option<super::HealthApis>,
+                ::std::string::String,
+            >,
+            household_list: ::std::result::Result<
+                ::std::option::Option<super::HouseholdListApis>,
+                ::std::string::String,
+            >,
+            knowledge: ::std::result::Result<
+                ::std::option::Option<super::KnowledgeApis>,
+                ::std::string::String,
+            >,
+            music: ::std::result::Result<
+                ::std::option::Option<super::MusicApis>,
+                ::std::string::String,
+            >,
+            smart_home: ::std::result::Result<
+                ::std::option::Option<super::SmartHomeApis>,
+                ::std::string::String,
+            >,
+            video: ::std::result::Result<
+                ::std::option::Option<super::VideoApis>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -3968,12 +15698,37 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for SkillApis {
             fn default() -> Self {
                 Self {
+                    alexa_for_business: Ok(Default::default()),
                     custom: Ok(Default::default()),
+                    demand_response: Ok(Default::default()),
+                    flash_briefing: Ok(Default::default()),
+                    health: Ok(Default::default()),
+                    household_list: Ok(Default::default()),
+                    knowledge: Ok(Default::default()),
+                    music: Ok(Default::default()),
+                    smart_home: Ok(Default::default()),
+                    video: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl SkillApis {
+            pub fn alexa_for_business<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AlexaForBusinessApis>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alexa_for_business = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for alexa_for_business: {e}"
+                        )
+                    });
+                self
+            }
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::CustomApis>>,
@@ -3983,6 +15738,114 @@ describes them. Kept open: its shape varies by problem.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for custom: {e}")
+                    });
+                self
+            }
+            pub fn demand_response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DemandResponseApis>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.demand_response = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for demand_response: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn flash_briefing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::FlashBriefingApis>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flash_briefing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for flash_briefing: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn health<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::HealthApis>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.health = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for health: {e}")
+                    });
+                self
+            }
+            pub fn household_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HouseholdListApis>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.household_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for household_list: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn knowledge<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::KnowledgeApis>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.knowledge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for knowledge: {e}")
+                    });
+                self
+            }
+            pub fn music<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MusicApis>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.music = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for music: {e}")
+                    });
+                self
+            }
+            pub fn smart_home<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SmartHomeApis>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.smart_home = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for smart_home: {e}")
+                    });
+                self
+            }
+            pub fn video<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VideoApis>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.video = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for video: {e}")
                     });
                 self
             }
@@ -4007,7 +15870,16 @@ describes them. Kept open: its shape varies by problem.
                 value: SkillApis,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    alexa_for_business: value.alexa_for_business?,
                     custom: value.custom?,
+                    demand_response: value.demand_response?,
+                    flash_briefing: value.flash_briefing?,
+                    health: value.health?,
+                    household_list: value.household_list?,
+                    knowledge: value.knowledge?,
+                    music: value.music?,
+                    smart_home: value.smart_home?,
+                    video: value.video?,
                     extra: value.extra?,
                 })
             }
@@ -4015,13 +15887,113 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::convert::From<super::SkillApis> for SkillApis {
             fn from(value: super::SkillApis) -> Self {
                 Self {
+                    alexa_for_business: Ok(value.alexa_for_business),
                     custom: Ok(value.custom),
+                    demand_response: Ok(value.demand_response),
+                    flash_briefing: Ok(value.flash_briefing),
+                    health: Ok(value.health),
+                    household_list: Ok(value.household_list),
+                    knowledge: Ok(value.knowledge),
+                    music: Ok(value.music),
+                    smart_home: Ok(value.smart_home),
+                    video: Ok(value.video),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SkillConnection {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payload: ::std::result::Result<
+                ::std::option::Option<super::ConnectionPayload>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SkillConnection {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    payload: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl SkillConnection {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn payload<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ConnectionPayload>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payload = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payload: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SkillConnection> for super::SkillConnection {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SkillConnection,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    payload: value.payload?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SkillConnection> for SkillConnection {
+            fn from(value: super::SkillConnection) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    payload: Ok(value.payload),
                     extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct SkillEndpoint {
+            source_dir: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             ssl_certificate_type: ::std::result::Result<
                 ::std::option::Option<crate::generated::open_enums::SslCertificateType>,
                 ::std::string::String,
@@ -4038,6 +16010,7 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::default::Default for SkillEndpoint {
             fn default() -> Self {
                 Self {
+                    source_dir: Ok(Default::default()),
                     ssl_certificate_type: Ok(Default::default()),
                     uri: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
@@ -4045,6 +16018,18 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         impl SkillEndpoint {
+            pub fn source_dir<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_dir = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_dir: {e}")
+                    });
+                self
+            }
             pub fn ssl_certificate_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4096,6 +16081,7 @@ describes them. Kept open: its shape varies by problem.
                 value: SkillEndpoint,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    source_dir: value.source_dir?,
                     ssl_certificate_type: value.ssl_certificate_type?,
                     uri: value.uri?,
                     extra: value.extra?,
@@ -4105,6 +16091,7 @@ describes them. Kept open: its shape varies by problem.
         impl ::std::convert::From<super::SkillEndpoint> for SkillEndpoint {
             fn from(value: super::SkillEndpoint) -> Self {
                 Self {
+                    source_dir: Ok(value.source_dir),
                     ssl_certificate_type: Ok(value.ssl_certificate_type),
                     uri: Ok(value.uri),
                     extra: Ok(value.extra),
@@ -4177,13 +16164,164 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SkillEvents {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::SkillEndpoint>,
+                ::std::string::String,
+            >,
+            publications: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EventPublication>>,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::RegionalEndpoint,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            subscriptions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::EventSubscription>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SkillEvents {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    publications: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    subscriptions: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl SkillEvents {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SkillEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn publications<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EventPublication>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.publications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for publications: {e}")
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::RegionalEndpoint,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn subscriptions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EventSubscription>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscriptions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subscriptions: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SkillEvents> for super::SkillEvents {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SkillEvents,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    publications: value.publications?,
+                    regions: value.regions?,
+                    subscriptions: value.subscriptions?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SkillEvents> for SkillEvents {
+            fn from(value: super::SkillEvents) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
+                    publications: Ok(value.publications),
+                    regions: Ok(value.regions),
+                    subscriptions: Ok(value.subscriptions),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SkillManifest {
             apis: ::std::result::Result<
                 ::std::option::Option<super::SkillApis>,
                 ::std::string::String,
             >,
+            authorized_clients: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AuthorizedClient>>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<
+                ::std::option::Option<super::SkillEvents>,
+                ::std::string::String,
+            >,
             manifest_version: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Permission>>,
                 ::std::string::String,
             >,
             privacy_and_compliance: ::std::result::Result<
@@ -4203,7 +16341,10 @@ describes them. Kept open: its shape varies by problem.
             fn default() -> Self {
                 Self {
                     apis: Ok(Default::default()),
+                    authorized_clients: Ok(Default::default()),
+                    events: Ok(Default::default()),
                     manifest_version: Ok(Default::default()),
+                    permissions: Ok(Default::default()),
                     privacy_and_compliance: Ok(Default::default()),
                     publishing_information: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
@@ -4223,6 +16364,34 @@ describes them. Kept open: its shape varies by problem.
                     });
                 self
             }
+            pub fn authorized_clients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AuthorizedClient>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorized_clients = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorized_clients: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SkillEvents>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for events: {e}")
+                    });
+                self
+            }
             pub fn manifest_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4234,6 +16403,20 @@ describes them. Kept open: its shape varies by problem.
                         format!(
                             "error converting supplied value for manifest_version: {e}"
                         )
+                    });
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Permission>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permissions: {e}")
                     });
                 self
             }
@@ -4291,7 +16474,10 @@ describes them. Kept open: its shape varies by problem.
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     apis: value.apis?,
+                    authorized_clients: value.authorized_clients?,
+                    events: value.events?,
                     manifest_version: value.manifest_version?,
+                    permissions: value.permissions?,
                     privacy_and_compliance: value.privacy_and_compliance?,
                     publishing_information: value.publishing_information?,
                     extra: value.extra?,
@@ -4302,7 +16488,10 @@ describes them. Kept open: its shape varies by problem.
             fn from(value: super::SkillManifest) -> Self {
                 Self {
                     apis: Ok(value.apis),
+                    authorized_clients: Ok(value.authorized_clients),
+                    events: Ok(value.events),
                     manifest_version: Ok(value.manifest_version),
+                    permissions: Ok(value.permissions),
                     privacy_and_compliance: Ok(value.privacy_and_compliance),
                     publishing_information: Ok(value.publishing_information),
                     extra: Ok(value.extra),
@@ -4721,6 +16910,238 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SmartHomeApis {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::LambdaEndpoint>,
+                ::std::string::String,
+            >,
+            protocol_version: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::SmartHomeProtocol>,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::LambdaRegion,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            supported_controls: ::std::result::Result<
+                ::std::option::Option<super::SupportedControls>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SmartHomeApis {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    protocol_version: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    supported_controls: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl SmartHomeApis {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LambdaEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn protocol_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::SmartHomeProtocol,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.protocol_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for protocol_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::LambdaRegion,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn supported_controls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SupportedControls>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_controls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_controls: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SmartHomeApis> for super::SmartHomeApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SmartHomeApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    protocol_version: value.protocol_version?,
+                    regions: value.regions?,
+                    supported_controls: value.supported_controls?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SmartHomeApis> for SmartHomeApis {
+            fn from(value: super::SmartHomeApis) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
+                    protocol_version: Ok(value.protocol_version),
+                    regions: Ok(value.regions),
+                    supported_controls: Ok(value.supported_controls),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SourceLanguageForLocales {
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_locale: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SourceLanguageForLocales {
+            fn default() -> Self {
+                Self {
+                    language: Ok(Default::default()),
+                    source_locale: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl SourceLanguageForLocales {
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn source_locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_locale: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SourceLanguageForLocales>
+        for super::SourceLanguageForLocales {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SourceLanguageForLocales,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    language: value.language?,
+                    source_locale: value.source_locale?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SourceLanguageForLocales>
+        for SourceLanguageForLocales {
+            fn from(value: super::SourceLanguageForLocales) -> Self {
+                Self {
+                    language: Ok(value.language),
+                    source_locale: Ok(value.source_locale),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct StatusMessage {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4805,6 +17226,295 @@ describes them. Kept open: its shape varies by problem.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SubscriptionInformation {
+            subscription_payment_frequency: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::SubscriptionPaymentFrequency,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionInformation {
+            fn default() -> Self {
+                Self {
+                    subscription_payment_frequency: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl SubscriptionInformation {
+            pub fn subscription_payment_frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::SubscriptionPaymentFrequency,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_payment_frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_payment_frequency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionInformation>
+        for super::SubscriptionInformation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    subscription_payment_frequency: value
+                        .subscription_payment_frequency?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionInformation>
+        for SubscriptionInformation {
+            fn from(value: super::SubscriptionInformation) -> Self {
+                Self {
+                    subscription_payment_frequency: Ok(
+                        value.subscription_payment_frequency,
+                    ),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SupportedControls {
+            type_: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::SupportedControlsType,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SupportedControls {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl SupportedControls {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::SupportedControlsType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SupportedControls> for super::SupportedControls {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SupportedControls,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SupportedControls> for SupportedControls {
+            fn from(value: super::SupportedControls) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TargetRuntime {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TargetRuntime {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TargetRuntime {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TargetRuntime> for super::TargetRuntime {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TargetRuntime,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TargetRuntime> for TargetRuntime {
+            fn from(value: super::TargetRuntime) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaxInformation {
+            category: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::TaxInformationCategory,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaxInformation {
+            fn default() -> Self {
+                Self {
+                    category: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TaxInformation {
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::TaxInformationCategory,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaxInformation> for super::TaxInformation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaxInformation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category: value.category?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaxInformation> for TaxInformation {
+            fn from(value: super::TaxInformation) -> Self {
+                Self {
+                    category: Ok(value.category),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UnpublishSkillRequest {
             reason: ::std::result::Result<super::UnpublishReason, ::std::string::String>,
             type_: ::std::result::Result<super::UnpublishType, ::std::string::String>,
@@ -4861,6 +17571,159 @@ describes them. Kept open: its shape varies by problem.
                 Self {
                     reason: Ok(value.reason),
                     type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpChannel {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpChannel {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl UpChannel {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uri: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpChannel> for super::UpChannel {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpChannel,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    uri: value.uri?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpChannel> for UpChannel {
+            fn from(value: super::UpChannel) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    uri: Ok(value.uri),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UploadControllerInterface {
+            type_: ::std::result::Result<
+                super::UploadControllerInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UploadControllerInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl UploadControllerInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UploadControllerInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UploadControllerInterface>
+        for super::UploadControllerInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UploadControllerInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UploadControllerInterface>
+        for UploadControllerInterface {
+            fn from(value: super::UploadControllerInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -4946,6 +17809,1138 @@ describes them. Kept open: its shape varies by problem.
                     code: Ok(value.code),
                     message: Ok(value.message),
                     validation_details: Ok(value.validation_details),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoApis {
+            countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VideoCountryInfo,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::LambdaEndpoint>,
+                ::std::string::String,
+            >,
+            locales: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VideoApisLocale,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            regions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        super::VideoRegion,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoApis {
+            fn default() -> Self {
+                Self {
+                    countries: Ok(Default::default()),
+                    endpoint: Ok(Default::default()),
+                    locales: Ok(Default::default()),
+                    regions: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoApis {
+            pub fn countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::VideoCountryInfo,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for countries: {e}")
+                    });
+                self
+            }
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LambdaEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn locales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::VideoApisLocale,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locales: {e}")
+                    });
+                self
+            }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            super::VideoRegion,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoApis> for super::VideoApis {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoApis,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    countries: value.countries?,
+                    endpoint: value.endpoint?,
+                    locales: value.locales?,
+                    regions: value.regions?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoApis> for VideoApis {
+            fn from(value: super::VideoApis) -> Self {
+                Self {
+                    countries: Ok(value.countries),
+                    endpoint: Ok(value.endpoint),
+                    locales: Ok(value.locales),
+                    regions: Ok(value.regions),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoApisLocale {
+            features: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::VideoFeature>>,
+                ::std::string::String,
+            >,
+            fire_tv_catalog_ingestion: ::std::result::Result<
+                ::std::option::Option<super::VideoFireTvCatalogIngestion>,
+                ::std::string::String,
+            >,
+            prompt_names: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::VideoPromptName>>,
+                ::std::string::String,
+            >,
+            video_provider_logo_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            video_provider_targeting_names: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoApisLocale {
+            fn default() -> Self {
+                Self {
+                    features: Ok(Default::default()),
+                    fire_tv_catalog_ingestion: Ok(Default::default()),
+                    prompt_names: Ok(Default::default()),
+                    video_provider_logo_uri: Ok(Default::default()),
+                    video_provider_targeting_names: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoApisLocale {
+            pub fn features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VideoFeature>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.features = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for features: {e}")
+                    });
+                self
+            }
+            pub fn fire_tv_catalog_ingestion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VideoFireTvCatalogIngestion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fire_tv_catalog_ingestion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fire_tv_catalog_ingestion: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn prompt_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VideoPromptName>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prompt_names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt_names: {e}")
+                    });
+                self
+            }
+            pub fn video_provider_logo_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.video_provider_logo_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for video_provider_logo_uri: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn video_provider_targeting_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.video_provider_targeting_names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for video_provider_targeting_names: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoApisLocale> for super::VideoApisLocale {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoApisLocale,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    features: value.features?,
+                    fire_tv_catalog_ingestion: value.fire_tv_catalog_ingestion?,
+                    prompt_names: value.prompt_names?,
+                    video_provider_logo_uri: value.video_provider_logo_uri?,
+                    video_provider_targeting_names: value
+                        .video_provider_targeting_names?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoApisLocale> for VideoApisLocale {
+            fn from(value: super::VideoApisLocale) -> Self {
+                Self {
+                    features: Ok(value.features),
+                    fire_tv_catalog_ingestion: Ok(value.fire_tv_catalog_ingestion),
+                    prompt_names: Ok(value.prompt_names),
+                    video_provider_logo_uri: Ok(value.video_provider_logo_uri),
+                    video_provider_targeting_names: Ok(
+                        value.video_provider_targeting_names,
+                    ),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoAppInterface {
+            type_: ::std::result::Result<
+                super::VideoAppInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoAppInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoAppInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VideoAppInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoAppInterface> for super::VideoAppInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoAppInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoAppInterface> for VideoAppInterface {
+            fn from(value: super::VideoAppInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoCaptureControllerInterface {
+            type_: ::std::result::Result<
+                super::VideoCaptureControllerInterfaceType,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoCaptureControllerInterface {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoCaptureControllerInterface {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VideoCaptureControllerInterfaceType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoCaptureControllerInterface>
+        for super::VideoCaptureControllerInterface {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoCaptureControllerInterface,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoCaptureControllerInterface>
+        for VideoCaptureControllerInterface {
+            fn from(value: super::VideoCaptureControllerInterface) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoCatalogInfo {
+            source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoCatalogInfo {
+            fn default() -> Self {
+                Self {
+                    source_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoCatalogInfo {
+            pub fn source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoCatalogInfo> for super::VideoCatalogInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoCatalogInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    source_id: value.source_id?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoCatalogInfo> for VideoCatalogInfo {
+            fn from(value: super::VideoCatalogInfo) -> Self {
+                Self {
+                    source_id: Ok(value.source_id),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoCountryInfo {
+            catalog_information: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::VideoCatalogInfo>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoCountryInfo {
+            fn default() -> Self {
+                Self {
+                    catalog_information: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoCountryInfo {
+            pub fn catalog_information<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VideoCatalogInfo>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.catalog_information = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for catalog_information: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoCountryInfo> for super::VideoCountryInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoCountryInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    catalog_information: value.catalog_information?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoCountryInfo> for VideoCountryInfo {
+            fn from(value: super::VideoCountryInfo) -> Self {
+                Self {
+                    catalog_information: Ok(value.catalog_information),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoFeature {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoFeature {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoFeature {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoFeature> for super::VideoFeature {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoFeature,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoFeature> for VideoFeature {
+            fn from(value: super::VideoFeature) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoFireTvCatalogIngestion {
+            fire_tv_catalog_ingestion_source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_fire_tv_catalog_ingestion_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoFireTvCatalogIngestion {
+            fn default() -> Self {
+                Self {
+                    fire_tv_catalog_ingestion_source_id: Ok(Default::default()),
+                    is_fire_tv_catalog_ingestion_enabled: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoFireTvCatalogIngestion {
+            pub fn fire_tv_catalog_ingestion_source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fire_tv_catalog_ingestion_source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fire_tv_catalog_ingestion_source_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_fire_tv_catalog_ingestion_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_fire_tv_catalog_ingestion_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_fire_tv_catalog_ingestion_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoFireTvCatalogIngestion>
+        for super::VideoFireTvCatalogIngestion {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoFireTvCatalogIngestion,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fire_tv_catalog_ingestion_source_id: value
+                        .fire_tv_catalog_ingestion_source_id?,
+                    is_fire_tv_catalog_ingestion_enabled: value
+                        .is_fire_tv_catalog_ingestion_enabled?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoFireTvCatalogIngestion>
+        for VideoFireTvCatalogIngestion {
+            fn from(value: super::VideoFireTvCatalogIngestion) -> Self {
+                Self {
+                    fire_tv_catalog_ingestion_source_id: Ok(
+                        value.fire_tv_catalog_ingestion_source_id,
+                    ),
+                    is_fire_tv_catalog_ingestion_enabled: Ok(
+                        value.is_fire_tv_catalog_ingestion_enabled,
+                    ),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoPromptName {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::VideoPromptNameType>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoPromptName {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoPromptName {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::VideoPromptNameType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoPromptName> for super::VideoPromptName {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoPromptName,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoPromptName> for VideoPromptName {
+            fn from(value: super::VideoPromptName) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoRegion {
+            endpoint: ::std::result::Result<
+                ::std::option::Option<super::SkillEndpoint>,
+                ::std::string::String,
+            >,
+            upchannel: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::UpChannel>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoRegion {
+            fn default() -> Self {
+                Self {
+                    endpoint: Ok(Default::default()),
+                    upchannel: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl VideoRegion {
+            pub fn endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SkillEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint: {e}")
+                    });
+                self
+            }
+            pub fn upchannel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::UpChannel>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upchannel = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upchannel: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoRegion> for super::VideoRegion {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoRegion,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint: value.endpoint?,
+                    upchannel: value.upchannel?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoRegion> for VideoRegion {
+            fn from(value: super::VideoRegion) -> Self {
+                Self {
+                    endpoint: Ok(value.endpoint),
+                    upchannel: Ok(value.upchannel),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ViewportSpecification {
+            max_height: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            max_width: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            min_height: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            min_width: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            mode: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::ViewportMode>,
+                ::std::string::String,
+            >,
+            shape: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::ViewportShape>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ViewportSpecification {
+            fn default() -> Self {
+                Self {
+                    max_height: Ok(Default::default()),
+                    max_width: Ok(Default::default()),
+                    min_height: Ok(Default::default()),
+                    min_width: Ok(Default::default()),
+                    mode: Ok(Default::default()),
+                    shape: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl ViewportSpecification {
+            pub fn max_height<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_height = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_height: {e}")
+                    });
+                self
+            }
+            pub fn max_width<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_width = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_width: {e}")
+                    });
+                self
+            }
+            pub fn min_height<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_height = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_height: {e}")
+                    });
+                self
+            }
+            pub fn min_width<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_width = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min_width: {e}")
+                    });
+                self
+            }
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::ViewportMode>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn shape<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::ViewportShape>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.shape = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for shape: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ViewportSpecification>
+        for super::ViewportSpecification {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ViewportSpecification,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    max_height: value.max_height?,
+                    max_width: value.max_width?,
+                    min_height: value.min_height?,
+                    min_width: value.min_width?,
+                    mode: value.mode?,
+                    shape: value.shape?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ViewportSpecification>
+        for ViewportSpecification {
+            fn from(value: super::ViewportSpecification) -> Self {
+                Self {
+                    max_height: Ok(value.max_height),
+                    max_width: Ok(value.max_width),
+                    min_height: Ok(value.min_height),
+                    min_width: Ok(value.min_width),
+                    mode: Ok(value.mode),
+                    shape: Ok(value.shape),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -8334,6 +22329,6390 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sk
                 .into()
         }
     }
+    /**A country the skill is offered in, as an ISO 3166-1 alpha-2 code (two capital letters).
+Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.DistributionCountries`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`DistributionCountry::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum DistributionCountry {
+        ///`AF`
+        Af,
+        ///`AX`
+        Ax,
+        ///`AL`
+        Al,
+        ///`DZ`
+        Dz,
+        ///`AS`
+        As,
+        ///`AD`
+        Ad,
+        ///`AO`
+        Ao,
+        ///`AI`
+        Ai,
+        ///`AQ`
+        Aq,
+        ///`AG`
+        Ag,
+        ///`AR`
+        Ar,
+        ///`AM`
+        Am,
+        ///`AW`
+        Aw,
+        ///`AU`
+        Au,
+        ///`AT`
+        At,
+        ///`AZ`
+        Az,
+        ///`BS`
+        Bs,
+        ///`BH`
+        Bh,
+        ///`BD`
+        Bd,
+        ///`BB`
+        Bb,
+        ///`BY`
+        By,
+        ///`BE`
+        Be,
+        ///`BZ`
+        Bz,
+        ///`BJ`
+        Bj,
+        ///`BM`
+        Bm,
+        ///`BT`
+        Bt,
+        ///`BO`
+        Bo,
+        ///`BA`
+        Ba,
+        ///`BW`
+        Bw,
+        ///`BV`
+        Bv,
+        ///`BR`
+        Br,
+        ///`IO`
+        Io,
+        ///`BN`
+        Bn,
+        ///`BG`
+        Bg,
+        ///`BF`
+        Bf,
+        ///`BI`
+        Bi,
+        ///`KH`
+        Kh,
+        ///`CM`
+        Cm,
+        ///`CA`
+        Ca,
+        ///`CV`
+        Cv,
+        ///`KY`
+        Ky,
+        ///`CF`
+        Cf,
+        ///`TD`
+        Td,
+        ///`CL`
+        Cl,
+        ///`CN`
+        Cn,
+        ///`CX`
+        Cx,
+        ///`CC`
+        Cc,
+        ///`CO`
+        Co,
+        ///`KM`
+        Km,
+        ///`CG`
+        Cg,
+        ///`CD`
+        Cd,
+        ///`CK`
+        Ck,
+        ///`CR`
+        Cr,
+        ///`HR`
+        Hr,
+        ///`CY`
+        Cy,
+        ///`CZ`
+        Cz,
+        ///`DK`
+        Dk,
+        ///`DJ`
+        Dj,
+        ///`DM`
+        Dm,
+        ///`DO`
+        Do,
+        ///`EC`
+        Ec,
+        ///`EG`
+        Eg,
+        ///`SV`
+        Sv,
+        ///`GQ`
+        Gq,
+        ///`ER`
+        Er,
+        ///`EE`
+        Ee,
+        ///`ET`
+        Et,
+        ///`FK`
+        Fk,
+        ///`FO`
+        Fo,
+        ///`FJ`
+        Fj,
+        ///`FI`
+        Fi,
+        ///`FR`
+        Fr,
+        ///`GF`
+        Gf,
+        ///`PF`
+        Pf,
+        ///`TF`
+        Tf,
+        ///`GA`
+        Ga,
+        ///`GM`
+        Gm,
+        ///`GE`
+        Ge,
+        ///`DE`
+        De,
+        ///`GH`
+        Gh,
+        ///`GI`
+        Gi,
+        ///`GR`
+        Gr,
+        ///`GL`
+        Gl,
+        ///`GD`
+        Gd,
+        ///`GP`
+        Gp,
+        ///`GU`
+        Gu,
+        ///`GT`
+        Gt,
+        ///`GG`
+        Gg,
+        ///`GN`
+        Gn,
+        ///`GW`
+        Gw,
+        ///`GY`
+        Gy,
+        ///`HT`
+        Ht,
+        ///`HM`
+        Hm,
+        ///`VA`
+        Va,
+        ///`HN`
+        Hn,
+        ///`HK`
+        Hk,
+        ///`HU`
+        Hu,
+        ///`IS`
+        Is,
+        ///`IN`
+        In,
+        ///`ID`
+        Id,
+        ///`IQ`
+        Iq,
+        ///`IE`
+        Ie,
+        ///`IM`
+        Im,
+        ///`IL`
+        Il,
+        ///`IT`
+        It,
+        ///`CI`
+        Ci,
+        ///`JM`
+        Jm,
+        ///`JP`
+        Jp,
+        ///`JE`
+        Je,
+        ///`JO`
+        Jo,
+        ///`KZ`
+        Kz,
+        ///`KE`
+        Ke,
+        ///`KI`
+        Ki,
+        ///`KR`
+        Kr,
+        ///`KW`
+        Kw,
+        ///`KG`
+        Kg,
+        ///`LA`
+        La,
+        ///`LV`
+        Lv,
+        ///`LB`
+        Lb,
+        ///`LS`
+        Ls,
+        ///`LR`
+        Lr,
+        ///`LY`
+        Ly,
+        ///`LI`
+        Li,
+        ///`LT`
+        Lt,
+        ///`LU`
+        Lu,
+        ///`MO`
+        Mo,
+        ///`MK`
+        Mk,
+        ///`MG`
+        Mg,
+        ///`MW`
+        Mw,
+        ///`MY`
+        My,
+        ///`MV`
+        Mv,
+        ///`ML`
+        Ml,
+        ///`MT`
+        Mt,
+        ///`MH`
+        Mh,
+        ///`MQ`
+        Mq,
+        ///`MR`
+        Mr,
+        ///`MU`
+        Mu,
+        ///`YT`
+        Yt,
+        ///`MX`
+        Mx,
+        ///`FM`
+        Fm,
+        ///`MD`
+        Md,
+        ///`MC`
+        Mc,
+        ///`MN`
+        Mn,
+        ///`ME`
+        Me,
+        ///`MS`
+        Ms,
+        ///`MA`
+        Ma,
+        ///`MZ`
+        Mz,
+        ///`MM`
+        Mm,
+        ///`NA`
+        Na,
+        ///`NR`
+        Nr,
+        ///`NP`
+        Np,
+        ///`NL`
+        Nl,
+        ///`AN`
+        An,
+        ///`NC`
+        Nc,
+        ///`NZ`
+        Nz,
+        ///`NI`
+        Ni,
+        ///`NE`
+        Ne,
+        ///`NG`
+        Ng,
+        ///`NU`
+        Nu,
+        ///`NF`
+        Nf,
+        ///`MP`
+        Mp,
+        ///`NO`
+        No,
+        ///`OM`
+        Om,
+        ///`PK`
+        Pk,
+        ///`PW`
+        Pw,
+        ///`PS`
+        Ps,
+        ///`PA`
+        Pa,
+        ///`PG`
+        Pg,
+        ///`PY`
+        Py,
+        ///`PE`
+        Pe,
+        ///`PH`
+        Ph,
+        ///`PN`
+        Pn,
+        ///`PL`
+        Pl,
+        ///`PT`
+        Pt,
+        ///`PR`
+        Pr,
+        ///`QA`
+        Qa,
+        ///`RE`
+        Re,
+        ///`RO`
+        Ro,
+        ///`RU`
+        Ru,
+        ///`RW`
+        Rw,
+        ///`BL`
+        Bl,
+        ///`SH`
+        Sh,
+        ///`KN`
+        Kn,
+        ///`LC`
+        Lc,
+        ///`MF`
+        Mf,
+        ///`PM`
+        Pm,
+        ///`VC`
+        Vc,
+        ///`WS`
+        Ws,
+        ///`SM`
+        Sm,
+        ///`ST`
+        St,
+        ///`SA`
+        Sa,
+        ///`SN`
+        Sn,
+        ///`RS`
+        Rs,
+        ///`SC`
+        Sc,
+        ///`SL`
+        Sl,
+        ///`SG`
+        Sg,
+        ///`SK`
+        Sk,
+        ///`SI`
+        Si,
+        ///`SB`
+        Sb,
+        ///`SO`
+        So,
+        ///`ZA`
+        Za,
+        ///`GS`
+        Gs,
+        ///`ES`
+        Es,
+        ///`LK`
+        Lk,
+        ///`SR`
+        Sr,
+        ///`SJ`
+        Sj,
+        ///`SZ`
+        Sz,
+        ///`SE`
+        Se,
+        ///`CH`
+        Ch,
+        ///`TW`
+        Tw,
+        ///`TJ`
+        Tj,
+        ///`TZ`
+        Tz,
+        ///`TH`
+        Th,
+        ///`TL`
+        Tl,
+        ///`TG`
+        Tg,
+        ///`TK`
+        Tk,
+        ///`TO`
+        To,
+        ///`TT`
+        Tt,
+        ///`TN`
+        Tn,
+        ///`TR`
+        Tr,
+        ///`TM`
+        Tm,
+        ///`TC`
+        Tc,
+        ///`TV`
+        Tv,
+        ///`UG`
+        Ug,
+        ///`UA`
+        Ua,
+        ///`AE`
+        Ae,
+        ///`GB`
+        Gb,
+        ///`US`
+        Us,
+        ///`UM`
+        Um,
+        ///`UY`
+        Uy,
+        ///`UZ`
+        Uz,
+        ///`VU`
+        Vu,
+        ///`VE`
+        Ve,
+        ///`VN`
+        Vn,
+        ///`VG`
+        Vg,
+        ///`VI`
+        Vi,
+        ///`WF`
+        Wf,
+        ///`EH`
+        Eh,
+        ///`YE`
+        Ye,
+        ///`ZM`
+        Zm,
+        ///`ZW`
+        Zw,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl DistributionCountry {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [DistributionCountry] = &[
+            DistributionCountry::Af,
+            DistributionCountry::Ax,
+            DistributionCountry::Al,
+            DistributionCountry::Dz,
+            DistributionCountry::As,
+            DistributionCountry::Ad,
+            DistributionCountry::Ao,
+            DistributionCountry::Ai,
+            DistributionCountry::Aq,
+            DistributionCountry::Ag,
+            DistributionCountry::Ar,
+            DistributionCountry::Am,
+            DistributionCountry::Aw,
+            DistributionCountry::Au,
+            DistributionCountry::At,
+            DistributionCountry::Az,
+            DistributionCountry::Bs,
+            DistributionCountry::Bh,
+            DistributionCountry::Bd,
+            DistributionCountry::Bb,
+            DistributionCountry::By,
+            DistributionCountry::Be,
+            DistributionCountry::Bz,
+            DistributionCountry::Bj,
+            DistributionCountry::Bm,
+            DistributionCountry::Bt,
+            DistributionCountry::Bo,
+            DistributionCountry::Ba,
+            DistributionCountry::Bw,
+            DistributionCountry::Bv,
+            DistributionCountry::Br,
+            DistributionCountry::Io,
+            DistributionCountry::Bn,
+            DistributionCountry::Bg,
+            DistributionCountry::Bf,
+            DistributionCountry::Bi,
+            DistributionCountry::Kh,
+            DistributionCountry::Cm,
+            DistributionCountry::Ca,
+            DistributionCountry::Cv,
+            DistributionCountry::Ky,
+            DistributionCountry::Cf,
+            DistributionCountry::Td,
+            DistributionCountry::Cl,
+            DistributionCountry::Cn,
+            DistributionCountry::Cx,
+            DistributionCountry::Cc,
+            DistributionCountry::Co,
+            DistributionCountry::Km,
+            DistributionCountry::Cg,
+            DistributionCountry::Cd,
+            DistributionCountry::Ck,
+            DistributionCountry::Cr,
+            DistributionCountry::Hr,
+            DistributionCountry::Cy,
+            DistributionCountry::Cz,
+            DistributionCountry::Dk,
+            DistributionCountry::Dj,
+            DistributionCountry::Dm,
+            DistributionCountry::Do,
+            DistributionCountry::Ec,
+            DistributionCountry::Eg,
+            DistributionCountry::Sv,
+            DistributionCountry::Gq,
+            DistributionCountry::Er,
+            DistributionCountry::Ee,
+            DistributionCountry::Et,
+            DistributionCountry::Fk,
+            DistributionCountry::Fo,
+            DistributionCountry::Fj,
+            DistributionCountry::Fi,
+            DistributionCountry::Fr,
+            DistributionCountry::Gf,
+            DistributionCountry::Pf,
+            DistributionCountry::Tf,
+            DistributionCountry::Ga,
+            DistributionCountry::Gm,
+            DistributionCountry::Ge,
+            DistributionCountry::De,
+            DistributionCountry::Gh,
+            DistributionCountry::Gi,
+            DistributionCountry::Gr,
+            DistributionCountry::Gl,
+            DistributionCountry::Gd,
+            DistributionCountry::Gp,
+            DistributionCountry::Gu,
+            DistributionCountry::Gt,
+            DistributionCountry::Gg,
+            DistributionCountry::Gn,
+            DistributionCountry::Gw,
+            DistributionCountry::Gy,
+            DistributionCountry::Ht,
+            DistributionCountry::Hm,
+            DistributionCountry::Va,
+            DistributionCountry::Hn,
+            DistributionCountry::Hk,
+            DistributionCountry::Hu,
+            DistributionCountry::Is,
+            DistributionCountry::In,
+            DistributionCountry::Id,
+            DistributionCountry::Iq,
+            DistributionCountry::Ie,
+            DistributionCountry::Im,
+            DistributionCountry::Il,
+            DistributionCountry::It,
+            DistributionCountry::Ci,
+            DistributionCountry::Jm,
+            DistributionCountry::Jp,
+            DistributionCountry::Je,
+            DistributionCountry::Jo,
+            DistributionCountry::Kz,
+            DistributionCountry::Ke,
+            DistributionCountry::Ki,
+            DistributionCountry::Kr,
+            DistributionCountry::Kw,
+            DistributionCountry::Kg,
+            DistributionCountry::La,
+            DistributionCountry::Lv,
+            DistributionCountry::Lb,
+            DistributionCountry::Ls,
+            DistributionCountry::Lr,
+            DistributionCountry::Ly,
+            DistributionCountry::Li,
+            DistributionCountry::Lt,
+            DistributionCountry::Lu,
+            DistributionCountry::Mo,
+            DistributionCountry::Mk,
+            DistributionCountry::Mg,
+            DistributionCountry::Mw,
+            DistributionCountry::My,
+            DistributionCountry::Mv,
+            DistributionCountry::Ml,
+            DistributionCountry::Mt,
+            DistributionCountry::Mh,
+            DistributionCountry::Mq,
+            DistributionCountry::Mr,
+            DistributionCountry::Mu,
+            DistributionCountry::Yt,
+            DistributionCountry::Mx,
+            DistributionCountry::Fm,
+            DistributionCountry::Md,
+            DistributionCountry::Mc,
+            DistributionCountry::Mn,
+            DistributionCountry::Me,
+            DistributionCountry::Ms,
+            DistributionCountry::Ma,
+            DistributionCountry::Mz,
+            DistributionCountry::Mm,
+            DistributionCountry::Na,
+            DistributionCountry::Nr,
+            DistributionCountry::Np,
+            DistributionCountry::Nl,
+            DistributionCountry::An,
+            DistributionCountry::Nc,
+            DistributionCountry::Nz,
+            DistributionCountry::Ni,
+            DistributionCountry::Ne,
+            DistributionCountry::Ng,
+            DistributionCountry::Nu,
+            DistributionCountry::Nf,
+            DistributionCountry::Mp,
+            DistributionCountry::No,
+            DistributionCountry::Om,
+            DistributionCountry::Pk,
+            DistributionCountry::Pw,
+            DistributionCountry::Ps,
+            DistributionCountry::Pa,
+            DistributionCountry::Pg,
+            DistributionCountry::Py,
+            DistributionCountry::Pe,
+            DistributionCountry::Ph,
+            DistributionCountry::Pn,
+            DistributionCountry::Pl,
+            DistributionCountry::Pt,
+            DistributionCountry::Pr,
+            DistributionCountry::Qa,
+            DistributionCountry::Re,
+            DistributionCountry::Ro,
+            DistributionCountry::Ru,
+            DistributionCountry::Rw,
+            DistributionCountry::Bl,
+            DistributionCountry::Sh,
+            DistributionCountry::Kn,
+            DistributionCountry::Lc,
+            DistributionCountry::Mf,
+            DistributionCountry::Pm,
+            DistributionCountry::Vc,
+            DistributionCountry::Ws,
+            DistributionCountry::Sm,
+            DistributionCountry::St,
+            DistributionCountry::Sa,
+            DistributionCountry::Sn,
+            DistributionCountry::Rs,
+            DistributionCountry::Sc,
+            DistributionCountry::Sl,
+            DistributionCountry::Sg,
+            DistributionCountry::Sk,
+            DistributionCountry::Si,
+            DistributionCountry::Sb,
+            DistributionCountry::So,
+            DistributionCountry::Za,
+            DistributionCountry::Gs,
+            DistributionCountry::Es,
+            DistributionCountry::Lk,
+            DistributionCountry::Sr,
+            DistributionCountry::Sj,
+            DistributionCountry::Sz,
+            DistributionCountry::Se,
+            DistributionCountry::Ch,
+            DistributionCountry::Tw,
+            DistributionCountry::Tj,
+            DistributionCountry::Tz,
+            DistributionCountry::Th,
+            DistributionCountry::Tl,
+            DistributionCountry::Tg,
+            DistributionCountry::Tk,
+            DistributionCountry::To,
+            DistributionCountry::Tt,
+            DistributionCountry::Tn,
+            DistributionCountry::Tr,
+            DistributionCountry::Tm,
+            DistributionCountry::Tc,
+            DistributionCountry::Tv,
+            DistributionCountry::Ug,
+            DistributionCountry::Ua,
+            DistributionCountry::Ae,
+            DistributionCountry::Gb,
+            DistributionCountry::Us,
+            DistributionCountry::Um,
+            DistributionCountry::Uy,
+            DistributionCountry::Uz,
+            DistributionCountry::Vu,
+            DistributionCountry::Ve,
+            DistributionCountry::Vn,
+            DistributionCountry::Vg,
+            DistributionCountry::Vi,
+            DistributionCountry::Wf,
+            DistributionCountry::Eh,
+            DistributionCountry::Ye,
+            DistributionCountry::Zm,
+            DistributionCountry::Zw,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                DistributionCountry::Af => "AF",
+                DistributionCountry::Ax => "AX",
+                DistributionCountry::Al => "AL",
+                DistributionCountry::Dz => "DZ",
+                DistributionCountry::As => "AS",
+                DistributionCountry::Ad => "AD",
+                DistributionCountry::Ao => "AO",
+                DistributionCountry::Ai => "AI",
+                DistributionCountry::Aq => "AQ",
+                DistributionCountry::Ag => "AG",
+                DistributionCountry::Ar => "AR",
+                DistributionCountry::Am => "AM",
+                DistributionCountry::Aw => "AW",
+                DistributionCountry::Au => "AU",
+                DistributionCountry::At => "AT",
+                DistributionCountry::Az => "AZ",
+                DistributionCountry::Bs => "BS",
+                DistributionCountry::Bh => "BH",
+                DistributionCountry::Bd => "BD",
+                DistributionCountry::Bb => "BB",
+                DistributionCountry::By => "BY",
+                DistributionCountry::Be => "BE",
+                DistributionCountry::Bz => "BZ",
+                DistributionCountry::Bj => "BJ",
+                DistributionCountry::Bm => "BM",
+                DistributionCountry::Bt => "BT",
+                DistributionCountry::Bo => "BO",
+                DistributionCountry::Ba => "BA",
+                DistributionCountry::Bw => "BW",
+                DistributionCountry::Bv => "BV",
+                DistributionCountry::Br => "BR",
+                DistributionCountry::Io => "IO",
+                DistributionCountry::Bn => "BN",
+                DistributionCountry::Bg => "BG",
+                DistributionCountry::Bf => "BF",
+                DistributionCountry::Bi => "BI",
+                DistributionCountry::Kh => "KH",
+                DistributionCountry::Cm => "CM",
+                DistributionCountry::Ca => "CA",
+                DistributionCountry::Cv => "CV",
+                DistributionCountry::Ky => "KY",
+                DistributionCountry::Cf => "CF",
+                DistributionCountry::Td => "TD",
+                DistributionCountry::Cl => "CL",
+                DistributionCountry::Cn => "CN",
+                DistributionCountry::Cx => "CX",
+                DistributionCountry::Cc => "CC",
+                DistributionCountry::Co => "CO",
+                DistributionCountry::Km => "KM",
+                DistributionCountry::Cg => "CG",
+                DistributionCountry::Cd => "CD",
+                DistributionCountry::Ck => "CK",
+                DistributionCountry::Cr => "CR",
+                DistributionCountry::Hr => "HR",
+                DistributionCountry::Cy => "CY",
+                DistributionCountry::Cz => "CZ",
+                DistributionCountry::Dk => "DK",
+                DistributionCountry::Dj => "DJ",
+                DistributionCountry::Dm => "DM",
+                DistributionCountry::Do => "DO",
+                DistributionCountry::Ec => "EC",
+                DistributionCountry::Eg => "EG",
+                DistributionCountry::Sv => "SV",
+                DistributionCountry::Gq => "GQ",
+                DistributionCountry::Er => "ER",
+                DistributionCountry::Ee => "EE",
+                DistributionCountry::Et => "ET",
+                DistributionCountry::Fk => "FK",
+                DistributionCountry::Fo => "FO",
+                DistributionCountry::Fj => "FJ",
+                DistributionCountry::Fi => "FI",
+                DistributionCountry::Fr => "FR",
+                DistributionCountry::Gf => "GF",
+                DistributionCountry::Pf => "PF",
+                DistributionCountry::Tf => "TF",
+                DistributionCountry::Ga => "GA",
+                DistributionCountry::Gm => "GM",
+                DistributionCountry::Ge => "GE",
+                DistributionCountry::De => "DE",
+                DistributionCountry::Gh => "GH",
+                DistributionCountry::Gi => "GI",
+                DistributionCountry::Gr => "GR",
+                DistributionCountry::Gl => "GL",
+                DistributionCountry::Gd => "GD",
+                DistributionCountry::Gp => "GP",
+                DistributionCountry::Gu => "GU",
+                DistributionCountry::Gt => "GT",
+                DistributionCountry::Gg => "GG",
+                DistributionCountry::Gn => "GN",
+                DistributionCountry::Gw => "GW",
+                DistributionCountry::Gy => "GY",
+                DistributionCountry::Ht => "HT",
+                DistributionCountry::Hm => "HM",
+                DistributionCountry::Va => "VA",
+                DistributionCountry::Hn => "HN",
+                DistributionCountry::Hk => "HK",
+                DistributionCountry::Hu => "HU",
+                DistributionCountry::Is => "IS",
+                DistributionCountry::In => "IN",
+                DistributionCountry::Id => "ID",
+                DistributionCountry::Iq => "IQ",
+                DistributionCountry::Ie => "IE",
+                DistributionCountry::Im => "IM",
+                DistributionCountry::Il => "IL",
+                DistributionCountry::It => "IT",
+                DistributionCountry::Ci => "CI",
+                DistributionCountry::Jm => "JM",
+                DistributionCountry::Jp => "JP",
+                DistributionCountry::Je => "JE",
+                DistributionCountry::Jo => "JO",
+                DistributionCountry::Kz => "KZ",
+                DistributionCountry::Ke => "KE",
+                DistributionCountry::Ki => "KI",
+                DistributionCountry::Kr => "KR",
+                DistributionCountry::Kw => "KW",
+                DistributionCountry::Kg => "KG",
+                DistributionCountry::La => "LA",
+                DistributionCountry::Lv => "LV",
+                DistributionCountry::Lb => "LB",
+                DistributionCountry::Ls => "LS",
+                DistributionCountry::Lr => "LR",
+                DistributionCountry::Ly => "LY",
+                DistributionCountry::Li => "LI",
+                DistributionCountry::Lt => "LT",
+                DistributionCountry::Lu => "LU",
+                DistributionCountry::Mo => "MO",
+                DistributionCountry::Mk => "MK",
+                DistributionCountry::Mg => "MG",
+                DistributionCountry::Mw => "MW",
+                DistributionCountry::My => "MY",
+                DistributionCountry::Mv => "MV",
+                DistributionCountry::Ml => "ML",
+                DistributionCountry::Mt => "MT",
+                DistributionCountry::Mh => "MH",
+                DistributionCountry::Mq => "MQ",
+                DistributionCountry::Mr => "MR",
+                DistributionCountry::Mu => "MU",
+                DistributionCountry::Yt => "YT",
+                DistributionCountry::Mx => "MX",
+                DistributionCountry::Fm => "FM",
+                DistributionCountry::Md => "MD",
+                DistributionCountry::Mc => "MC",
+                DistributionCountry::Mn => "MN",
+                DistributionCountry::Me => "ME",
+                DistributionCountry::Ms => "MS",
+                DistributionCountry::Ma => "MA",
+                DistributionCountry::Mz => "MZ",
+                DistributionCountry::Mm => "MM",
+                DistributionCountry::Na => "NA",
+                DistributionCountry::Nr => "NR",
+                DistributionCountry::Np => "NP",
+                DistributionCountry::Nl => "NL",
+                DistributionCountry::An => "AN",
+                DistributionCountry::Nc => "NC",
+                DistributionCountry::Nz => "NZ",
+                DistributionCountry::Ni => "NI",
+                DistributionCountry::Ne => "NE",
+                DistributionCountry::Ng => "NG",
+                DistributionCountry::Nu => "NU",
+                DistributionCountry::Nf => "NF",
+                DistributionCountry::Mp => "MP",
+                DistributionCountry::No => "NO",
+                DistributionCountry::Om => "OM",
+                DistributionCountry::Pk => "PK",
+                DistributionCountry::Pw => "PW",
+                DistributionCountry::Ps => "PS",
+                DistributionCountry::Pa => "PA",
+                DistributionCountry::Pg => "PG",
+                DistributionCountry::Py => "PY",
+                DistributionCountry::Pe => "PE",
+                DistributionCountry::Ph => "PH",
+                DistributionCountry::Pn => "PN",
+                DistributionCountry::Pl => "PL",
+                DistributionCountry::Pt => "PT",
+                DistributionCountry::Pr => "PR",
+                DistributionCountry::Qa => "QA",
+                DistributionCountry::Re => "RE",
+                DistributionCountry::Ro => "RO",
+                DistributionCountry::Ru => "RU",
+                DistributionCountry::Rw => "RW",
+                DistributionCountry::Bl => "BL",
+                DistributionCountry::Sh => "SH",
+                DistributionCountry::Kn => "KN",
+                DistributionCountry::Lc => "LC",
+                DistributionCountry::Mf => "MF",
+                DistributionCountry::Pm => "PM",
+                DistributionCountry::Vc => "VC",
+                DistributionCountry::Ws => "WS",
+                DistributionCountry::Sm => "SM",
+                DistributionCountry::St => "ST",
+                DistributionCountry::Sa => "SA",
+                DistributionCountry::Sn => "SN",
+                DistributionCountry::Rs => "RS",
+                DistributionCountry::Sc => "SC",
+                DistributionCountry::Sl => "SL",
+                DistributionCountry::Sg => "SG",
+                DistributionCountry::Sk => "SK",
+                DistributionCountry::Si => "SI",
+                DistributionCountry::Sb => "SB",
+                DistributionCountry::So => "SO",
+                DistributionCountry::Za => "ZA",
+                DistributionCountry::Gs => "GS",
+                DistributionCountry::Es => "ES",
+                DistributionCountry::Lk => "LK",
+                DistributionCountry::Sr => "SR",
+                DistributionCountry::Sj => "SJ",
+                DistributionCountry::Sz => "SZ",
+                DistributionCountry::Se => "SE",
+                DistributionCountry::Ch => "CH",
+                DistributionCountry::Tw => "TW",
+                DistributionCountry::Tj => "TJ",
+                DistributionCountry::Tz => "TZ",
+                DistributionCountry::Th => "TH",
+                DistributionCountry::Tl => "TL",
+                DistributionCountry::Tg => "TG",
+                DistributionCountry::Tk => "TK",
+                DistributionCountry::To => "TO",
+                DistributionCountry::Tt => "TT",
+                DistributionCountry::Tn => "TN",
+                DistributionCountry::Tr => "TR",
+                DistributionCountry::Tm => "TM",
+                DistributionCountry::Tc => "TC",
+                DistributionCountry::Tv => "TV",
+                DistributionCountry::Ug => "UG",
+                DistributionCountry::Ua => "UA",
+                DistributionCountry::Ae => "AE",
+                DistributionCountry::Gb => "GB",
+                DistributionCountry::Us => "US",
+                DistributionCountry::Um => "UM",
+                DistributionCountry::Uy => "UY",
+                DistributionCountry::Uz => "UZ",
+                DistributionCountry::Vu => "VU",
+                DistributionCountry::Ve => "VE",
+                DistributionCountry::Vn => "VN",
+                DistributionCountry::Vg => "VG",
+                DistributionCountry::Vi => "VI",
+                DistributionCountry::Wf => "WF",
+                DistributionCountry::Eh => "EH",
+                DistributionCountry::Ye => "YE",
+                DistributionCountry::Zm => "ZM",
+                DistributionCountry::Zw => "ZW",
+                DistributionCountry::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, DistributionCountry::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for DistributionCountry {
+        fn from(value: &str) -> Self {
+            match value {
+                "AF" => DistributionCountry::Af,
+                "AX" => DistributionCountry::Ax,
+                "AL" => DistributionCountry::Al,
+                "DZ" => DistributionCountry::Dz,
+                "AS" => DistributionCountry::As,
+                "AD" => DistributionCountry::Ad,
+                "AO" => DistributionCountry::Ao,
+                "AI" => DistributionCountry::Ai,
+                "AQ" => DistributionCountry::Aq,
+                "AG" => DistributionCountry::Ag,
+                "AR" => DistributionCountry::Ar,
+                "AM" => DistributionCountry::Am,
+                "AW" => DistributionCountry::Aw,
+                "AU" => DistributionCountry::Au,
+                "AT" => DistributionCountry::At,
+                "AZ" => DistributionCountry::Az,
+                "BS" => DistributionCountry::Bs,
+                "BH" => DistributionCountry::Bh,
+                "BD" => DistributionCountry::Bd,
+                "BB" => DistributionCountry::Bb,
+                "BY" => DistributionCountry::By,
+                "BE" => DistributionCountry::Be,
+                "BZ" => DistributionCountry::Bz,
+                "BJ" => DistributionCountry::Bj,
+                "BM" => DistributionCountry::Bm,
+                "BT" => DistributionCountry::Bt,
+                "BO" => DistributionCountry::Bo,
+                "BA" => DistributionCountry::Ba,
+                "BW" => DistributionCountry::Bw,
+                "BV" => DistributionCountry::Bv,
+                "BR" => DistributionCountry::Br,
+                "IO" => DistributionCountry::Io,
+                "BN" => DistributionCountry::Bn,
+                "BG" => DistributionCountry::Bg,
+                "BF" => DistributionCountry::Bf,
+                "BI" => DistributionCountry::Bi,
+                "KH" => DistributionCountry::Kh,
+                "CM" => DistributionCountry::Cm,
+                "CA" => DistributionCountry::Ca,
+                "CV" => DistributionCountry::Cv,
+                "KY" => DistributionCountry::Ky,
+                "CF" => DistributionCountry::Cf,
+                "TD" => DistributionCountry::Td,
+                "CL" => DistributionCountry::Cl,
+                "CN" => DistributionCountry::Cn,
+                "CX" => DistributionCountry::Cx,
+                "CC" => DistributionCountry::Cc,
+                "CO" => DistributionCountry::Co,
+                "KM" => DistributionCountry::Km,
+                "CG" => DistributionCountry::Cg,
+                "CD" => DistributionCountry::Cd,
+                "CK" => DistributionCountry::Ck,
+                "CR" => DistributionCountry::Cr,
+                "HR" => DistributionCountry::Hr,
+                "CY" => DistributionCountry::Cy,
+                "CZ" => DistributionCountry::Cz,
+                "DK" => DistributionCountry::Dk,
+                "DJ" => DistributionCountry::Dj,
+                "DM" => DistributionCountry::Dm,
+                "DO" => DistributionCountry::Do,
+                "EC" => DistributionCountry::Ec,
+                "EG" => DistributionCountry::Eg,
+                "SV" => DistributionCountry::Sv,
+                "GQ" => DistributionCountry::Gq,
+                "ER" => DistributionCountry::Er,
+                "EE" => DistributionCountry::Ee,
+                "ET" => DistributionCountry::Et,
+                "FK" => DistributionCountry::Fk,
+                "FO" => DistributionCountry::Fo,
+                "FJ" => DistributionCountry::Fj,
+                "FI" => DistributionCountry::Fi,
+                "FR" => DistributionCountry::Fr,
+                "GF" => DistributionCountry::Gf,
+                "PF" => DistributionCountry::Pf,
+                "TF" => DistributionCountry::Tf,
+                "GA" => DistributionCountry::Ga,
+                "GM" => DistributionCountry::Gm,
+                "GE" => DistributionCountry::Ge,
+                "DE" => DistributionCountry::De,
+                "GH" => DistributionCountry::Gh,
+                "GI" => DistributionCountry::Gi,
+                "GR" => DistributionCountry::Gr,
+                "GL" => DistributionCountry::Gl,
+                "GD" => DistributionCountry::Gd,
+                "GP" => DistributionCountry::Gp,
+                "GU" => DistributionCountry::Gu,
+                "GT" => DistributionCountry::Gt,
+                "GG" => DistributionCountry::Gg,
+                "GN" => DistributionCountry::Gn,
+                "GW" => DistributionCountry::Gw,
+                "GY" => DistributionCountry::Gy,
+                "HT" => DistributionCountry::Ht,
+                "HM" => DistributionCountry::Hm,
+                "VA" => DistributionCountry::Va,
+                "HN" => DistributionCountry::Hn,
+                "HK" => DistributionCountry::Hk,
+                "HU" => DistributionCountry::Hu,
+                "IS" => DistributionCountry::Is,
+                "IN" => DistributionCountry::In,
+                "ID" => DistributionCountry::Id,
+                "IQ" => DistributionCountry::Iq,
+                "IE" => DistributionCountry::Ie,
+                "IM" => DistributionCountry::Im,
+                "IL" => DistributionCountry::Il,
+                "IT" => DistributionCountry::It,
+                "CI" => DistributionCountry::Ci,
+                "JM" => DistributionCountry::Jm,
+                "JP" => DistributionCountry::Jp,
+                "JE" => DistributionCountry::Je,
+                "JO" => DistributionCountry::Jo,
+                "KZ" => DistributionCountry::Kz,
+                "KE" => DistributionCountry::Ke,
+                "KI" => DistributionCountry::Ki,
+                "KR" => DistributionCountry::Kr,
+                "KW" => DistributionCountry::Kw,
+                "KG" => DistributionCountry::Kg,
+                "LA" => DistributionCountry::La,
+                "LV" => DistributionCountry::Lv,
+                "LB" => DistributionCountry::Lb,
+                "LS" => DistributionCountry::Ls,
+                "LR" => DistributionCountry::Lr,
+                "LY" => DistributionCountry::Ly,
+                "LI" => DistributionCountry::Li,
+                "LT" => DistributionCountry::Lt,
+                "LU" => DistributionCountry::Lu,
+                "MO" => DistributionCountry::Mo,
+                "MK" => DistributionCountry::Mk,
+                "MG" => DistributionCountry::Mg,
+                "MW" => DistributionCountry::Mw,
+                "MY" => DistributionCountry::My,
+                "MV" => DistributionCountry::Mv,
+                "ML" => DistributionCountry::Ml,
+                "MT" => DistributionCountry::Mt,
+                "MH" => DistributionCountry::Mh,
+                "MQ" => DistributionCountry::Mq,
+                "MR" => DistributionCountry::Mr,
+                "MU" => DistributionCountry::Mu,
+                "YT" => DistributionCountry::Yt,
+                "MX" => DistributionCountry::Mx,
+                "FM" => DistributionCountry::Fm,
+                "MD" => DistributionCountry::Md,
+                "MC" => DistributionCountry::Mc,
+                "MN" => DistributionCountry::Mn,
+                "ME" => DistributionCountry::Me,
+                "MS" => DistributionCountry::Ms,
+                "MA" => DistributionCountry::Ma,
+                "MZ" => DistributionCountry::Mz,
+                "MM" => DistributionCountry::Mm,
+                "NA" => DistributionCountry::Na,
+                "NR" => DistributionCountry::Nr,
+                "NP" => DistributionCountry::Np,
+                "NL" => DistributionCountry::Nl,
+                "AN" => DistributionCountry::An,
+                "NC" => DistributionCountry::Nc,
+                "NZ" => DistributionCountry::Nz,
+                "NI" => DistributionCountry::Ni,
+                "NE" => DistributionCountry::Ne,
+                "NG" => DistributionCountry::Ng,
+                "NU" => DistributionCountry::Nu,
+                "NF" => DistributionCountry::Nf,
+                "MP" => DistributionCountry::Mp,
+                "NO" => DistributionCountry::No,
+                "OM" => DistributionCountry::Om,
+                "PK" => DistributionCountry::Pk,
+                "PW" => DistributionCountry::Pw,
+                "PS" => DistributionCountry::Ps,
+                "PA" => DistributionCountry::Pa,
+                "PG" => DistributionCountry::Pg,
+                "PY" => DistributionCountry::Py,
+                "PE" => DistributionCountry::Pe,
+                "PH" => DistributionCountry::Ph,
+                "PN" => DistributionCountry::Pn,
+                "PL" => DistributionCountry::Pl,
+                "PT" => DistributionCountry::Pt,
+                "PR" => DistributionCountry::Pr,
+                "QA" => DistributionCountry::Qa,
+                "RE" => DistributionCountry::Re,
+                "RO" => DistributionCountry::Ro,
+                "RU" => DistributionCountry::Ru,
+                "RW" => DistributionCountry::Rw,
+                "BL" => DistributionCountry::Bl,
+                "SH" => DistributionCountry::Sh,
+                "KN" => DistributionCountry::Kn,
+                "LC" => DistributionCountry::Lc,
+                "MF" => DistributionCountry::Mf,
+                "PM" => DistributionCountry::Pm,
+                "VC" => DistributionCountry::Vc,
+                "WS" => DistributionCountry::Ws,
+                "SM" => DistributionCountry::Sm,
+                "ST" => DistributionCountry::St,
+                "SA" => DistributionCountry::Sa,
+                "SN" => DistributionCountry::Sn,
+                "RS" => DistributionCountry::Rs,
+                "SC" => DistributionCountry::Sc,
+                "SL" => DistributionCountry::Sl,
+                "SG" => DistributionCountry::Sg,
+                "SK" => DistributionCountry::Sk,
+                "SI" => DistributionCountry::Si,
+                "SB" => DistributionCountry::Sb,
+                "SO" => DistributionCountry::So,
+                "ZA" => DistributionCountry::Za,
+                "GS" => DistributionCountry::Gs,
+                "ES" => DistributionCountry::Es,
+                "LK" => DistributionCountry::Lk,
+                "SR" => DistributionCountry::Sr,
+                "SJ" => DistributionCountry::Sj,
+                "SZ" => DistributionCountry::Sz,
+                "SE" => DistributionCountry::Se,
+                "CH" => DistributionCountry::Ch,
+                "TW" => DistributionCountry::Tw,
+                "TJ" => DistributionCountry::Tj,
+                "TZ" => DistributionCountry::Tz,
+                "TH" => DistributionCountry::Th,
+                "TL" => DistributionCountry::Tl,
+                "TG" => DistributionCountry::Tg,
+                "TK" => DistributionCountry::Tk,
+                "TO" => DistributionCountry::To,
+                "TT" => DistributionCountry::Tt,
+                "TN" => DistributionCountry::Tn,
+                "TR" => DistributionCountry::Tr,
+                "TM" => DistributionCountry::Tm,
+                "TC" => DistributionCountry::Tc,
+                "TV" => DistributionCountry::Tv,
+                "UG" => DistributionCountry::Ug,
+                "UA" => DistributionCountry::Ua,
+                "AE" => DistributionCountry::Ae,
+                "GB" => DistributionCountry::Gb,
+                "US" => DistributionCountry::Us,
+                "UM" => DistributionCountry::Um,
+                "UY" => DistributionCountry::Uy,
+                "UZ" => DistributionCountry::Uz,
+                "VU" => DistributionCountry::Vu,
+                "VE" => DistributionCountry::Ve,
+                "VN" => DistributionCountry::Vn,
+                "VG" => DistributionCountry::Vg,
+                "VI" => DistributionCountry::Vi,
+                "WF" => DistributionCountry::Wf,
+                "EH" => DistributionCountry::Eh,
+                "YE" => DistributionCountry::Ye,
+                "ZM" => DistributionCountry::Zm,
+                "ZW" => DistributionCountry::Zw,
+                other => DistributionCountry::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DistributionCountry {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for DistributionCountry {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DistributionCountry {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DistributionCountry {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for DistributionCountry {
+        fn schema_name() -> ::std::string::String {
+            "DistributionCountry".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Whether gadgets are `REQUIRED` or `OPTIONAL` for the skill. Open: accept values not listed
+here. Source: SMAPI model `v1.skill.Manifest.GadgetSupportRequirement`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`GadgetSupportRequirement::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum GadgetSupportRequirement {
+        ///`REQUIRED`
+        Required,
+        ///`OPTIONAL`
+        Optional,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl GadgetSupportRequirement {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [GadgetSupportRequirement] = &[
+            GadgetSupportRequirement::Required,
+            GadgetSupportRequirement::Optional,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                GadgetSupportRequirement::Required => "REQUIRED",
+                GadgetSupportRequirement::Optional => "OPTIONAL",
+                GadgetSupportRequirement::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, GadgetSupportRequirement::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for GadgetSupportRequirement {
+        fn from(value: &str) -> Self {
+            match value {
+                "REQUIRED" => GadgetSupportRequirement::Required,
+                "OPTIONAL" => GadgetSupportRequirement::Optional,
+                other => GadgetSupportRequirement::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GadgetSupportRequirement {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for GadgetSupportRequirement {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for GadgetSupportRequirement {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GadgetSupportRequirement {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for GadgetSupportRequirement {
+        fn schema_name() -> ::std::string::String {
+            "GadgetSupportRequirement".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**`SUBSCRIPTION` (recurring) or `ENTITLEMENT` (one-time purchase). Open: accept values not
+listed here. Source: SMAPI model `v1.skill.Manifest.OfferType`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`OfferType::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum OfferType {
+        ///`SUBSCRIPTION`
+        Subscription,
+        ///`ENTITLEMENT`
+        Entitlement,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl OfferType {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [OfferType] = &[
+            OfferType::Subscription,
+            OfferType::Entitlement,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                OfferType::Subscription => "SUBSCRIPTION",
+                OfferType::Entitlement => "ENTITLEMENT",
+                OfferType::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, OfferType::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for OfferType {
+        fn from(value: &str) -> Self {
+            match value {
+                "SUBSCRIPTION" => OfferType::Subscription,
+                "ENTITLEMENT" => OfferType::Entitlement,
+                other => OfferType::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OfferType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for OfferType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for OfferType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OfferType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for OfferType {
+        fn schema_name() -> ::std::string::String {
+            "OfferType".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Currency of a price, as an ISO 4217 code. Open: accept values not listed here. Source: SMAPI
+model `v1.skill.Manifest.Currency`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`Currency::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Currency {
+        ///`USD`
+        Usd,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl Currency {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [Currency] = &[Currency::Usd];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Currency::Usd => "USD",
+                Currency::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Currency::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for Currency {
+        fn from(value: &str) -> Self {
+            match value {
+                "USD" => Currency::Usd,
+                other => Currency::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Currency {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for Currency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Currency {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Currency {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for Currency {
+        fn schema_name() -> ::std::string::String {
+            "Currency".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**`MONTHLY` or `YEARLY`. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.SubscriptionPaymentFrequency`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`SubscriptionPaymentFrequency::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum SubscriptionPaymentFrequency {
+        ///`MONTHLY`
+        Monthly,
+        ///`YEARLY`
+        Yearly,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl SubscriptionPaymentFrequency {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [SubscriptionPaymentFrequency] = &[
+            SubscriptionPaymentFrequency::Monthly,
+            SubscriptionPaymentFrequency::Yearly,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                SubscriptionPaymentFrequency::Monthly => "MONTHLY",
+                SubscriptionPaymentFrequency::Yearly => "YEARLY",
+                SubscriptionPaymentFrequency::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, SubscriptionPaymentFrequency::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for SubscriptionPaymentFrequency {
+        fn from(value: &str) -> Self {
+            match value {
+                "MONTHLY" => SubscriptionPaymentFrequency::Monthly,
+                "YEARLY" => SubscriptionPaymentFrequency::Yearly,
+                other => SubscriptionPaymentFrequency::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionPaymentFrequency {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for SubscriptionPaymentFrequency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SubscriptionPaymentFrequency {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionPaymentFrequency {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for SubscriptionPaymentFrequency {
+        fn schema_name() -> ::std::string::String {
+            "SubscriptionPaymentFrequency".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Tax category of a paid skill. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.TaxInformationCategory`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`TaxInformationCategory::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum TaxInformationCategory {
+        ///`SOFTWARE`
+        Software,
+        ///`STREAMING_AUDIO`
+        StreamingAudio,
+        ///`STREAMING_RADIO`
+        StreamingRadio,
+        ///`INFORMATION_SERVICES`
+        InformationServices,
+        ///`VIDEO`
+        Video,
+        ///`PERIODICALS`
+        Periodicals,
+        ///`NEWSPAPERS`
+        Newspapers,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl TaxInformationCategory {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [TaxInformationCategory] = &[
+            TaxInformationCategory::Software,
+            TaxInformationCategory::StreamingAudio,
+            TaxInformationCategory::StreamingRadio,
+            TaxInformationCategory::InformationServices,
+            TaxInformationCategory::Video,
+            TaxInformationCategory::Periodicals,
+            TaxInformationCategory::Newspapers,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                TaxInformationCategory::Software => "SOFTWARE",
+                TaxInformationCategory::StreamingAudio => "STREAMING_AUDIO",
+                TaxInformationCategory::StreamingRadio => "STREAMING_RADIO",
+                TaxInformationCategory::InformationServices => "INFORMATION_SERVICES",
+                TaxInformationCategory::Video => "VIDEO",
+                TaxInformationCategory::Periodicals => "PERIODICALS",
+                TaxInformationCategory::Newspapers => "NEWSPAPERS",
+                TaxInformationCategory::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, TaxInformationCategory::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for TaxInformationCategory {
+        fn from(value: &str) -> Self {
+            match value {
+                "SOFTWARE" => TaxInformationCategory::Software,
+                "STREAMING_AUDIO" => TaxInformationCategory::StreamingAudio,
+                "STREAMING_RADIO" => TaxInformationCategory::StreamingRadio,
+                "INFORMATION_SERVICES" => TaxInformationCategory::InformationServices,
+                "VIDEO" => TaxInformationCategory::Video,
+                "PERIODICALS" => TaxInformationCategory::Periodicals,
+                "NEWSPAPERS" => TaxInformationCategory::Newspapers,
+                other => TaxInformationCategory::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TaxInformationCategory {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for TaxInformationCategory {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TaxInformationCategory {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaxInformationCategory {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for TaxInformationCategory {
+        fn schema_name() -> ::std::string::String {
+            "TaxInformationCategory".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Name of a skill event. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.EventNameType`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`EventName::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum EventName {
+        ///`Legacy.AudioPlayerGui.LyricsViewedEvent`
+        LegacyAudioPlayerGuiLyricsViewedEvent,
+        ///`Legacy.ListModel.DeleteItemRequest`
+        LegacyListModelDeleteItemRequest,
+        ///`Legacy.MediaPlayer.SequenceModified`
+        LegacyMediaPlayerSequenceModified,
+        ///`Legacy.PlaybackController.ButtonCommand`
+        LegacyPlaybackControllerButtonCommand,
+        ///`EffectsController.RequestEffectChangeRequest`
+        EffectsControllerRequestEffectChangeRequest,
+        ///`Legacy.ExternalMediaPlayer.RequestToken`
+        LegacyExternalMediaPlayerRequestToken,
+        ///`ITEMS_UPDATED`
+        ItemsUpdated,
+        ///`Alexa.Video.Xray.ShowDetailsSuccessful`
+        AlexaVideoXrayShowDetailsSuccessful,
+        ///`PlaybackController.NextCommandIssued`
+        PlaybackControllerNextCommandIssued,
+        ///`Legacy.MediaPlayer.PlaybackFinished`
+        LegacyMediaPlayerPlaybackFinished,
+        ///`Alexa.Camera.VideoCaptureController.CaptureFailed`
+        AlexaCameraVideoCaptureControllerCaptureFailed,
+        ///`SKILL_DISABLED`
+        SkillDisabled,
+        ///`Alexa.Camera.VideoCaptureController.CancelCaptureFailed`
+        AlexaCameraVideoCaptureControllerCancelCaptureFailed,
+        ///`CustomInterfaceController.EventsReceived`
+        CustomInterfaceControllerEventsReceived,
+        ///`Legacy.DeviceNotification.NotificationStarted`
+        LegacyDeviceNotificationNotificationStarted,
+        ///`REMINDER_UPDATED`
+        ReminderUpdated,
+        ///`AUDIO_ITEM_PLAYBACK_STOPPED`
+        AudioItemPlaybackStopped,
+        ///`Legacy.AuxController.InputActivityStateChanged`
+        LegacyAuxControllerInputActivityStateChanged,
+        ///`LocalApplication.MShopPurchasing.Event`
+        LocalApplicationMShopPurchasingEvent,
+        ///`Legacy.ExternalMediaPlayer.AuthorizationComplete`
+        LegacyExternalMediaPlayerAuthorizationComplete,
+        ///`LocalApplication.HHOPhotos.Event`
+        LocalApplicationHhoPhotosEvent,
+        ///`Alexa.Presentation.APL.UserEvent`
+        AlexaPresentationAplUserEvent,
+        ///`Legacy.AudioPlayer.PlaybackInterrupted`
+        LegacyAudioPlayerPlaybackInterrupted,
+        ///`Legacy.BluetoothNetwork.DeviceUnpairFailure`
+        LegacyBluetoothNetworkDeviceUnpairFailure,
+        ///`IN_SKILL_PRODUCT_SUBSCRIPTION_ENDED`
+        InSkillProductSubscriptionEnded,
+        ///`Alexa.FileManager.UploadController.UploadFailed`
+        AlexaFileManagerUploadControllerUploadFailed,
+        ///`Legacy.BluetoothNetwork.DeviceConnectedFailure`
+        LegacyBluetoothNetworkDeviceConnectedFailure,
+        ///`Legacy.AudioPlayer.AudioStutter`
+        LegacyAudioPlayerAudioStutter,
+        ///`Alexa.Camera.VideoCaptureController.CaptureStarted`
+        AlexaCameraVideoCaptureControllerCaptureStarted,
+        ///`Legacy.Speaker.MuteChanged`
+        LegacySpeakerMuteChanged,
+        ///`CardRenderer.DisplayContentFinished`
+        CardRendererDisplayContentFinished,
+        ///`Legacy.SpeechSynthesizer.SpeechStarted`
+        LegacySpeechSynthesizerSpeechStarted,
+        ///`AudioPlayer.PlaybackStopped`
+        AudioPlayerPlaybackStopped,
+        ///`Legacy.SoftwareUpdate.CheckSoftwareUpdateReport`
+        LegacySoftwareUpdateCheckSoftwareUpdateReport,
+        ///`CardRenderer.DisplayContentStarted`
+        CardRendererDisplayContentStarted,
+        ///`LocalApplication.NotificationsApp.Event`
+        LocalApplicationNotificationsAppEvent,
+        ///`AudioPlayer.PlaybackStarted`
+        AudioPlayerPlaybackStarted,
+        ///`Legacy.DeviceNotification.NotificationEnteredForground`
+        LegacyDeviceNotificationNotificationEnteredForground,
+        ///`Legacy.DeviceNotification.SetNotificationFailed`
+        LegacyDeviceNotificationSetNotificationFailed,
+        ///`Legacy.AudioPlayer.PeriodicPlaybackProgressReport`
+        LegacyAudioPlayerPeriodicPlaybackProgressReport,
+        ///`Legacy.HomeAutoWifiController.HttpNotified`
+        LegacyHomeAutoWifiControllerHttpNotified,
+        ///`Alexa.Camera.PhotoCaptureController.CancelCaptureFailed`
+        AlexaCameraPhotoCaptureControllerCancelCaptureFailed,
+        ///`SKILL_ACCOUNT_LINKED`
+        SkillAccountLinked,
+        ///`LIST_UPDATED`
+        ListUpdated,
+        ///`Legacy.DeviceNotification.NotificationSync`
+        LegacyDeviceNotificationNotificationSync,
+        ///`Legacy.SconeRemoteControl.VolumeDown`
+        LegacySconeRemoteControlVolumeDown,
+        ///`Legacy.MediaPlayer.PlaybackPaused`
+        LegacyMediaPlayerPlaybackPaused,
+        ///`Legacy.Presentation.PresentationUserEvent`
+        LegacyPresentationPresentationUserEvent,
+        ///`PlaybackController.PlayCommandIssued`
+        PlaybackControllerPlayCommandIssued,
+        ///`Legacy.ListModel.UpdateItemRequest`
+        LegacyListModelUpdateItemRequest,
+        ///`Messaging.MessageReceived`
+        MessagingMessageReceived,
+        ///`Legacy.SoftwareUpdate.InitiateSoftwareUpdateReport`
+        LegacySoftwareUpdateInitiateSoftwareUpdateReport,
+        ///`AUDIO_ITEM_PLAYBACK_FAILED`
+        AudioItemPlaybackFailed,
+        ///`LocalApplication.DeviceMessaging.Event`
+        LocalApplicationDeviceMessagingEvent,
+        ///`Alexa.Camera.PhotoCaptureController.CaptureFailed`
+        AlexaCameraPhotoCaptureControllerCaptureFailed,
+        ///`Legacy.AudioPlayer.PlaybackIdle`
+        LegacyAudioPlayerPlaybackIdle,
+        ///`Legacy.BluetoothNetwork.EnterPairingModeSuccess`
+        LegacyBluetoothNetworkEnterPairingModeSuccess,
+        ///`Legacy.AudioPlayer.PlaybackError`
+        LegacyAudioPlayerPlaybackError,
+        ///`Legacy.ListModel.GetPageByOrdinalRequest`
+        LegacyListModelGetPageByOrdinalRequest,
+        ///`Legacy.MediaGrouping.GroupChangeResponseEvent`
+        LegacyMediaGroupingGroupChangeResponseEvent,
+        ///`Legacy.BluetoothNetwork.DeviceDisconnectedFailure`
+        LegacyBluetoothNetworkDeviceDisconnectedFailure,
+        ///`Legacy.BluetoothNetwork.EnterPairingModeFailure`
+        LegacyBluetoothNetworkEnterPairingModeFailure,
+        ///`Legacy.SpeechSynthesizer.SpeechInterrupted`
+        LegacySpeechSynthesizerSpeechInterrupted,
+        ///`PlaybackController.PreviousCommandIssued`
+        PlaybackControllerPreviousCommandIssued,
+        ///`Legacy.AudioPlayer.PlaybackFinished`
+        LegacyAudioPlayerPlaybackFinished,
+        ///`Legacy.System.UserInactivity`
+        LegacySystemUserInactivity,
+        ///`Display.UserEvent`
+        DisplayUserEvent,
+        ///`Legacy.PhoneCallController.Event`
+        LegacyPhoneCallControllerEvent,
+        ///`Legacy.DeviceNotification.SetNotificationSucceeded`
+        LegacyDeviceNotificationSetNotificationSucceeded,
+        ///`LocalApplication.Photos.Event`
+        LocalApplicationPhotosEvent,
+        ///`LocalApplication.VideoExperienceService.Event`
+        LocalApplicationVideoExperienceServiceEvent,
+        ///`Legacy.ContentManager.ContentPlaybackTerminated`
+        LegacyContentManagerContentPlaybackTerminated,
+        ///`Legacy.PlaybackController.PlayCommand`
+        LegacyPlaybackControllerPlayCommand,
+        ///`Legacy.PlaylistController.ErrorResponse`
+        LegacyPlaylistControllerErrorResponse,
+        ///`Legacy.SconeRemoteControl.VolumeUp`
+        LegacySconeRemoteControlVolumeUp,
+        ///`MessagingController.UpdateConversationsStatus`
+        MessagingControllerUpdateConversationsStatus,
+        ///`Legacy.BluetoothNetwork.DeviceDisconnectedSuccess`
+        LegacyBluetoothNetworkDeviceDisconnectedSuccess,
+        ///`LocalApplication.Communications.Event`
+        LocalApplicationCommunicationsEvent,
+        ///`AUDIO_ITEM_PLAYBACK_STARTED`
+        AudioItemPlaybackStarted,
+        ///`Legacy.BluetoothNetwork.DevicePairFailure`
+        LegacyBluetoothNetworkDevicePairFailure,
+        ///`LIST_DELETED`
+        ListDeleted,
+        ///`Legacy.PlaybackController.ToggleCommand`
+        LegacyPlaybackControllerToggleCommand,
+        ///`Legacy.BluetoothNetwork.DevicePairSuccess`
+        LegacyBluetoothNetworkDevicePairSuccess,
+        ///`Legacy.MediaPlayer.PlaybackError`
+        LegacyMediaPlayerPlaybackError,
+        ///`AudioPlayer.PlaybackFinished`
+        AudioPlayerPlaybackFinished,
+        ///`Legacy.DeviceNotification.NotificationStopped`
+        LegacyDeviceNotificationNotificationStopped,
+        ///`Legacy.SipClient.Event`
+        LegacySipClientEvent,
+        ///`Display.ElementSelected`
+        DisplayElementSelected,
+        ///`LocalApplication.MShop.Event`
+        LocalApplicationMShopEvent,
+        ///`Legacy.ListModel.AddItemRequest`
+        LegacyListModelAddItemRequest,
+        ///`Legacy.BluetoothNetwork.ScanDevicesReport`
+        LegacyBluetoothNetworkScanDevicesReport,
+        ///`Legacy.MediaPlayer.PlaybackStopped`
+        LegacyMediaPlayerPlaybackStopped,
+        ///`Legacy.AudioPlayerGui.ButtonClickedEvent`
+        LegacyAudioPlayerGuiButtonClickedEvent,
+        ///`LocalApplication.AlexaVoiceLayer.Event`
+        LocalApplicationAlexaVoiceLayerEvent,
+        ///`Legacy.PlaybackController.PreviousCommand`
+        LegacyPlaybackControllerPreviousCommand,
+        ///`Legacy.AudioPlayer.InitialPlaybackProgressReport`
+        LegacyAudioPlayerInitialPlaybackProgressReport,
+        ///`Legacy.BluetoothNetwork.DeviceConnectedSuccess`
+        LegacyBluetoothNetworkDeviceConnectedSuccess,
+        ///`LIST_CREATED`
+        ListCreated,
+        ///`Legacy.ActivityManager.ActivityContextRemovedEvent`
+        LegacyActivityManagerActivityContextRemovedEvent,
+        ///`ALL_LISTS_CHANGED`
+        AllListsChanged,
+        ///`Legacy.AudioPlayer.PlaybackNearlyFinished`
+        LegacyAudioPlayerPlaybackNearlyFinished,
+        ///`Legacy.MediaGrouping.GroupChangeNotificationEvent`
+        LegacyMediaGroupingGroupChangeNotificationEvent,
+        ///`LocalApplication.Sentry.Event`
+        LocalApplicationSentryEvent,
+        ///`SKILL_PROACTIVE_SUBSCRIPTION_CHANGED`
+        SkillProactiveSubscriptionChanged,
+        ///`SKILL_NOTIFICATION_SUBSCRIPTION_CHANGED`
+        SkillNotificationSubscriptionChanged,
+        ///`REMINDER_CREATED`
+        ReminderCreated,
+        ///`Alexa.Presentation.HTML.Event`
+        AlexaPresentationHtmlEvent,
+        ///`FitnessSessionController.FitnessSessionError`
+        FitnessSessionControllerFitnessSessionError,
+        ///`Legacy.SconeRemoteControl.Next`
+        LegacySconeRemoteControlNext,
+        ///`Alexa.Camera.VideoCaptureController.CaptureFinished`
+        AlexaCameraVideoCaptureControllerCaptureFinished,
+        ///`Legacy.MediaPlayer.SequenceItemsRequested`
+        LegacyMediaPlayerSequenceItemsRequested,
+        ///`Legacy.PlaybackController.PauseCommand`
+        LegacyPlaybackControllerPauseCommand,
+        ///`LocalApplication.AlexaVision.Event`
+        LocalApplicationAlexaVisionEvent,
+        ///`LocalApplication.Closet.Event`
+        LocalApplicationClosetEvent,
+        ///`Alexa.FileManager.UploadController.CancelUploadFailed`
+        AlexaFileManagerUploadControllerCancelUploadFailed,
+        ///`Legacy.MediaPlayer.PlaybackResumed`
+        LegacyMediaPlayerPlaybackResumed,
+        ///`SKILL_PERMISSION_ACCEPTED`
+        SkillPermissionAccepted,
+        ///`FitnessSessionController.FitnessSessionPaused`
+        FitnessSessionControllerFitnessSessionPaused,
+        ///`Legacy.AudioPlayer.PlaybackPaused`
+        LegacyAudioPlayerPlaybackPaused,
+        ///`Alexa.Presentation.HTML.LifecycleStateChanged`
+        AlexaPresentationHtmlLifecycleStateChanged,
+        ///`LocalApplication.SipUserAgent.Event`
+        LocalApplicationSipUserAgentEvent,
+        ///`Legacy.MediaPlayer.PlaybackStarted`
+        LegacyMediaPlayerPlaybackStarted,
+        ///`REMINDER_STATUS_CHANGED`
+        ReminderStatusChanged,
+        ///`MessagingController.UploadConversations`
+        MessagingControllerUploadConversations,
+        ///`ITEMS_DELETED`
+        ItemsDeleted,
+        ///`Legacy.AuxController.PluggedStateChanged`
+        LegacyAuxControllerPluggedStateChanged,
+        ///`Legacy.AudioPlayer.PlaybackStarted`
+        LegacyAudioPlayerPlaybackStarted,
+        ///`Alexa.FileManager.UploadController.UploadStarted`
+        AlexaFileManagerUploadControllerUploadStarted,
+        ///`ITEMS_CREATED`
+        ItemsCreated,
+        ///`Legacy.ExternalMediaPlayer.Event`
+        LegacyExternalMediaPlayerEvent,
+        ///`LocalApplication.LocalMediaPlayer.Event`
+        LocalApplicationLocalMediaPlayerEvent,
+        ///`LocalApplication.KnightContacts.Event`
+        LocalApplicationKnightContactsEvent,
+        ///`LocalApplication.Calendar.Event`
+        LocalApplicationCalendarEvent,
+        ///`Legacy.AlertsController.DismissCommand`
+        LegacyAlertsControllerDismissCommand,
+        ///`Legacy.AudioPlayer.PlaybackStutterFinished`
+        LegacyAudioPlayerPlaybackStutterFinished,
+        ///`Legacy.SpeechSynthesizer.SpeechFinished`
+        LegacySpeechSynthesizerSpeechFinished,
+        ///`Legacy.ExternalMediaPlayer.ReportDiscoveredPlayers`
+        LegacyExternalMediaPlayerReportDiscoveredPlayers,
+        ///`LocalApplication.SipClient.Event`
+        LocalApplicationSipClientEvent,
+        ///`Legacy.BluetoothNetwork.DeviceUnpairSuccess`
+        LegacyBluetoothNetworkDeviceUnpairSuccess,
+        ///`Legacy.Speaker.VolumeChanged`
+        LegacySpeakerVolumeChanged,
+        ///`CardRenderer.ReadContentFinished`
+        CardRendererReadContentFinished,
+        ///`LocalApplication.HomeAutomationMedia.Event`
+        LocalApplicationHomeAutomationMediaEvent,
+        ///`Legacy.BluetoothNetwork.CancelPairingMode`
+        LegacyBluetoothNetworkCancelPairingMode,
+        ///`LocalApplication.DigitalDash.Event`
+        LocalApplicationDigitalDashEvent,
+        ///`CardRenderer.ReadContentStarted`
+        CardRendererReadContentStarted,
+        ///`Legacy.GameEngine.GameInputEvent`
+        LegacyGameEngineGameInputEvent,
+        ///`LocalApplication.LocalVoiceUI.Event`
+        LocalApplicationLocalVoiceUiEvent,
+        ///`Legacy.Microphone.AudioRecording`
+        LegacyMicrophoneAudioRecording,
+        ///`LocalApplication.AlexaPlatformTestSpeechlet.Event`
+        LocalApplicationAlexaPlatformTestSpeechletEvent,
+        ///`Legacy.HomeAutoWifiController.SsdpServiceDiscovered`
+        LegacyHomeAutoWifiControllerSsdpServiceDiscovered,
+        ///`Alexa.Camera.PhotoCaptureController.CancelCaptureFinished`
+        AlexaCameraPhotoCaptureControllerCancelCaptureFinished,
+        ///`Legacy.HomeAutoWifiController.DeviceReconnected`
+        LegacyHomeAutoWifiControllerDeviceReconnected,
+        ///`SKILL_ENABLED`
+        SkillEnabled,
+        ///`Alexa.Camera.VideoCaptureController.CancelCaptureFinished`
+        AlexaCameraVideoCaptureControllerCancelCaptureFinished,
+        ///`MessagingController.UpdateMessagesStatusRequest`
+        MessagingControllerUpdateMessagesStatusRequest,
+        ///`REMINDER_STARTED`
+        ReminderStarted,
+        ///`CustomInterfaceController.Expired`
+        CustomInterfaceControllerExpired,
+        ///`LocalApplication.AvaPhysicalShopping.Event`
+        LocalApplicationAvaPhysicalShoppingEvent,
+        ///`LocalApplication.WebVideoPlayer.Event`
+        LocalApplicationWebVideoPlayerEvent,
+        ///`Legacy.HomeAutoWifiController.SsdpServiceTerminated`
+        LegacyHomeAutoWifiControllerSsdpServiceTerminated,
+        ///`LocalApplication.FireflyShopping.Event`
+        LocalApplicationFireflyShoppingEvent,
+        ///`Legacy.PlaybackController.NextCommand`
+        LegacyPlaybackControllerNextCommand,
+        ///`LocalApplication.Gallery.Event`
+        LocalApplicationGalleryEvent,
+        ///`Alexa.Presentation.PresentationDismissed`
+        AlexaPresentationPresentationDismissed,
+        ///`EffectsController.StateReceiptChangeRequest`
+        EffectsControllerStateReceiptChangeRequest,
+        ///`LocalApplication.Alexa.Translation.LiveTranslation.Event`
+        LocalApplicationAlexaTranslationLiveTranslationEvent,
+        ///`LocalApplication.AlexaNotifications.Event`
+        LocalApplicationAlexaNotificationsEvent,
+        ///`REMINDER_DELETED`
+        ReminderDeleted,
+        ///`GameEngine.InputHandlerEvent`
+        GameEngineInputHandlerEvent,
+        ///`Legacy.PlaylistController.Response`
+        LegacyPlaylistControllerResponse,
+        ///`LocalApplication.KnightHome.Event`
+        LocalApplicationKnightHomeEvent,
+        ///`Legacy.ListRenderer.ListItemEvent`
+        LegacyListRendererListItemEvent,
+        ///`AudioPlayer.PlaybackFailed`
+        AudioPlayerPlaybackFailed,
+        ///`LocalApplication.KnightHomeThingsToTry.Event`
+        LocalApplicationKnightHomeThingsToTryEvent,
+        ///`Legacy.BluetoothNetwork.SetDeviceCategoriesFailed`
+        LegacyBluetoothNetworkSetDeviceCategoriesFailed,
+        ///`Legacy.ExternalMediaPlayer.Logout`
+        LegacyExternalMediaPlayerLogout,
+        ///`Alexa.FileManager.UploadController.UploadFinished`
+        AlexaFileManagerUploadControllerUploadFinished,
+        ///`Legacy.ActivityManager.FocusChanged`
+        LegacyActivityManagerFocusChanged,
+        ///`Legacy.AlertsController.SnoozeCommand`
+        LegacyAlertsControllerSnoozeCommand,
+        ///`Legacy.SpeechRecognizer.WakeWordChanged`
+        LegacySpeechRecognizerWakeWordChanged,
+        ///`Legacy.ListRenderer.GetListPageByToken`
+        LegacyListRendererGetListPageByToken,
+        ///`MessagingController.UpdateSendMessageStatusRequest`
+        MessagingControllerUpdateSendMessageStatusRequest,
+        ///`FitnessSessionController.FitnessSessionEnded`
+        FitnessSessionControllerFitnessSessionEnded,
+        ///`Alexa.Presentation.APL.RuntimeError`
+        AlexaPresentationAplRuntimeError,
+        ///`Legacy.ListRenderer.GetListPageByOrdinal`
+        LegacyListRendererGetListPageByOrdinal,
+        ///`FitnessSessionController.FitnessSessionResumed`
+        FitnessSessionControllerFitnessSessionResumed,
+        ///`IN_SKILL_PRODUCT_SUBSCRIPTION_STARTED`
+        InSkillProductSubscriptionStarted,
+        ///`Legacy.DeviceNotification.DeleteNotificationSucceeded`
+        LegacyDeviceNotificationDeleteNotificationSucceeded,
+        ///`Legacy.SpeechSynthesizer.SpeechSynthesizerError`
+        LegacySpeechSynthesizerSpeechSynthesizerError,
+        ///`Alexa.Video.Xray.ShowDetailsFailed`
+        AlexaVideoXrayShowDetailsFailed,
+        ///`Alexa.FileManager.UploadController.CancelUploadFinished`
+        AlexaFileManagerUploadControllerCancelUploadFinished,
+        ///`Legacy.SconeRemoteControl.PlayPause`
+        LegacySconeRemoteControlPlayPause,
+        ///`Legacy.DeviceNotification.NotificationEnteredBackground`
+        LegacyDeviceNotificationNotificationEnteredBackground,
+        ///`SKILL_PERMISSION_CHANGED`
+        SkillPermissionChanged,
+        ///`Legacy.AudioPlayer.Metadata`
+        LegacyAudioPlayerMetadata,
+        ///`Legacy.AudioPlayer.PlaybackStutterStarted`
+        LegacyAudioPlayerPlaybackStutterStarted,
+        ///`AUDIO_ITEM_PLAYBACK_FINISHED`
+        AudioItemPlaybackFinished,
+        ///`EffectsController.RequestGuiChangeRequest`
+        EffectsControllerRequestGuiChangeRequest,
+        ///`FitnessSessionController.FitnessSessionStarted`
+        FitnessSessionControllerFitnessSessionStarted,
+        ///`Legacy.PlaybackController.LyricsViewedEvent`
+        LegacyPlaybackControllerLyricsViewedEvent,
+        ///`Legacy.ExternalMediaPlayer.Login`
+        LegacyExternalMediaPlayerLogin,
+        ///`PlaybackController.PauseCommandIssued`
+        PlaybackControllerPauseCommandIssued,
+        ///`Legacy.MediaPlayer.PlaybackIdle`
+        LegacyMediaPlayerPlaybackIdle,
+        ///`Legacy.SconeRemoteControl.Previous`
+        LegacySconeRemoteControlPrevious,
+        ///`DeviceSetup.SetupCompleted`
+        DeviceSetupSetupCompleted,
+        ///`Legacy.MediaPlayer.PlaybackNearlyFinished`
+        LegacyMediaPlayerPlaybackNearlyFinished,
+        ///`LocalApplication.todoRenderer.Event`
+        LocalApplicationTodoRendererEvent,
+        ///`Legacy.BluetoothNetwork.SetDeviceCategoriesSucceeded`
+        LegacyBluetoothNetworkSetDeviceCategoriesSucceeded,
+        ///`Legacy.BluetoothNetwork.MediaControlSuccess`
+        LegacyBluetoothNetworkMediaControlSuccess,
+        ///`Legacy.HomeAutoWifiController.SsdpDiscoveryFinished`
+        LegacyHomeAutoWifiControllerSsdpDiscoveryFinished,
+        ///`Alexa.Presentation.APL.LoadIndexListData`
+        AlexaPresentationAplLoadIndexListData,
+        ///`IN_SKILL_PRODUCT_SUBSCRIPTION_RENEWED`
+        InSkillProductSubscriptionRenewed,
+        ///`Legacy.BluetoothNetwork.MediaControlFailure`
+        LegacyBluetoothNetworkMediaControlFailure,
+        ///`Legacy.AuxController.EnabledStateChanged`
+        LegacyAuxControllerEnabledStateChanged,
+        ///`Legacy.FavoritesController.Response`
+        LegacyFavoritesControllerResponse,
+        ///`Legacy.ListModel.ListStateUpdateRequest`
+        LegacyListModelListStateUpdateRequest,
+        ///`Legacy.EqualizerController.EqualizerChanged`
+        LegacyEqualizerControllerEqualizerChanged,
+        ///`Legacy.MediaGrouping.GroupSyncEvent`
+        LegacyMediaGroupingGroupSyncEvent,
+        ///`Legacy.FavoritesController.Error`
+        LegacyFavoritesControllerError,
+        ///`Legacy.ListModel.GetPageByTokenRequest`
+        LegacyListModelGetPageByTokenRequest,
+        ///`Legacy.ActivityManager.ActivityInterrupted`
+        LegacyActivityManagerActivityInterrupted,
+        ///`Legacy.MeetingClientController.Event`
+        LegacyMeetingClientControllerEvent,
+        ///`Legacy.Presentation.PresentationDismissedEvent`
+        LegacyPresentationPresentationDismissedEvent,
+        ///`Legacy.Spotify.Event`
+        LegacySpotifyEvent,
+        ///`Legacy.ExternalMediaPlayer.Error`
+        LegacyExternalMediaPlayerError,
+        ///`Legacy.AuxController.DirectionChanged`
+        LegacyAuxControllerDirectionChanged,
+        ///`AudioPlayer.PlaybackNearlyFinished`
+        AudioPlayerPlaybackNearlyFinished,
+        ///`Alexa.Camera.PhotoCaptureController.CaptureFinished`
+        AlexaCameraPhotoCaptureControllerCaptureFinished,
+        ///`Legacy.UDPController.BroadcastResponse`
+        LegacyUdpControllerBroadcastResponse,
+        ///`Legacy.AudioPlayer.PlaybackResumed`
+        LegacyAudioPlayerPlaybackResumed,
+        ///`Legacy.DeviceNotification.DeleteNotificationFailed`
+        LegacyDeviceNotificationDeleteNotificationFailed,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl EventName {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [EventName] = &[
+            EventName::LegacyAudioPlayerGuiLyricsViewedEvent,
+            EventName::LegacyListModelDeleteItemRequest,
+            EventName::LegacyMediaPlayerSequenceModified,
+            EventName::LegacyPlaybackControllerButtonCommand,
+            EventName::EffectsControllerRequestEffectChangeRequest,
+            EventName::LegacyExternalMediaPlayerRequestToken,
+            EventName::ItemsUpdated,
+            EventName::AlexaVideoXrayShowDetailsSuccessful,
+            EventName::PlaybackControllerNextCommandIssued,
+            EventName::LegacyMediaPlayerPlaybackFinished,
+            EventName::AlexaCameraVideoCaptureControllerCaptureFailed,
+            EventName::SkillDisabled,
+            EventName::AlexaCameraVideoCaptureControllerCancelCaptureFailed,
+            EventName::CustomInterfaceControllerEventsReceived,
+            EventName::LegacyDeviceNotificationNotificationStarted,
+            EventName::ReminderUpdated,
+            EventName::AudioItemPlaybackStopped,
+            EventName::LegacyAuxControllerInputActivityStateChanged,
+            EventName::LocalApplicationMShopPurchasingEvent,
+            EventName::LegacyExternalMediaPlayerAuthorizationComplete,
+            EventName::LocalApplicationHhoPhotosEvent,
+            EventName::AlexaPresentationAplUserEvent,
+            EventName::LegacyAudioPlayerPlaybackInterrupted,
+            EventName::LegacyBluetoothNetworkDeviceUnpairFailure,
+            EventName::InSkillProductSubscriptionEnded,
+            EventName::AlexaFileManagerUploadControllerUploadFailed,
+            EventName::LegacyBluetoothNetworkDeviceConnectedFailure,
+            EventName::LegacyAudioPlayerAudioStutter,
+            EventName::AlexaCameraVideoCaptureControllerCaptureStarted,
+            EventName::LegacySpeakerMuteChanged,
+            EventName::CardRendererDisplayContentFinished,
+            EventName::LegacySpeechSynthesizerSpeechStarted,
+            EventName::AudioPlayerPlaybackStopped,
+            EventName::LegacySoftwareUpdateCheckSoftwareUpdateReport,
+            EventName::CardRendererDisplayContentStarted,
+            EventName::LocalApplicationNotificationsAppEvent,
+            EventName::AudioPlayerPlaybackStarted,
+            EventName::LegacyDeviceNotificationNotificationEnteredForground,
+            EventName::LegacyDeviceNotificationSetNotificationFailed,
+            EventName::LegacyAudioPlayerPeriodicPlaybackProgressReport,
+            EventName::LegacyHomeAutoWifiControllerHttpNotified,
+            EventName::AlexaCameraPhotoCaptureControllerCancelCaptureFailed,
+            EventName::SkillAccountLinked,
+            EventName::ListUpdated,
+            EventName::LegacyDeviceNotificationNotificationSync,
+            EventName::LegacySconeRemoteControlVolumeDown,
+            EventName::LegacyMediaPlayerPlaybackPaused,
+            EventName::LegacyPresentationPresentationUserEvent,
+            EventName::PlaybackControllerPlayCommandIssued,
+            EventName::LegacyListModelUpdateItemRequest,
+            EventName::MessagingMessageReceived,
+            EventName::LegacySoftwareUpdateInitiateSoftwareUpdateReport,
+            EventName::AudioItemPlaybackFailed,
+            EventName::LocalApplicationDeviceMessagingEvent,
+            EventName::AlexaCameraPhotoCaptureControllerCaptureFailed,
+            EventName::LegacyAudioPlayerPlaybackIdle,
+            EventName::LegacyBluetoothNetworkEnterPairingModeSuccess,
+            EventName::LegacyAudioPlayerPlaybackError,
+            EventName::LegacyListModelGetPageByOrdinalRequest,
+            EventName::LegacyMediaGroupingGroupChangeResponseEvent,
+            EventName::LegacyBluetoothNetworkDeviceDisconnectedFailure,
+            EventName::LegacyBluetoothNetworkEnterPairingModeFailure,
+            EventName::LegacySpeechSynthesizerSpeechInterrupted,
+            EventName::PlaybackControllerPreviousCommandIssued,
+            EventName::LegacyAudioPlayerPlaybackFinished,
+            EventName::LegacySystemUserInactivity,
+            EventName::DisplayUserEvent,
+            EventName::LegacyPhoneCallControllerEvent,
+            EventName::LegacyDeviceNotificationSetNotificationSucceeded,
+            EventName::LocalApplicationPhotosEvent,
+            EventName::LocalApplicationVideoExperienceServiceEvent,
+            EventName::LegacyContentManagerContentPlaybackTerminated,
+            EventName::LegacyPlaybackControllerPlayCommand,
+            EventName::LegacyPlaylistControllerErrorResponse,
+            EventName::LegacySconeRemoteControlVolumeUp,
+            EventName::MessagingControllerUpdateConversationsStatus,
+            EventName::LegacyBluetoothNetworkDeviceDisconnectedSuccess,
+            EventName::LocalApplicationCommunicationsEvent,
+            EventName::AudioItemPlaybackStarted,
+            EventName::LegacyBluetoothNetworkDevicePairFailure,
+            EventName::ListDeleted,
+            EventName::LegacyPlaybackControllerToggleCommand,
+            EventName::LegacyBluetoothNetworkDevicePairSuccess,
+            EventName::LegacyMediaPlayerPlaybackError,
+            EventName::AudioPlayerPlaybackFinished,
+            EventName::LegacyDeviceNotificationNotificationStopped,
+            EventName::LegacySipClientEvent,
+            EventName::DisplayElementSelected,
+            EventName::LocalApplicationMShopEvent,
+            EventName::LegacyListModelAddItemRequest,
+            EventName::LegacyBluetoothNetworkScanDevicesReport,
+            EventName::LegacyMediaPlayerPlaybackStopped,
+            EventName::LegacyAudioPlayerGuiButtonClickedEvent,
+            EventName::LocalApplicationAlexaVoiceLayerEvent,
+            EventName::LegacyPlaybackControllerPreviousCommand,
+            EventName::LegacyAudioPlayerInitialPlaybackProgressReport,
+            EventName::LegacyBluetoothNetworkDeviceConnectedSuccess,
+            EventName::ListCreated,
+            EventName::LegacyActivityManagerActivityContextRemovedEvent,
+            EventName::AllListsChanged,
+            EventName::LegacyAudioPlayerPlaybackNearlyFinished,
+            EventName::LegacyMediaGroupingGroupChangeNotificationEvent,
+            EventName::LocalApplicationSentryEvent,
+            EventName::SkillProactiveSubscriptionChanged,
+            EventName::SkillNotificationSubscriptionChanged,
+            EventName::ReminderCreated,
+            EventName::AlexaPresentationHtmlEvent,
+            EventName::FitnessSessionControllerFitnessSessionError,
+            EventName::LegacySconeRemoteControlNext,
+            EventName::AlexaCameraVideoCaptureControllerCaptureFinished,
+            EventName::LegacyMediaPlayerSequenceItemsRequested,
+            EventName::LegacyPlaybackControllerPauseCommand,
+            EventName::LocalApplicationAlexaVisionEvent,
+            EventName::LocalApplicationClosetEvent,
+            EventName::AlexaFileManagerUploadControllerCancelUploadFailed,
+            EventName::LegacyMediaPlayerPlaybackResumed,
+            EventName::SkillPermissionAccepted,
+            EventName::FitnessSessionControllerFitnessSessionPaused,
+            EventName::LegacyAudioPlayerPlaybackPaused,
+            EventName::AlexaPresentationHtmlLifecycleStateChanged,
+            EventName::LocalApplicationSipUserAgentEvent,
+            EventName::LegacyMediaPlayerPlaybackStarted,
+            EventName::ReminderStatusChanged,
+            EventName::MessagingControllerUploadConversations,
+            EventName::ItemsDeleted,
+            EventName::LegacyAuxControllerPluggedStateChanged,
+            EventName::LegacyAudioPlayerPlaybackStarted,
+            EventName::AlexaFileManagerUploadControllerUploadStarted,
+            EventName::ItemsCreated,
+            EventName::LegacyExternalMediaPlayerEvent,
+            EventName::LocalApplicationLocalMediaPlayerEvent,
+            EventName::LocalApplicationKnightContactsEvent,
+            EventName::LocalApplicationCalendarEvent,
+            EventName::LegacyAlertsControllerDismissCommand,
+            EventName::LegacyAudioPlayerPlaybackStutterFinished,
+            EventName::LegacySpeechSynthesizerSpeechFinished,
+            EventName::LegacyExternalMediaPlayerReportDiscoveredPlayers,
+            EventName::LocalApplicationSipClientEvent,
+            EventName::LegacyBluetoothNetworkDeviceUnpairSuccess,
+            EventName::LegacySpeakerVolumeChanged,
+            EventName::CardRendererReadContentFinished,
+            EventName::LocalApplicationHomeAutomationMediaEvent,
+            EventName::LegacyBluetoothNetworkCancelPairingMode,
+            EventName::LocalApplicationDigitalDashEvent,
+            EventName::CardRendererReadContentStarted,
+            EventName::LegacyGameEngineGameInputEvent,
+            EventName::LocalApplicationLocalVoiceUiEvent,
+            EventName::LegacyMicrophoneAudioRecording,
+            EventName::LocalApplicationAlexaPlatformTestSpeechletEvent,
+            EventName::LegacyHomeAutoWifiControllerSsdpServiceDiscovered,
+            EventName::AlexaCameraPhotoCaptureControllerCancelCaptureFinished,
+            EventName::LegacyHomeAutoWifiControllerDeviceReconnected,
+            EventName::SkillEnabled,
+            EventName::AlexaCameraVideoCaptureControllerCancelCaptureFinished,
+            EventName::MessagingControllerUpdateMessagesStatusRequest,
+            EventName::ReminderStarted,
+            EventName::CustomInterfaceControllerExpired,
+            EventName::LocalApplicationAvaPhysicalShoppingEvent,
+            EventName::LocalApplicationWebVideoPlayerEvent,
+            EventName::LegacyHomeAutoWifiControllerSsdpServiceTerminated,
+            EventName::LocalApplicationFireflyShoppingEvent,
+            EventName::LegacyPlaybackControllerNextCommand,
+            EventName::LocalApplicationGalleryEvent,
+            EventName::AlexaPresentationPresentationDismissed,
+            EventName::EffectsControllerStateReceiptChangeRequest,
+            EventName::LocalApplicationAlexaTranslationLiveTranslationEvent,
+            EventName::LocalApplicationAlexaNotificationsEvent,
+            EventName::ReminderDeleted,
+            EventName::GameEngineInputHandlerEvent,
+            EventName::LegacyPlaylistControllerResponse,
+            EventName::LocalApplicationKnightHomeEvent,
+            EventName::LegacyListRendererListItemEvent,
+            EventName::AudioPlayerPlaybackFailed,
+            EventName::LocalApplicationKnightHomeThingsToTryEvent,
+            EventName::LegacyBluetoothNetworkSetDeviceCategoriesFailed,
+            EventName::LegacyExternalMediaPlayerLogout,
+            EventName::AlexaFileManagerUploadControllerUploadFinished,
+            EventName::LegacyActivityManagerFocusChanged,
+            EventName::LegacyAlertsControllerSnoozeCommand,
+            EventName::LegacySpeechRecognizerWakeWordChanged,
+            EventName::LegacyListRendererGetListPageByToken,
+            EventName::MessagingControllerUpdateSendMessageStatusRequest,
+            EventName::FitnessSessionControllerFitnessSessionEnded,
+            EventName::AlexaPresentationAplRuntimeError,
+            EventName::LegacyListRendererGetListPageByOrdinal,
+            EventName::FitnessSessionControllerFitnessSessionResumed,
+            EventName::InSkillProductSubscriptionStarted,
+            EventName::LegacyDeviceNotificationDeleteNotificationSucceeded,
+            EventName::LegacySpeechSynthesizerSpeechSynthesizerError,
+            EventName::AlexaVideoXrayShowDetailsFailed,
+            EventName::AlexaFileManagerUploadControllerCancelUploadFinished,
+            EventName::LegacySconeRemoteControlPlayPause,
+            EventName::LegacyDeviceNotificationNotificationEnteredBackground,
+            EventName::SkillPermissionChanged,
+            EventName::LegacyAudioPlayerMetadata,
+            EventName::LegacyAudioPlayerPlaybackStutterStarted,
+            EventName::AudioItemPlaybackFinished,
+            EventName::EffectsControllerRequestGuiChangeRequest,
+            EventName::FitnessSessionControllerFitnessSessionStarted,
+            EventName::LegacyPlaybackControllerLyricsViewedEvent,
+            EventName::LegacyExternalMediaPlayerLogin,
+            EventName::PlaybackControllerPauseCommandIssued,
+            EventName::LegacyMediaPlayerPlaybackIdle,
+            EventName::LegacySconeRemoteControlPrevious,
+            EventName::DeviceSetupSetupCompleted,
+            EventName::LegacyMediaPlayerPlaybackNearlyFinished,
+            EventName::LocalApplicationTodoRendererEvent,
+            EventName::LegacyBluetoothNetworkSetDeviceCategoriesSucceeded,
+            EventName::LegacyBluetoothNetworkMediaControlSuccess,
+            EventName::LegacyHomeAutoWifiControllerSsdpDiscoveryFinished,
+            EventName::AlexaPresentationAplLoadIndexListData,
+            EventName::InSkillProductSubscriptionRenewed,
+            EventName::LegacyBluetoothNetworkMediaControlFailure,
+            EventName::LegacyAuxControllerEnabledStateChanged,
+            EventName::LegacyFavoritesControllerResponse,
+            EventName::LegacyListModelListStateUpdateRequest,
+            EventName::LegacyEqualizerControllerEqualizerChanged,
+            EventName::LegacyMediaGroupingGroupSyncEvent,
+            EventName::LegacyFavoritesControllerError,
+            EventName::LegacyListModelGetPageByTokenRequest,
+            EventName::LegacyActivityManagerActivityInterrupted,
+            EventName::LegacyMeetingClientControllerEvent,
+            EventName::LegacyPresentationPresentationDismissedEvent,
+            EventName::LegacySpotifyEvent,
+            EventName::LegacyExternalMediaPlayerError,
+            EventName::LegacyAuxControllerDirectionChanged,
+            EventName::AudioPlayerPlaybackNearlyFinished,
+            EventName::AlexaCameraPhotoCaptureControllerCaptureFinished,
+            EventName::LegacyUdpControllerBroadcastResponse,
+            EventName::LegacyAudioPlayerPlaybackResumed,
+            EventName::LegacyDeviceNotificationDeleteNotificationFailed,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                EventName::LegacyAudioPlayerGuiLyricsViewedEvent => {
+                    "Legacy.AudioPlayerGui.LyricsViewedEvent"
+                }
+                EventName::LegacyListModelDeleteItemRequest => {
+                    "Legacy.ListModel.DeleteItemRequest"
+                }
+                EventName::LegacyMediaPlayerSequenceModified => {
+                    "Legacy.MediaPlayer.SequenceModified"
+                }
+                EventName::LegacyPlaybackControllerButtonCommand => {
+                    "Legacy.PlaybackController.ButtonCommand"
+                }
+                EventName::EffectsControllerRequestEffectChangeRequest => {
+                    "EffectsController.RequestEffectChangeRequest"
+                }
+                EventName::LegacyExternalMediaPlayerRequestToken => {
+                    "Legacy.ExternalMediaPlayer.RequestToken"
+                }
+                EventName::ItemsUpdated => "ITEMS_UPDATED",
+                EventName::AlexaVideoXrayShowDetailsSuccessful => {
+                    "Alexa.Video.Xray.ShowDetailsSuccessful"
+                }
+                EventName::PlaybackControllerNextCommandIssued => {
+                    "PlaybackController.NextCommandIssued"
+                }
+                EventName::LegacyMediaPlayerPlaybackFinished => {
+                    "Legacy.MediaPlayer.PlaybackFinished"
+                }
+                EventName::AlexaCameraVideoCaptureControllerCaptureFailed => {
+                    "Alexa.Camera.VideoCaptureController.CaptureFailed"
+                }
+                EventName::SkillDisabled => "SKILL_DISABLED",
+                EventName::AlexaCameraVideoCaptureControllerCancelCaptureFailed => {
+                    "Alexa.Camera.VideoCaptureController.CancelCaptureFailed"
+                }
+                EventName::CustomInterfaceControllerEventsReceived => {
+                    "CustomInterfaceController.EventsReceived"
+                }
+                EventName::LegacyDeviceNotificationNotificationStarted => {
+                    "Legacy.DeviceNotification.NotificationStarted"
+                }
+                EventName::ReminderUpdated => "REMINDER_UPDATED",
+                EventName::AudioItemPlaybackStopped => "AUDIO_ITEM_PLAYBACK_STOPPED",
+                EventName::LegacyAuxControllerInputActivityStateChanged => {
+                    "Legacy.AuxController.InputActivityStateChanged"
+                }
+                EventName::LocalApplicationMShopPurchasingEvent => {
+                    "LocalApplication.MShopPurchasing.Event"
+                }
+                EventName::LegacyExternalMediaPlayerAuthorizationComplete => {
+                    "Legacy.ExternalMediaPlayer.AuthorizationComplete"
+                }
+                EventName::LocalApplicationHhoPhotosEvent => {
+                    "LocalApplication.HHOPhotos.Event"
+                }
+                EventName::AlexaPresentationAplUserEvent => {
+                    "Alexa.Presentation.APL.UserEvent"
+                }
+                EventName::LegacyAudioPlayerPlaybackInterrupted => {
+                    "Legacy.AudioPlayer.PlaybackInterrupted"
+                }
+                EventName::LegacyBluetoothNetworkDeviceUnpairFailure => {
+                    "Legacy.BluetoothNetwork.DeviceUnpairFailure"
+                }
+                EventName::InSkillProductSubscriptionEnded => {
+                    "IN_SKILL_PRODUCT_SUBSCRIPTION_ENDED"
+                }
+                EventName::AlexaFileManagerUploadControllerUploadFailed => {
+                    "Alexa.FileManager.UploadController.UploadFailed"
+                }
+                EventName::LegacyBluetoothNetworkDeviceConnectedFailure => {
+                    "Legacy.BluetoothNetwork.DeviceConnectedFailure"
+                }
+                EventName::LegacyAudioPlayerAudioStutter => {
+                    "Legacy.AudioPlayer.AudioStutter"
+                }
+                EventName::AlexaCameraVideoCaptureControllerCaptureStarted => {
+                    "Alexa.Camera.VideoCaptureController.CaptureStarted"
+                }
+                EventName::LegacySpeakerMuteChanged => "Legacy.Speaker.MuteChanged",
+                EventName::CardRendererDisplayContentFinished => {
+                    "CardRenderer.DisplayContentFinished"
+                }
+                EventName::LegacySpeechSynthesizerSpeechStarted => {
+                    "Legacy.SpeechSynthesizer.SpeechStarted"
+                }
+                EventName::AudioPlayerPlaybackStopped => "AudioPlayer.PlaybackStopped",
+                EventName::LegacySoftwareUpdateCheckSoftwareUpdateReport => {
+                    "Legacy.SoftwareUpdate.CheckSoftwareUpdateReport"
+                }
+                EventName::CardRendererDisplayContentStarted => {
+                    "CardRenderer.DisplayContentStarted"
+                }
+                EventName::LocalApplicationNotificationsAppEvent => {
+                    "LocalApplication.NotificationsApp.Event"
+                }
+                EventName::AudioPlayerPlaybackStarted => "AudioPlayer.PlaybackStarted",
+                EventName::LegacyDeviceNotificationNotificationEnteredForground => {
+                    "Legacy.DeviceNotification.NotificationEnteredForground"
+                }
+                EventName::LegacyDeviceNotificationSetNotificationFailed => {
+                    "Legacy.DeviceNotification.SetNotificationFailed"
+                }
+                EventName::LegacyAudioPlayerPeriodicPlaybackProgressReport => {
+                    "Legacy.AudioPlayer.PeriodicPlaybackProgressReport"
+                }
+                EventName::LegacyHomeAutoWifiControllerHttpNotified => {
+                    "Legacy.HomeAutoWifiController.HttpNotified"
+                }
+                EventName::AlexaCameraPhotoCaptureControllerCancelCaptureFailed => {
+                    "Alexa.Camera.PhotoCaptureController.CancelCaptureFailed"
+                }
+                EventName::SkillAccountLinked => "SKILL_ACCOUNT_LINKED",
+                EventName::ListUpdated => "LIST_UPDATED",
+                EventName::LegacyDeviceNotificationNotificationSync => {
+                    "Legacy.DeviceNotification.NotificationSync"
+                }
+                EventName::LegacySconeRemoteControlVolumeDown => {
+                    "Legacy.SconeRemoteControl.VolumeDown"
+                }
+                EventName::LegacyMediaPlayerPlaybackPaused => {
+                    "Legacy.MediaPlayer.PlaybackPaused"
+                }
+                EventName::LegacyPresentationPresentationUserEvent => {
+                    "Legacy.Presentation.PresentationUserEvent"
+                }
+                EventName::PlaybackControllerPlayCommandIssued => {
+                    "PlaybackController.PlayCommandIssued"
+                }
+                EventName::LegacyListModelUpdateItemRequest => {
+                    "Legacy.ListModel.UpdateItemRequest"
+                }
+                EventName::MessagingMessageReceived => "Messaging.MessageReceived",
+                EventName::LegacySoftwareUpdateInitiateSoftwareUpdateReport => {
+                    "Legacy.SoftwareUpdate.InitiateSoftwareUpdateReport"
+                }
+                EventName::AudioItemPlaybackFailed => "AUDIO_ITEM_PLAYBACK_FAILED",
+                EventName::LocalApplicationDeviceMessagingEvent => {
+                    "LocalApplication.DeviceMessaging.Event"
+                }
+                EventName::AlexaCameraPhotoCaptureControllerCaptureFailed => {
+                    "Alexa.Camera.PhotoCaptureController.CaptureFailed"
+                }
+                EventName::LegacyAudioPlayerPlaybackIdle => {
+                    "Legacy.AudioPlayer.PlaybackIdle"
+                }
+                EventName::LegacyBluetoothNetworkEnterPairingModeSuccess => {
+                    "Legacy.BluetoothNetwork.EnterPairingModeSuccess"
+                }
+                EventName::LegacyAudioPlayerPlaybackError => {
+                    "Legacy.AudioPlayer.PlaybackError"
+                }
+                EventName::LegacyListModelGetPageByOrdinalRequest => {
+                    "Legacy.ListModel.GetPageByOrdinalRequest"
+                }
+                EventName::LegacyMediaGroupingGroupChangeResponseEvent => {
+                    "Legacy.MediaGrouping.GroupChangeResponseEvent"
+                }
+                EventName::LegacyBluetoothNetworkDeviceDisconnectedFailure => {
+                    "Legacy.BluetoothNetwork.DeviceDisconnectedFailure"
+                }
+                EventName::LegacyBluetoothNetworkEnterPairingModeFailure => {
+                    "Legacy.BluetoothNetwork.EnterPairingModeFailure"
+                }
+                EventName::LegacySpeechSynthesizerSpeechInterrupted => {
+                    "Legacy.SpeechSynthesizer.SpeechInterrupted"
+                }
+                EventName::PlaybackControllerPreviousCommandIssued => {
+                    "PlaybackController.PreviousCommandIssued"
+                }
+                EventName::LegacyAudioPlayerPlaybackFinished => {
+                    "Legacy.AudioPlayer.PlaybackFinished"
+                }
+                EventName::LegacySystemUserInactivity => "Legacy.System.UserInactivity",
+                EventName::DisplayUserEvent => "Display.UserEvent",
+                EventName::LegacyPhoneCallControllerEvent => {
+                    "Legacy.PhoneCallController.Event"
+                }
+                EventName::LegacyDeviceNotificationSetNotificationSucceeded => {
+                    "Legacy.DeviceNotification.SetNotificationSucceeded"
+                }
+                EventName::LocalApplicationPhotosEvent => "LocalApplication.Photos.Event",
+                EventName::LocalApplicationVideoExperienceServiceEvent => {
+                    "LocalApplication.VideoExperienceService.Event"
+                }
+                EventName::LegacyContentManagerContentPlaybackTerminated => {
+                    "Legacy.ContentManager.ContentPlaybackTerminated"
+                }
+                EventName::LegacyPlaybackControllerPlayCommand => {
+                    "Legacy.PlaybackController.PlayCommand"
+                }
+                EventName::LegacyPlaylistControllerErrorResponse => {
+                    "Legacy.PlaylistController.ErrorResponse"
+                }
+                EventName::LegacySconeRemoteControlVolumeUp => {
+                    "Legacy.SconeRemoteControl.VolumeUp"
+                }
+                EventName::MessagingControllerUpdateConversationsStatus => {
+                    "MessagingController.UpdateConversationsStatus"
+                }
+                EventName::LegacyBluetoothNetworkDeviceDisconnectedSuccess => {
+                    "Legacy.BluetoothNetwork.DeviceDisconnectedSuccess"
+                }
+                EventName::LocalApplicationCommunicationsEvent => {
+                    "LocalApplication.Communications.Event"
+                }
+                EventName::AudioItemPlaybackStarted => "AUDIO_ITEM_PLAYBACK_STARTED",
+                EventName::LegacyBluetoothNetworkDevicePairFailure => {
+                    "Legacy.BluetoothNetwork.DevicePairFailure"
+                }
+                EventName::ListDeleted => "LIST_DELETED",
+                EventName::LegacyPlaybackControllerToggleCommand => {
+                    "Legacy.PlaybackController.ToggleCommand"
+                }
+                EventName::LegacyBluetoothNetworkDevicePairSuccess => {
+                    "Legacy.BluetoothNetwork.DevicePairSuccess"
+                }
+                EventName::LegacyMediaPlayerPlaybackError => {
+                    "Legacy.MediaPlayer.PlaybackError"
+                }
+                EventName::AudioPlayerPlaybackFinished => "AudioPlayer.PlaybackFinished",
+                EventName::LegacyDeviceNotificationNotificationStopped => {
+                    "Legacy.DeviceNotification.NotificationStopped"
+                }
+                EventName::LegacySipClientEvent => "Legacy.SipClient.Event",
+                EventName::DisplayElementSelected => "Display.ElementSelected",
+                EventName::LocalApplicationMShopEvent => "LocalApplication.MShop.Event",
+                EventName::LegacyListModelAddItemRequest => {
+                    "Legacy.ListModel.AddItemRequest"
+                }
+                EventName::LegacyBluetoothNetworkScanDevicesReport => {
+                    "Legacy.BluetoothNetwork.ScanDevicesReport"
+                }
+                EventName::LegacyMediaPlayerPlaybackStopped => {
+                    "Legacy.MediaPlayer.PlaybackStopped"
+                }
+                EventName::LegacyAudioPlayerGuiButtonClickedEvent => {
+                    "Legacy.AudioPlayerGui.ButtonClickedEvent"
+                }
+                EventName::LocalApplicationAlexaVoiceLayerEvent => {
+                    "LocalApplication.AlexaVoiceLayer.Event"
+                }
+                EventName::LegacyPlaybackControllerPreviousCommand => {
+                    "Legacy.PlaybackController.PreviousCommand"
+                }
+                EventName::LegacyAudioPlayerInitialPlaybackProgressReport => {
+                    "Legacy.AudioPlayer.InitialPlaybackProgressReport"
+                }
+                EventName::LegacyBluetoothNetworkDeviceConnectedSuccess => {
+                    "Legacy.BluetoothNetwork.DeviceConnectedSuccess"
+                }
+                EventName::ListCreated => "LIST_CREATED",
+                EventName::LegacyActivityManagerActivityContextRemovedEvent => {
+                    "Legacy.ActivityManager.ActivityContextRemovedEvent"
+                }
+                EventName::AllListsChanged => "ALL_LISTS_CHANGED",
+                EventName::LegacyAudioPlayerPlaybackNearlyFinished => {
+                    "Legacy.AudioPlayer.PlaybackNearlyFinished"
+                }
+                EventName::LegacyMediaGroupingGroupChangeNotificationEvent => {
+                    "Legacy.MediaGrouping.GroupChangeNotificationEvent"
+                }
+                EventName::LocalApplicationSentryEvent => "LocalApplication.Sentry.Event",
+                EventName::SkillProactiveSubscriptionChanged => {
+                    "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED"
+                }
+                EventName::SkillNotificationSubscriptionChanged => {
+                    "SKILL_NOTIFICATION_SUBSCRIPTION_CHANGED"
+                }
+                EventName::ReminderCreated => "REMINDER_CREATED",
+                EventName::AlexaPresentationHtmlEvent => "Alexa.Presentation.HTML.Event",
+                EventName::FitnessSessionControllerFitnessSessionError => {
+                    "FitnessSessionController.FitnessSessionError"
+                }
+                EventName::LegacySconeRemoteControlNext => {
+                    "Legacy.SconeRemoteControl.Next"
+                }
+                EventName::AlexaCameraVideoCaptureControllerCaptureFinished => {
+                    "Alexa.Camera.VideoCaptureController.CaptureFinished"
+                }
+                EventName::LegacyMediaPlayerSequenceItemsRequested => {
+                    "Legacy.MediaPlayer.SequenceItemsRequested"
+                }
+                EventName::LegacyPlaybackControllerPauseCommand => {
+                    "Legacy.PlaybackController.PauseCommand"
+                }
+                EventName::LocalApplicationAlexaVisionEvent => {
+                    "LocalApplication.AlexaVision.Event"
+                }
+                EventName::LocalApplicationClosetEvent => "LocalApplication.Closet.Event",
+                EventName::AlexaFileManagerUploadControllerCancelUploadFailed => {
+                    "Alexa.FileManager.UploadController.CancelUploadFailed"
+                }
+                EventName::LegacyMediaPlayerPlaybackResumed => {
+                    "Legacy.MediaPlayer.PlaybackResumed"
+                }
+                EventName::SkillPermissionAccepted => "SKILL_PERMISSION_ACCEPTED",
+                EventName::FitnessSessionControllerFitnessSessionPaused => {
+                    "FitnessSessionController.FitnessSessionPaused"
+                }
+                EventName::LegacyAudioPlayerPlaybackPaused => {
+                    "Legacy.AudioPlayer.PlaybackPaused"
+                }
+                EventName::AlexaPresentationHtmlLifecycleStateChanged => {
+                    "Alexa.Presentation.HTML.LifecycleStateChanged"
+                }
+                EventName::LocalApplicationSipUserAgentEvent => {
+                    "LocalApplication.SipUserAgent.Event"
+                }
+                EventName::LegacyMediaPlayerPlaybackStarted => {
+                    "Legacy.MediaPlayer.PlaybackStarted"
+                }
+                EventName::ReminderStatusChanged => "REMINDER_STATUS_CHANGED",
+                EventName::MessagingControllerUploadConversations => {
+                    "MessagingController.UploadConversations"
+                }
+                EventName::ItemsDeleted => "ITEMS_DELETED",
+                EventName::LegacyAuxControllerPluggedStateChanged => {
+                    "Legacy.AuxController.PluggedStateChanged"
+                }
+                EventName::LegacyAudioPlayerPlaybackStarted => {
+                    "Legacy.AudioPlayer.PlaybackStarted"
+                }
+                EventName::AlexaFileManagerUploadControllerUploadStarted => {
+                    "Alexa.FileManager.UploadController.UploadStarted"
+                }
+                EventName::ItemsCreated => "ITEMS_CREATED",
+                EventName::LegacyExternalMediaPlayerEvent => {
+                    "Legacy.ExternalMediaPlayer.Event"
+                }
+                EventName::LocalApplicationLocalMediaPlayerEvent => {
+                    "LocalApplication.LocalMediaPlayer.Event"
+                }
+                EventName::LocalApplicationKnightContactsEvent => {
+                    "LocalApplication.KnightContacts.Event"
+                }
+                EventName::LocalApplicationCalendarEvent => {
+                    "LocalApplication.Calendar.Event"
+                }
+                EventName::LegacyAlertsControllerDismissCommand => {
+                    "Legacy.AlertsController.DismissCommand"
+                }
+                EventName::LegacyAudioPlayerPlaybackStutterFinished => {
+                    "Legacy.AudioPlayer.PlaybackStutterFinished"
+                }
+                EventName::LegacySpeechSynthesizerSpeechFinished => {
+                    "Legacy.SpeechSynthesizer.SpeechFinished"
+                }
+                EventName::LegacyExternalMediaPlayerReportDiscoveredPlayers => {
+                    "Legacy.ExternalMediaPlayer.ReportDiscoveredPlayers"
+                }
+                EventName::LocalApplicationSipClientEvent => {
+                    "LocalApplication.SipClient.Event"
+                }
+                EventName::LegacyBluetoothNetworkDeviceUnpairSuccess => {
+                    "Legacy.BluetoothNetwork.DeviceUnpairSuccess"
+                }
+                EventName::LegacySpeakerVolumeChanged => "Legacy.Speaker.VolumeChanged",
+                EventName::CardRendererReadContentFinished => {
+                    "CardRenderer.ReadContentFinished"
+                }
+                EventName::LocalApplicationHomeAutomationMediaEvent => {
+                    "LocalApplication.HomeAutomationMedia.Event"
+                }
+                EventName::LegacyBluetoothNetworkCancelPairingMode => {
+                    "Legacy.BluetoothNetwork.CancelPairingMode"
+                }
+                EventName::LocalApplicationDigitalDashEvent => {
+                    "LocalApplication.DigitalDash.Event"
+                }
+                EventName::CardRendererReadContentStarted => {
+                    "CardRenderer.ReadContentStarted"
+                }
+                EventName::LegacyGameEngineGameInputEvent => {
+                    "Legacy.GameEngine.GameInputEvent"
+                }
+                EventName::LocalApplicationLocalVoiceUiEvent => {
+                    "LocalApplication.LocalVoiceUI.Event"
+                }
+                EventName::LegacyMicrophoneAudioRecording => {
+                    "Legacy.Microphone.AudioRecording"
+                }
+                EventName::LocalApplicationAlexaPlatformTestSpeechletEvent => {
+                    "LocalApplication.AlexaPlatformTestSpeechlet.Event"
+                }
+                EventName::LegacyHomeAutoWifiControllerSsdpServiceDiscovered => {
+                    "Legacy.HomeAutoWifiController.SsdpServiceDiscovered"
+                }
+                EventName::AlexaCameraPhotoCaptureControllerCancelCaptureFinished => {
+                    "Alexa.Camera.PhotoCaptureController.CancelCaptureFinished"
+                }
+                EventName::LegacyHomeAutoWifiControllerDeviceReconnected => {
+                    "Legacy.HomeAutoWifiController.DeviceReconnected"
+                }
+                EventName::SkillEnabled => "SKILL_ENABLED",
+                EventName::AlexaCameraVideoCaptureControllerCancelCaptureFinished => {
+                    "Alexa.Camera.VideoCaptureController.CancelCaptureFinished"
+                }
+                EventName::MessagingControllerUpdateMessagesStatusRequest => {
+                    "MessagingController.UpdateMessagesStatusRequest"
+                }
+                EventName::ReminderStarted => "REMINDER_STARTED",
+                EventName::CustomInterfaceControllerExpired => {
+                    "CustomInterfaceController.Expired"
+                }
+                EventName::LocalApplicationAvaPhysicalShoppingEvent => {
+                    "LocalApplication.AvaPhysicalShopping.Event"
+                }
+                EventName::LocalApplicationWebVideoPlayerEvent => {
+                    "LocalApplication.WebVideoPlayer.Event"
+                }
+                EventName::LegacyHomeAutoWifiControllerSsdpServiceTerminated => {
+                    "Legacy.HomeAutoWifiController.SsdpServiceTerminated"
+                }
+                EventName::LocalApplicationFireflyShoppingEvent => {
+                    "LocalApplication.FireflyShopping.Event"
+                }
+                EventName::LegacyPlaybackControllerNextCommand => {
+                    "Legacy.PlaybackController.NextCommand"
+                }
+                EventName::LocalApplicationGalleryEvent => {
+                    "LocalApplication.Gallery.Event"
+                }
+                EventName::AlexaPresentationPresentationDismissed => {
+                    "Alexa.Presentation.PresentationDismissed"
+                }
+                EventName::EffectsControllerStateReceiptChangeRequest => {
+                    "EffectsController.StateReceiptChangeRequest"
+                }
+                EventName::LocalApplicationAlexaTranslationLiveTranslationEvent => {
+                    "LocalApplication.Alexa.Translation.LiveTranslation.Event"
+                }
+                EventName::LocalApplicationAlexaNotificationsEvent => {
+                    "LocalApplication.AlexaNotifications.Event"
+                }
+                EventName::ReminderDeleted => "REMINDER_DELETED",
+                EventName::GameEngineInputHandlerEvent => "GameEngine.InputHandlerEvent",
+                EventName::LegacyPlaylistControllerResponse => {
+                    "Legacy.PlaylistController.Response"
+                }
+                EventName::LocalApplicationKnightHomeEvent => {
+                    "LocalApplication.KnightHome.Event"
+                }
+                EventName::LegacyListRendererListItemEvent => {
+                    "Legacy.ListRenderer.ListItemEvent"
+                }
+                EventName::AudioPlayerPlaybackFailed => "AudioPlayer.PlaybackFailed",
+                EventName::LocalApplicationKnightHomeThingsToTryEvent => {
+                    "LocalApplication.KnightHomeThingsToTry.Event"
+                }
+                EventName::LegacyBluetoothNetworkSetDeviceCategoriesFailed => {
+                    "Legacy.BluetoothNetwork.SetDeviceCategoriesFailed"
+                }
+                EventName::LegacyExternalMediaPlayerLogout => {
+                    "Legacy.ExternalMediaPlayer.Logout"
+                }
+                EventName::AlexaFileManagerUploadControllerUploadFinished => {
+                    "Alexa.FileManager.UploadController.UploadFinished"
+                }
+                EventName::LegacyActivityManagerFocusChanged => {
+                    "Legacy.ActivityManager.FocusChanged"
+                }
+                EventName::LegacyAlertsControllerSnoozeCommand => {
+                    "Legacy.AlertsController.SnoozeCommand"
+                }
+                EventName::LegacySpeechRecognizerWakeWordChanged => {
+                    "Legacy.SpeechRecognizer.WakeWordChanged"
+                }
+                EventName::LegacyListRendererGetListPageByToken => {
+                    "Legacy.ListRenderer.GetListPageByToken"
+                }
+                EventName::MessagingControllerUpdateSendMessageStatusRequest => {
+                    "MessagingController.UpdateSendMessageStatusRequest"
+                }
+                EventName::FitnessSessionControllerFitnessSessionEnded => {
+                    "FitnessSessionController.FitnessSessionEnded"
+                }
+                EventName::AlexaPresentationAplRuntimeError => {
+                    "Alexa.Presentation.APL.RuntimeError"
+                }
+                EventName::LegacyListRendererGetListPageByOrdinal => {
+                    "Legacy.ListRenderer.GetListPageByOrdinal"
+                }
+                EventName::FitnessSessionControllerFitnessSessionResumed => {
+                    "FitnessSessionController.FitnessSessionResumed"
+                }
+                EventName::InSkillProductSubscriptionStarted => {
+                    "IN_SKILL_PRODUCT_SUBSCRIPTION_STARTED"
+                }
+                EventName::LegacyDeviceNotificationDeleteNotificationSucceeded => {
+                    "Legacy.DeviceNotification.DeleteNotificationSucceeded"
+                }
+                EventName::LegacySpeechSynthesizerSpeechSynthesizerError => {
+                    "Legacy.SpeechSynthesizer.SpeechSynthesizerError"
+                }
+                EventName::AlexaVideoXrayShowDetailsFailed => {
+                    "Alexa.Video.Xray.ShowDetailsFailed"
+                }
+                EventName::AlexaFileManagerUploadControllerCancelUploadFinished => {
+                    "Alexa.FileManager.UploadController.CancelUploadFinished"
+                }
+                EventName::LegacySconeRemoteControlPlayPause => {
+                    "Legacy.SconeRemoteControl.PlayPause"
+                }
+                EventName::LegacyDeviceNotificationNotificationEnteredBackground => {
+                    "Legacy.DeviceNotification.NotificationEnteredBackground"
+                }
+                EventName::SkillPermissionChanged => "SKILL_PERMISSION_CHANGED",
+                EventName::LegacyAudioPlayerMetadata => "Legacy.AudioPlayer.Metadata",
+                EventName::LegacyAudioPlayerPlaybackStutterStarted => {
+                    "Legacy.AudioPlayer.PlaybackStutterStarted"
+                }
+                EventName::AudioItemPlaybackFinished => "AUDIO_ITEM_PLAYBACK_FINISHED",
+                EventName::EffectsControllerRequestGuiChangeRequest => {
+                    "EffectsController.RequestGuiChangeRequest"
+                }
+                EventName::FitnessSessionControllerFitnessSessionStarted => {
+                    "FitnessSessionController.FitnessSessionStarted"
+                }
+                EventName::LegacyPlaybackControllerLyricsViewedEvent => {
+                    "Legacy.PlaybackController.LyricsViewedEvent"
+                }
+                EventName::LegacyExternalMediaPlayerLogin => {
+                    "Legacy.ExternalMediaPlayer.Login"
+                }
+                EventName::PlaybackControllerPauseCommandIssued => {
+                    "PlaybackController.PauseCommandIssued"
+                }
+                EventName::LegacyMediaPlayerPlaybackIdle => {
+                    "Legacy.MediaPlayer.PlaybackIdle"
+                }
+                EventName::LegacySconeRemoteControlPrevious => {
+                    "Legacy.SconeRemoteControl.Previous"
+                }
+                EventName::DeviceSetupSetupCompleted => "DeviceSetup.SetupCompleted",
+                EventName::LegacyMediaPlayerPlaybackNearlyFinished => {
+                    "Legacy.MediaPlayer.PlaybackNearlyFinished"
+                }
+                EventName::LocalApplicationTodoRendererEvent => {
+                    "LocalApplication.todoRenderer.Event"
+                }
+                EventName::LegacyBluetoothNetworkSetDeviceCategoriesSucceeded => {
+                    "Legacy.BluetoothNetwork.SetDeviceCategoriesSucceeded"
+                }
+                EventName::LegacyBluetoothNetworkMediaControlSuccess => {
+                    "Legacy.BluetoothNetwork.MediaControlSuccess"
+                }
+                EventName::LegacyHomeAutoWifiControllerSsdpDiscoveryFinished => {
+                    "Legacy.HomeAutoWifiController.SsdpDiscoveryFinished"
+                }
+                EventName::AlexaPresentationAplLoadIndexListData => {
+                    "Alexa.Presentation.APL.LoadIndexListData"
+                }
+                EventName::InSkillProductSubscriptionRenewed => {
+                    "IN_SKILL_PRODUCT_SUBSCRIPTION_RENEWED"
+                }
+                EventName::LegacyBluetoothNetworkMediaControlFailure => {
+                    "Legacy.BluetoothNetwork.MediaControlFailure"
+                }
+                EventName::LegacyAuxControllerEnabledStateChanged => {
+                    "Legacy.AuxController.EnabledStateChanged"
+                }
+                EventName::LegacyFavoritesControllerResponse => {
+                    "Legacy.FavoritesController.Response"
+                }
+                EventName::LegacyListModelListStateUpdateRequest => {
+                    "Legacy.ListModel.ListStateUpdateRequest"
+                }
+                EventName::LegacyEqualizerControllerEqualizerChanged => {
+                    "Legacy.EqualizerController.EqualizerChanged"
+                }
+                EventName::LegacyMediaGroupingGroupSyncEvent => {
+                    "Legacy.MediaGrouping.GroupSyncEvent"
+                }
+                EventName::LegacyFavoritesControllerError => {
+                    "Legacy.FavoritesController.Error"
+                }
+                EventName::LegacyListModelGetPageByTokenRequest => {
+                    "Legacy.ListModel.GetPageByTokenRequest"
+                }
+                EventName::LegacyActivityManagerActivityInterrupted => {
+                    "Legacy.ActivityManager.ActivityInterrupted"
+                }
+                EventName::LegacyMeetingClientControllerEvent => {
+                    "Legacy.MeetingClientController.Event"
+                }
+                EventName::LegacyPresentationPresentationDismissedEvent => {
+                    "Legacy.Presentation.PresentationDismissedEvent"
+                }
+                EventName::LegacySpotifyEvent => "Legacy.Spotify.Event",
+                EventName::LegacyExternalMediaPlayerError => {
+                    "Legacy.ExternalMediaPlayer.Error"
+                }
+                EventName::LegacyAuxControllerDirectionChanged => {
+                    "Legacy.AuxController.DirectionChanged"
+                }
+                EventName::AudioPlayerPlaybackNearlyFinished => {
+                    "AudioPlayer.PlaybackNearlyFinished"
+                }
+                EventName::AlexaCameraPhotoCaptureControllerCaptureFinished => {
+                    "Alexa.Camera.PhotoCaptureController.CaptureFinished"
+                }
+                EventName::LegacyUdpControllerBroadcastResponse => {
+                    "Legacy.UDPController.BroadcastResponse"
+                }
+                EventName::LegacyAudioPlayerPlaybackResumed => {
+                    "Legacy.AudioPlayer.PlaybackResumed"
+                }
+                EventName::LegacyDeviceNotificationDeleteNotificationFailed => {
+                    "Legacy.DeviceNotification.DeleteNotificationFailed"
+                }
+                EventName::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, EventName::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for EventName {
+        fn from(value: &str) -> Self {
+            match value {
+                "Legacy.AudioPlayerGui.LyricsViewedEvent" => {
+                    EventName::LegacyAudioPlayerGuiLyricsViewedEvent
+                }
+                "Legacy.ListModel.DeleteItemRequest" => {
+                    EventName::LegacyListModelDeleteItemRequest
+                }
+                "Legacy.MediaPlayer.SequenceModified" => {
+                    EventName::LegacyMediaPlayerSequenceModified
+                }
+                "Legacy.PlaybackController.ButtonCommand" => {
+                    EventName::LegacyPlaybackControllerButtonCommand
+                }
+                "EffectsController.RequestEffectChangeRequest" => {
+                    EventName::EffectsControllerRequestEffectChangeRequest
+                }
+                "Legacy.ExternalMediaPlayer.RequestToken" => {
+                    EventName::LegacyExternalMediaPlayerRequestToken
+                }
+                "ITEMS_UPDATED" => EventName::ItemsUpdated,
+                "Alexa.Video.Xray.ShowDetailsSuccessful" => {
+                    EventName::AlexaVideoXrayShowDetailsSuccessful
+                }
+                "PlaybackController.NextCommandIssued" => {
+                    EventName::PlaybackControllerNextCommandIssued
+                }
+                "Legacy.MediaPlayer.PlaybackFinished" => {
+                    EventName::LegacyMediaPlayerPlaybackFinished
+                }
+                "Alexa.Camera.VideoCaptureController.CaptureFailed" => {
+                    EventName::AlexaCameraVideoCaptureControllerCaptureFailed
+                }
+                "SKILL_DISABLED" => EventName::SkillDisabled,
+                "Alexa.Camera.VideoCaptureController.CancelCaptureFailed" => {
+                    EventName::AlexaCameraVideoCaptureControllerCancelCaptureFailed
+                }
+                "CustomInterfaceController.EventsReceived" => {
+                    EventName::CustomInterfaceControllerEventsReceived
+                }
+                "Legacy.DeviceNotification.NotificationStarted" => {
+                    EventName::LegacyDeviceNotificationNotificationStarted
+                }
+                "REMINDER_UPDATED" => EventName::ReminderUpdated,
+                "AUDIO_ITEM_PLAYBACK_STOPPED" => EventName::AudioItemPlaybackStopped,
+                "Legacy.AuxController.InputActivityStateChanged" => {
+                    EventName::LegacyAuxControllerInputActivityStateChanged
+                }
+                "LocalApplication.MShopPurchasing.Event" => {
+                    EventName::LocalApplicationMShopPurchasingEvent
+                }
+                "Legacy.ExternalMediaPlayer.AuthorizationComplete" => {
+                    EventName::LegacyExternalMediaPlayerAuthorizationComplete
+                }
+                "LocalApplication.HHOPhotos.Event" => {
+                    EventName::LocalApplicationHhoPhotosEvent
+                }
+                "Alexa.Presentation.APL.UserEvent" => {
+                    EventName::AlexaPresentationAplUserEvent
+                }
+                "Legacy.AudioPlayer.PlaybackInterrupted" => {
+                    EventName::LegacyAudioPlayerPlaybackInterrupted
+                }
+                "Legacy.BluetoothNetwork.DeviceUnpairFailure" => {
+                    EventName::LegacyBluetoothNetworkDeviceUnpairFailure
+                }
+                "IN_SKILL_PRODUCT_SUBSCRIPTION_ENDED" => {
+                    EventName::InSkillProductSubscriptionEnded
+                }
+                "Alexa.FileManager.UploadController.UploadFailed" => {
+                    EventName::AlexaFileManagerUploadControllerUploadFailed
+                }
+                "Legacy.BluetoothNetwork.DeviceConnectedFailure" => {
+                    EventName::LegacyBluetoothNetworkDeviceConnectedFailure
+                }
+                "Legacy.AudioPlayer.AudioStutter" => {
+                    EventName::LegacyAudioPlayerAudioStutter
+                }
+                "Alexa.Camera.VideoCaptureController.CaptureStarted" => {
+                    EventName::AlexaCameraVideoCaptureControllerCaptureStarted
+                }
+                "Legacy.Speaker.MuteChanged" => EventName::LegacySpeakerMuteChanged,
+                "CardRenderer.DisplayContentFinished" => {
+                    EventName::CardRendererDisplayContentFinished
+                }
+                "Legacy.SpeechSynthesizer.SpeechStarted" => {
+                    EventName::LegacySpeechSynthesizerSpeechStarted
+                }
+                "AudioPlayer.PlaybackStopped" => EventName::AudioPlayerPlaybackStopped,
+                "Legacy.SoftwareUpdate.CheckSoftwareUpdateReport" => {
+                    EventName::LegacySoftwareUpdateCheckSoftwareUpdateReport
+                }
+                "CardRenderer.DisplayContentStarted" => {
+                    EventName::CardRendererDisplayContentStarted
+                }
+                "LocalApplication.NotificationsApp.Event" => {
+                    EventName::LocalApplicationNotificationsAppEvent
+                }
+                "AudioPlayer.PlaybackStarted" => EventName::AudioPlayerPlaybackStarted,
+                "Legacy.DeviceNotification.NotificationEnteredForground" => {
+                    EventName::LegacyDeviceNotificationNotificationEnteredForground
+                }
+                "Legacy.DeviceNotification.SetNotificationFailed" => {
+                    EventName::LegacyDeviceNotificationSetNotificationFailed
+                }
+                "Legacy.AudioPlayer.PeriodicPlaybackProgressReport" => {
+                    EventName::LegacyAudioPlayerPeriodicPlaybackProgressReport
+                }
+                "Legacy.HomeAutoWifiController.HttpNotified" => {
+                    EventName::LegacyHomeAutoWifiControllerHttpNotified
+                }
+                "Alexa.Camera.PhotoCaptureController.CancelCaptureFailed" => {
+                    EventName::AlexaCameraPhotoCaptureControllerCancelCaptureFailed
+                }
+                "SKILL_ACCOUNT_LINKED" => EventName::SkillAccountLinked,
+                "LIST_UPDATED" => EventName::ListUpdated,
+                "Legacy.DeviceNotification.NotificationSync" => {
+                    EventName::LegacyDeviceNotificationNotificationSync
+                }
+                "Legacy.SconeRemoteControl.VolumeDown" => {
+                    EventName::LegacySconeRemoteControlVolumeDown
+                }
+                "Legacy.MediaPlayer.PlaybackPaused" => {
+                    EventName::LegacyMediaPlayerPlaybackPaused
+                }
+                "Legacy.Presentation.PresentationUserEvent" => {
+                    EventName::LegacyPresentationPresentationUserEvent
+                }
+                "PlaybackController.PlayCommandIssued" => {
+                    EventName::PlaybackControllerPlayCommandIssued
+                }
+                "Legacy.ListModel.UpdateItemRequest" => {
+                    EventName::LegacyListModelUpdateItemRequest
+                }
+                "Messaging.MessageReceived" => EventName::MessagingMessageReceived,
+                "Legacy.SoftwareUpdate.InitiateSoftwareUpdateReport" => {
+                    EventName::LegacySoftwareUpdateInitiateSoftwareUpdateReport
+                }
+                "AUDIO_ITEM_PLAYBACK_FAILED" => EventName::AudioItemPlaybackFailed,
+                "LocalApplication.DeviceMessaging.Event" => {
+                    EventName::LocalApplicationDeviceMessagingEvent
+                }
+                "Alexa.Camera.PhotoCaptureController.CaptureFailed" => {
+                    EventName::AlexaCameraPhotoCaptureControllerCaptureFailed
+                }
+                "Legacy.AudioPlayer.PlaybackIdle" => {
+                    EventName::LegacyAudioPlayerPlaybackIdle
+                }
+                "Legacy.BluetoothNetwork.EnterPairingModeSuccess" => {
+                    EventName::LegacyBluetoothNetworkEnterPairingModeSuccess
+                }
+                "Legacy.AudioPlayer.PlaybackError" => {
+                    EventName::LegacyAudioPlayerPlaybackError
+                }
+                "Legacy.ListModel.GetPageByOrdinalRequest" => {
+                    EventName::LegacyListModelGetPageByOrdinalRequest
+                }
+                "Legacy.MediaGrouping.GroupChangeResponseEvent" => {
+                    EventName::LegacyMediaGroupingGroupChangeResponseEvent
+                }
+                "Legacy.BluetoothNetwork.DeviceDisconnectedFailure" => {
+                    EventName::LegacyBluetoothNetworkDeviceDisconnectedFailure
+                }
+                "Legacy.BluetoothNetwork.EnterPairingModeFailure" => {
+                    EventName::LegacyBluetoothNetworkEnterPairingModeFailure
+                }
+                "Legacy.SpeechSynthesizer.SpeechInterrupted" => {
+                    EventName::LegacySpeechSynthesizerSpeechInterrupted
+                }
+                "PlaybackController.PreviousCommandIssued" => {
+                    EventName::PlaybackControllerPreviousCommandIssued
+                }
+                "Legacy.AudioPlayer.PlaybackFinished" => {
+                    EventName::LegacyAudioPlayerPlaybackFinished
+                }
+                "Legacy.System.UserInactivity" => EventName::LegacySystemUserInactivity,
+                "Display.UserEvent" => EventName::DisplayUserEvent,
+                "Legacy.PhoneCallController.Event" => {
+                    EventName::LegacyPhoneCallControllerEvent
+                }
+                "Legacy.DeviceNotification.SetNotificationSucceeded" => {
+                    EventName::LegacyDeviceNotificationSetNotificationSucceeded
+                }
+                "LocalApplication.Photos.Event" => EventName::LocalApplicationPhotosEvent,
+                "LocalApplication.VideoExperienceService.Event" => {
+                    EventName::LocalApplicationVideoExperienceServiceEvent
+                }
+                "Legacy.ContentManager.ContentPlaybackTerminated" => {
+                    EventName::LegacyContentManagerContentPlaybackTerminated
+                }
+                "Legacy.PlaybackController.PlayCommand" => {
+                    EventName::LegacyPlaybackControllerPlayCommand
+                }
+                "Legacy.PlaylistController.ErrorResponse" => {
+                    EventName::LegacyPlaylistControllerErrorResponse
+                }
+                "Legacy.SconeRemoteControl.VolumeUp" => {
+                    EventName::LegacySconeRemoteControlVolumeUp
+                }
+                "MessagingController.UpdateConversationsStatus" => {
+                    EventName::MessagingControllerUpdateConversationsStatus
+                }
+                "Legacy.BluetoothNetwork.DeviceDisconnectedSuccess" => {
+                    EventName::LegacyBluetoothNetworkDeviceDisconnectedSuccess
+                }
+                "LocalApplication.Communications.Event" => {
+                    EventName::LocalApplicationCommunicationsEvent
+                }
+                "AUDIO_ITEM_PLAYBACK_STARTED" => EventName::AudioItemPlaybackStarted,
+                "Legacy.BluetoothNetwork.DevicePairFailure" => {
+                    EventName::LegacyBluetoothNetworkDevicePairFailure
+                }
+                "LIST_DELETED" => EventName::ListDeleted,
+                "Legacy.PlaybackController.ToggleCommand" => {
+                    EventName::LegacyPlaybackControllerToggleCommand
+                }
+                "Legacy.BluetoothNetwork.DevicePairSuccess" => {
+                    EventName::LegacyBluetoothNetworkDevicePairSuccess
+                }
+                "Legacy.MediaPlayer.PlaybackError" => {
+                    EventName::LegacyMediaPlayerPlaybackError
+                }
+                "AudioPlayer.PlaybackFinished" => EventName::AudioPlayerPlaybackFinished,
+                "Legacy.DeviceNotification.NotificationStopped" => {
+                    EventName::LegacyDeviceNotificationNotificationStopped
+                }
+                "Legacy.SipClient.Event" => EventName::LegacySipClientEvent,
+                "Display.ElementSelected" => EventName::DisplayElementSelected,
+                "LocalApplication.MShop.Event" => EventName::LocalApplicationMShopEvent,
+                "Legacy.ListModel.AddItemRequest" => {
+                    EventName::LegacyListModelAddItemRequest
+                }
+                "Legacy.BluetoothNetwork.ScanDevicesReport" => {
+                    EventName::LegacyBluetoothNetworkScanDevicesReport
+                }
+                "Legacy.MediaPlayer.PlaybackStopped" => {
+                    EventName::LegacyMediaPlayerPlaybackStopped
+                }
+                "Legacy.AudioPlayerGui.ButtonClickedEvent" => {
+                    EventName::LegacyAudioPlayerGuiButtonClickedEvent
+                }
+                "LocalApplication.AlexaVoiceLayer.Event" => {
+                    EventName::LocalApplicationAlexaVoiceLayerEvent
+                }
+                "Legacy.PlaybackController.PreviousCommand" => {
+                    EventName::LegacyPlaybackControllerPreviousCommand
+                }
+                "Legacy.AudioPlayer.InitialPlaybackProgressReport" => {
+                    EventName::LegacyAudioPlayerInitialPlaybackProgressReport
+                }
+                "Legacy.BluetoothNetwork.DeviceConnectedSuccess" => {
+                    EventName::LegacyBluetoothNetworkDeviceConnectedSuccess
+                }
+                "LIST_CREATED" => EventName::ListCreated,
+                "Legacy.ActivityManager.ActivityContextRemovedEvent" => {
+                    EventName::LegacyActivityManagerActivityContextRemovedEvent
+                }
+                "ALL_LISTS_CHANGED" => EventName::AllListsChanged,
+                "Legacy.AudioPlayer.PlaybackNearlyFinished" => {
+                    EventName::LegacyAudioPlayerPlaybackNearlyFinished
+                }
+                "Legacy.MediaGrouping.GroupChangeNotificationEvent" => {
+                    EventName::LegacyMediaGroupingGroupChangeNotificationEvent
+                }
+                "LocalApplication.Sentry.Event" => EventName::LocalApplicationSentryEvent,
+                "SKILL_PROACTIVE_SUBSCRIPTION_CHANGED" => {
+                    EventName::SkillProactiveSubscriptionChanged
+                }
+                "SKILL_NOTIFICATION_SUBSCRIPTION_CHANGED" => {
+                    EventName::SkillNotificationSubscriptionChanged
+                }
+                "REMINDER_CREATED" => EventName::ReminderCreated,
+                "Alexa.Presentation.HTML.Event" => EventName::AlexaPresentationHtmlEvent,
+                "FitnessSessionController.FitnessSessionError" => {
+                    EventName::FitnessSessionControllerFitnessSessionError
+                }
+                "Legacy.SconeRemoteControl.Next" => {
+                    EventName::LegacySconeRemoteControlNext
+                }
+                "Alexa.Camera.VideoCaptureController.CaptureFinished" => {
+                    EventName::AlexaCameraVideoCaptureControllerCaptureFinished
+                }
+                "Legacy.MediaPlayer.SequenceItemsRequested" => {
+                    EventName::LegacyMediaPlayerSequenceItemsRequested
+                }
+                "Legacy.PlaybackController.PauseCommand" => {
+                    EventName::LegacyPlaybackControllerPauseCommand
+                }
+                "LocalApplication.AlexaVision.Event" => {
+                    EventName::LocalApplicationAlexaVisionEvent
+                }
+                "LocalApplication.Closet.Event" => EventName::LocalApplicationClosetEvent,
+                "Alexa.FileManager.UploadController.CancelUploadFailed" => {
+                    EventName::AlexaFileManagerUploadControllerCancelUploadFailed
+                }
+                "Legacy.MediaPlayer.PlaybackResumed" => {
+                    EventName::LegacyMediaPlayerPlaybackResumed
+                }
+                "SKILL_PERMISSION_ACCEPTED" => EventName::SkillPermissionAccepted,
+                "FitnessSessionController.FitnessSessionPaused" => {
+                    EventName::FitnessSessionControllerFitnessSessionPaused
+                }
+                "Legacy.AudioPlayer.PlaybackPaused" => {
+                    EventName::LegacyAudioPlayerPlaybackPaused
+                }
+                "Alexa.Presentation.HTML.LifecycleStateChanged" => {
+                    EventName::AlexaPresentationHtmlLifecycleStateChanged
+                }
+                "LocalApplication.SipUserAgent.Event" => {
+                    EventName::LocalApplicationSipUserAgentEvent
+                }
+                "Legacy.MediaPlayer.PlaybackStarted" => {
+                    EventName::LegacyMediaPlayerPlaybackStarted
+                }
+                "REMINDER_STATUS_CHANGED" => EventName::ReminderStatusChanged,
+                "MessagingController.UploadConversations" => {
+                    EventName::MessagingControllerUploadConversations
+                }
+                "ITEMS_DELETED" => EventName::ItemsDeleted,
+                "Legacy.AuxController.PluggedStateChanged" => {
+                    EventName::LegacyAuxControllerPluggedStateChanged
+                }
+                "Legacy.AudioPlayer.PlaybackStarted" => {
+                    EventName::LegacyAudioPlayerPlaybackStarted
+                }
+                "Alexa.FileManager.UploadController.UploadStarted" => {
+                    EventName::AlexaFileManagerUploadControllerUploadStarted
+                }
+                "ITEMS_CREATED" => EventName::ItemsCreated,
+                "Legacy.ExternalMediaPlayer.Event" => {
+                    EventName::LegacyExternalMediaPlayerEvent
+                }
+                "LocalApplication.LocalMediaPlayer.Event" => {
+                    EventName::LocalApplicationLocalMediaPlayerEvent
+                }
+                "LocalApplication.KnightContacts.Event" => {
+                    EventName::LocalApplicationKnightContactsEvent
+                }
+                "LocalApplication.Calendar.Event" => {
+                    EventName::LocalApplicationCalendarEvent
+                }
+                "Legacy.AlertsController.DismissCommand" => {
+                    EventName::LegacyAlertsControllerDismissCommand
+                }
+                "Legacy.AudioPlayer.PlaybackStutterFinished" => {
+                    EventName::LegacyAudioPlayerPlaybackStutterFinished
+                }
+                "Legacy.SpeechSynthesizer.SpeechFinished" => {
+                    EventName::LegacySpeechSynthesizerSpeechFinished
+                }
+                "Legacy.ExternalMediaPlayer.ReportDiscoveredPlayers" => {
+                    EventName::LegacyExternalMediaPlayerReportDiscoveredPlayers
+                }
+                "LocalApplication.SipClient.Event" => {
+                    EventName::LocalApplicationSipClientEvent
+                }
+                "Legacy.BluetoothNetwork.DeviceUnpairSuccess" => {
+                    EventName::LegacyBluetoothNetworkDeviceUnpairSuccess
+                }
+                "Legacy.Speaker.VolumeChanged" => EventName::LegacySpeakerVolumeChanged,
+                "CardRenderer.ReadContentFinished" => {
+                    EventName::CardRendererReadContentFinished
+                }
+                "LocalApplication.HomeAutomationMedia.Event" => {
+                    EventName::LocalApplicationHomeAutomationMediaEvent
+                }
+                "Legacy.BluetoothNetwork.CancelPairingMode" => {
+                    EventName::LegacyBluetoothNetworkCancelPairingMode
+                }
+                "LocalApplication.DigitalDash.Event" => {
+                    EventName::LocalApplicationDigitalDashEvent
+                }
+                "CardRenderer.ReadContentStarted" => {
+                    EventName::CardRendererReadContentStarted
+                }
+                "Legacy.GameEngine.GameInputEvent" => {
+                    EventName::LegacyGameEngineGameInputEvent
+                }
+                "LocalApplication.LocalVoiceUI.Event" => {
+                    EventName::LocalApplicationLocalVoiceUiEvent
+                }
+                "Legacy.Microphone.AudioRecording" => {
+                    EventName::LegacyMicrophoneAudioRecording
+                }
+                "LocalApplication.AlexaPlatformTestSpeechlet.Event" => {
+                    EventName::LocalApplicationAlexaPlatformTestSpeechletEvent
+                }
+                "Legacy.HomeAutoWifiController.SsdpServiceDiscovered" => {
+                    EventName::LegacyHomeAutoWifiControllerSsdpServiceDiscovered
+                }
+                "Alexa.Camera.PhotoCaptureController.CancelCaptureFinished" => {
+                    EventName::AlexaCameraPhotoCaptureControllerCancelCaptureFinished
+                }
+                "Legacy.HomeAutoWifiController.DeviceReconnected" => {
+                    EventName::LegacyHomeAutoWifiControllerDeviceReconnected
+                }
+                "SKILL_ENABLED" => EventName::SkillEnabled,
+                "Alexa.Camera.VideoCaptureController.CancelCaptureFinished" => {
+                    EventName::AlexaCameraVideoCaptureControllerCancelCaptureFinished
+                }
+                "MessagingController.UpdateMessagesStatusRequest" => {
+                    EventName::MessagingControllerUpdateMessagesStatusRequest
+                }
+                "REMINDER_STARTED" => EventName::ReminderStarted,
+                "CustomInterfaceController.Expired" => {
+                    EventName::CustomInterfaceControllerExpired
+                }
+                "LocalApplication.AvaPhysicalShopping.Event" => {
+                    EventName::LocalApplicationAvaPhysicalShoppingEvent
+                }
+                "LocalApplication.WebVideoPlayer.Event" => {
+                    EventName::LocalApplicationWebVideoPlayerEvent
+                }
+                "Legacy.HomeAutoWifiController.SsdpServiceTerminated" => {
+                    EventName::LegacyHomeAutoWifiControllerSsdpServiceTerminated
+                }
+                "LocalApplication.FireflyShopping.Event" => {
+                    EventName::LocalApplicationFireflyShoppingEvent
+                }
+                "Legacy.PlaybackController.NextCommand" => {
+                    EventName::LegacyPlaybackControllerNextCommand
+                }
+                "LocalApplication.Gallery.Event" => {
+                    EventName::LocalApplicationGalleryEvent
+                }
+                "Alexa.Presentation.PresentationDismissed" => {
+                    EventName::AlexaPresentationPresentationDismissed
+                }
+                "EffectsController.StateReceiptChangeRequest" => {
+                    EventName::EffectsControllerStateReceiptChangeRequest
+                }
+                "LocalApplication.Alexa.Translation.LiveTranslation.Event" => {
+                    EventName::LocalApplicationAlexaTranslationLiveTranslationEvent
+                }
+                "LocalApplication.AlexaNotifications.Event" => {
+                    EventName::LocalApplicationAlexaNotificationsEvent
+                }
+                "REMINDER_DELETED" => EventName::ReminderDeleted,
+                "GameEngine.InputHandlerEvent" => EventName::GameEngineInputHandlerEvent,
+                "Legacy.PlaylistController.Response" => {
+                    EventName::LegacyPlaylistControllerResponse
+                }
+                "LocalApplication.KnightHome.Event" => {
+                    EventName::LocalApplicationKnightHomeEvent
+                }
+                "Legacy.ListRenderer.ListItemEvent" => {
+                    EventName::LegacyListRendererListItemEvent
+                }
+                "AudioPlayer.PlaybackFailed" => EventName::AudioPlayerPlaybackFailed,
+                "LocalApplication.KnightHomeThingsToTry.Event" => {
+                    EventName::LocalApplicationKnightHomeThingsToTryEvent
+                }
+                "Legacy.BluetoothNetwork.SetDeviceCategoriesFailed" => {
+                    EventName::LegacyBluetoothNetworkSetDeviceCategoriesFailed
+                }
+                "Legacy.ExternalMediaPlayer.Logout" => {
+                    EventName::LegacyExternalMediaPlayerLogout
+                }
+                "Alexa.FileManager.UploadController.UploadFinished" => {
+                    EventName::AlexaFileManagerUploadControllerUploadFinished
+                }
+                "Legacy.ActivityManager.FocusChanged" => {
+                    EventName::LegacyActivityManagerFocusChanged
+                }
+                "Legacy.AlertsController.SnoozeCommand" => {
+                    EventName::LegacyAlertsControllerSnoozeCommand
+                }
+                "Legacy.SpeechRecognizer.WakeWordChanged" => {
+                    EventName::LegacySpeechRecognizerWakeWordChanged
+                }
+                "Legacy.ListRenderer.GetListPageByToken" => {
+                    EventName::LegacyListRendererGetListPageByToken
+                }
+                "MessagingController.UpdateSendMessageStatusRequest" => {
+                    EventName::MessagingControllerUpdateSendMessageStatusRequest
+                }
+                "FitnessSessionController.FitnessSessionEnded" => {
+                    EventName::FitnessSessionControllerFitnessSessionEnded
+                }
+                "Alexa.Presentation.APL.RuntimeError" => {
+                    EventName::AlexaPresentationAplRuntimeError
+                }
+                "Legacy.ListRenderer.GetListPageByOrdinal" => {
+                    EventName::LegacyListRendererGetListPageByOrdinal
+                }
+                "FitnessSessionController.FitnessSessionResumed" => {
+                    EventName::FitnessSessionControllerFitnessSessionResumed
+                }
+                "IN_SKILL_PRODUCT_SUBSCRIPTION_STARTED" => {
+                    EventName::InSkillProductSubscriptionStarted
+                }
+                "Legacy.DeviceNotification.DeleteNotificationSucceeded" => {
+                    EventName::LegacyDeviceNotificationDeleteNotificationSucceeded
+                }
+                "Legacy.SpeechSynthesizer.SpeechSynthesizerError" => {
+                    EventName::LegacySpeechSynthesizerSpeechSynthesizerError
+                }
+                "Alexa.Video.Xray.ShowDetailsFailed" => {
+                    EventName::AlexaVideoXrayShowDetailsFailed
+                }
+                "Alexa.FileManager.UploadController.CancelUploadFinished" => {
+                    EventName::AlexaFileManagerUploadControllerCancelUploadFinished
+                }
+                "Legacy.SconeRemoteControl.PlayPause" => {
+                    EventName::LegacySconeRemoteControlPlayPause
+                }
+                "Legacy.DeviceNotification.NotificationEnteredBackground" => {
+                    EventName::LegacyDeviceNotificationNotificationEnteredBackground
+                }
+                "SKILL_PERMISSION_CHANGED" => EventName::SkillPermissionChanged,
+                "Legacy.AudioPlayer.Metadata" => EventName::LegacyAudioPlayerMetadata,
+                "Legacy.AudioPlayer.PlaybackStutterStarted" => {
+                    EventName::LegacyAudioPlayerPlaybackStutterStarted
+                }
+                "AUDIO_ITEM_PLAYBACK_FINISHED" => EventName::AudioItemPlaybackFinished,
+                "EffectsController.RequestGuiChangeRequest" => {
+                    EventName::EffectsControllerRequestGuiChangeRequest
+                }
+                "FitnessSessionController.FitnessSessionStarted" => {
+                    EventName::FitnessSessionControllerFitnessSessionStarted
+                }
+                "Legacy.PlaybackController.LyricsViewedEvent" => {
+                    EventName::LegacyPlaybackControllerLyricsViewedEvent
+                }
+                "Legacy.ExternalMediaPlayer.Login" => {
+                    EventName::LegacyExternalMediaPlayerLogin
+                }
+                "PlaybackController.PauseCommandIssued" => {
+                    EventName::PlaybackControllerPauseCommandIssued
+                }
+                "Legacy.MediaPlayer.PlaybackIdle" => {
+                    EventName::LegacyMediaPlayerPlaybackIdle
+                }
+                "Legacy.SconeRemoteControl.Previous" => {
+                    EventName::LegacySconeRemoteControlPrevious
+                }
+                "DeviceSetup.SetupCompleted" => EventName::DeviceSetupSetupCompleted,
+                "Legacy.MediaPlayer.PlaybackNearlyFinished" => {
+                    EventName::LegacyMediaPlayerPlaybackNearlyFinished
+                }
+                "LocalApplication.todoRenderer.Event" => {
+                    EventName::LocalApplicationTodoRendererEvent
+                }
+                "Legacy.BluetoothNetwork.SetDeviceCategoriesSucceeded" => {
+                    EventName::LegacyBluetoothNetworkSetDeviceCategoriesSucceeded
+                }
+                "Legacy.BluetoothNetwork.MediaControlSuccess" => {
+                    EventName::LegacyBluetoothNetworkMediaControlSuccess
+                }
+                "Legacy.HomeAutoWifiController.SsdpDiscoveryFinished" => {
+                    EventName::LegacyHomeAutoWifiControllerSsdpDiscoveryFinished
+                }
+                "Alexa.Presentation.APL.LoadIndexListData" => {
+                    EventName::AlexaPresentationAplLoadIndexListData
+                }
+                "IN_SKILL_PRODUCT_SUBSCRIPTION_RENEWED" => {
+                    EventName::InSkillProductSubscriptionRenewed
+                }
+                "Legacy.BluetoothNetwork.MediaControlFailure" => {
+                    EventName::LegacyBluetoothNetworkMediaControlFailure
+                }
+                "Legacy.AuxController.EnabledStateChanged" => {
+                    EventName::LegacyAuxControllerEnabledStateChanged
+                }
+                "Legacy.FavoritesController.Response" => {
+                    EventName::LegacyFavoritesControllerResponse
+                }
+                "Legacy.ListModel.ListStateUpdateRequest" => {
+                    EventName::LegacyListModelListStateUpdateRequest
+                }
+                "Legacy.EqualizerController.EqualizerChanged" => {
+                    EventName::LegacyEqualizerControllerEqualizerChanged
+                }
+                "Legacy.MediaGrouping.GroupSyncEvent" => {
+                    EventName::LegacyMediaGroupingGroupSyncEvent
+                }
+                "Legacy.FavoritesController.Error" => {
+                    EventName::LegacyFavoritesControllerError
+                }
+                "Legacy.ListModel.GetPageByTokenRequest" => {
+                    EventName::LegacyListModelGetPageByTokenRequest
+                }
+                "Legacy.ActivityManager.ActivityInterrupted" => {
+                    EventName::LegacyActivityManagerActivityInterrupted
+                }
+                "Legacy.MeetingClientController.Event" => {
+                    EventName::LegacyMeetingClientControllerEvent
+                }
+                "Legacy.Presentation.PresentationDismissedEvent" => {
+                    EventName::LegacyPresentationPresentationDismissedEvent
+                }
+                "Legacy.Spotify.Event" => EventName::LegacySpotifyEvent,
+                "Legacy.ExternalMediaPlayer.Error" => {
+                    EventName::LegacyExternalMediaPlayerError
+                }
+                "Legacy.AuxController.DirectionChanged" => {
+                    EventName::LegacyAuxControllerDirectionChanged
+                }
+                "AudioPlayer.PlaybackNearlyFinished" => {
+                    EventName::AudioPlayerPlaybackNearlyFinished
+                }
+                "Alexa.Camera.PhotoCaptureController.CaptureFinished" => {
+                    EventName::AlexaCameraPhotoCaptureControllerCaptureFinished
+                }
+                "Legacy.UDPController.BroadcastResponse" => {
+                    EventName::LegacyUdpControllerBroadcastResponse
+                }
+                "Legacy.AudioPlayer.PlaybackResumed" => {
+                    EventName::LegacyAudioPlayerPlaybackResumed
+                }
+                "Legacy.DeviceNotification.DeleteNotificationFailed" => {
+                    EventName::LegacyDeviceNotificationDeleteNotificationFailed
+                }
+                other => EventName::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for EventName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for EventName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EventName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EventName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for EventName {
+        fn schema_name() -> ::std::string::String {
+            "EventName".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Name of a permission (customer data or capability) a skill can ask for. Open: accept values
+not listed here. Source: SMAPI model `v1.skill.Manifest.PermissionName`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`PermissionName::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum PermissionName {
+        ///`alexa::device_id:read`
+        AlexaDeviceIdRead,
+        ///`alexa::personality:explicit:read`
+        AlexaPersonalityExplicitRead,
+        ///`alexa::authenticate:2:mandatory`
+        AlexaAuthenticate2Mandatory,
+        ///`alexa:devices:all:address:country_and_postal_code:read`
+        AlexaDevicesAllAddressCountryAndPostalCodeRead,
+        ///`alexa::profile:mobile_number:read`
+        AlexaProfileMobileNumberRead,
+        ///`alexa::async_event:write`
+        AlexaAsyncEventWrite,
+        ///`alexa::device_type:read`
+        AlexaDeviceTypeRead,
+        ///`alexa::skill:proactive_enablement`
+        AlexaSkillProactiveEnablement,
+        ///`alexa::personality:explicit:write`
+        AlexaPersonalityExplicitWrite,
+        ///`alexa::household:lists:read`
+        AlexaHouseholdListsRead,
+        ///`alexa::utterance_id:read`
+        AlexaUtteranceIdRead,
+        ///`alexa::user_experience_guidance:read`
+        AlexaUserExperienceGuidanceRead,
+        ///`alexa::devices:all:notifications:write`
+        AlexaDevicesAllNotificationsWrite,
+        ///`avs::distributed_audio`
+        AvsDistributedAudio,
+        ///`alexa::devices:all:address:full:read`
+        AlexaDevicesAllAddressFullRead,
+        ///`alexa::devices:all:notifications:urgent:write`
+        AlexaDevicesAllNotificationsUrgentWrite,
+        ///`payments:autopay_consent`
+        PaymentsAutopayConsent,
+        ///`alexa::alerts:timers:skill:readwrite`
+        AlexaAlertsTimersSkillReadwrite,
+        ///`alexa::customer_id:read`
+        AlexaCustomerIdRead,
+        ///`alexa::skill:cds:monetization`
+        AlexaSkillCdsMonetization,
+        ///`alexa::music:cast`
+        AlexaMusicCast,
+        ///`alexa::profile:given_name:read`
+        AlexaProfileGivenNameRead,
+        ///`alexa::alerts:reminders:skill:readwrite`
+        AlexaAlertsRemindersSkillReadwrite,
+        ///`alexa::household:lists:write`
+        AlexaHouseholdListsWrite,
+        ///`alexa::profile:email:read`
+        AlexaProfileEmailRead,
+        ///`alexa::profile:name:read`
+        AlexaProfileNameRead,
+        ///`alexa::devices:all:geolocation:read`
+        AlexaDevicesAllGeolocationRead,
+        ///`alexa::raw_person_id:read`
+        AlexaRawPersonIdRead,
+        ///`alexa::authenticate:2:optional`
+        AlexaAuthenticate2Optional,
+        ///`alexa::health:profile:write`
+        AlexaHealthProfileWrite,
+        ///`alexa::person_id:read`
+        AlexaPersonIdRead,
+        ///`alexa::skill:products:entitlements`
+        AlexaSkillProductsEntitlements,
+        ///`alexa::energy:devices:state:read`
+        AlexaEnergyDevicesStateRead,
+        ///`alexa::origin_ip_address:read`
+        AlexaOriginIpAddressRead,
+        ///`alexa::devices:all:coarse_location:read`
+        AlexaDevicesAllCoarseLocationRead,
+        ///`alexa::devices:all:tokenized_geolocation:read`
+        AlexaDevicesAllTokenizedGeolocationRead,
+        ///`alexa::devices:all:intent_tokens:read`
+        AlexaDevicesAllIntentTokensRead,
+        ///`alexa::measurement_system::readwrite`
+        AlexaMeasurementSystemReadwrite,
+        ///`dash::vendor:read:endpoints`
+        DashVendorReadEndpoints,
+        ///`dash::read:endpoints:sensors`
+        DashReadEndpointsSensors,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl PermissionName {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [PermissionName] = &[
+            PermissionName::AlexaDeviceIdRead,
+            PermissionName::AlexaPersonalityExplicitRead,
+            PermissionName::AlexaAuthenticate2Mandatory,
+            PermissionName::AlexaDevicesAllAddressCountryAndPostalCodeRead,
+            PermissionName::AlexaProfileMobileNumberRead,
+            PermissionName::AlexaAsyncEventWrite,
+            PermissionName::AlexaDeviceTypeRead,
+            PermissionName::AlexaSkillProactiveEnablement,
+            PermissionName::AlexaPersonalityExplicitWrite,
+            PermissionName::AlexaHouseholdListsRead,
+            PermissionName::AlexaUtteranceIdRead,
+            PermissionName::AlexaUserExperienceGuidanceRead,
+            PermissionName::AlexaDevicesAllNotificationsWrite,
+            PermissionName::AvsDistributedAudio,
+            PermissionName::AlexaDevicesAllAddressFullRead,
+            PermissionName::AlexaDevicesAllNotificationsUrgentWrite,
+            PermissionName::PaymentsAutopayConsent,
+            PermissionName::AlexaAlertsTimersSkillReadwrite,
+            PermissionName::AlexaCustomerIdRead,
+            PermissionName::AlexaSkillCdsMonetization,
+            PermissionName::AlexaMusicCast,
+            PermissionName::AlexaProfileGivenNameRead,
+            PermissionName::AlexaAlertsRemindersSkillReadwrite,
+            PermissionName::AlexaHouseholdListsWrite,
+            PermissionName::AlexaProfileEmailRead,
+            PermissionName::AlexaProfileNameRead,
+            PermissionName::AlexaDevicesAllGeolocationRead,
+            PermissionName::AlexaRawPersonIdRead,
+            PermissionName::AlexaAuthenticate2Optional,
+            PermissionName::AlexaHealthProfileWrite,
+            PermissionName::AlexaPersonIdRead,
+            PermissionName::AlexaSkillProductsEntitlements,
+            PermissionName::AlexaEnergyDevicesStateRead,
+            PermissionName::AlexaOriginIpAddressRead,
+            PermissionName::AlexaDevicesAllCoarseLocationRead,
+            PermissionName::AlexaDevicesAllTokenizedGeolocationRead,
+            PermissionName::AlexaDevicesAllIntentTokensRead,
+            PermissionName::AlexaMeasurementSystemReadwrite,
+            PermissionName::DashVendorReadEndpoints,
+            PermissionName::DashReadEndpointsSensors,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PermissionName::AlexaDeviceIdRead => "alexa::device_id:read",
+                PermissionName::AlexaPersonalityExplicitRead => {
+                    "alexa::personality:explicit:read"
+                }
+                PermissionName::AlexaAuthenticate2Mandatory => {
+                    "alexa::authenticate:2:mandatory"
+                }
+                PermissionName::AlexaDevicesAllAddressCountryAndPostalCodeRead => {
+                    "alexa:devices:all:address:country_and_postal_code:read"
+                }
+                PermissionName::AlexaProfileMobileNumberRead => {
+                    "alexa::profile:mobile_number:read"
+                }
+                PermissionName::AlexaAsyncEventWrite => "alexa::async_event:write",
+                PermissionName::AlexaDeviceTypeRead => "alexa::device_type:read",
+                PermissionName::AlexaSkillProactiveEnablement => {
+                    "alexa::skill:proactive_enablement"
+                }
+                PermissionName::AlexaPersonalityExplicitWrite => {
+                    "alexa::personality:explicit:write"
+                }
+                PermissionName::AlexaHouseholdListsRead => "alexa::household:lists:read",
+                PermissionName::AlexaUtteranceIdRead => "alexa::utterance_id:read",
+                PermissionName::AlexaUserExperienceGuidanceRead => {
+                    "alexa::user_experience_guidance:read"
+                }
+                PermissionName::AlexaDevicesAllNotificationsWrite => {
+                    "alexa::devices:all:notifications:write"
+                }
+                PermissionName::AvsDistributedAudio => "avs::distributed_audio",
+                PermissionName::AlexaDevicesAllAddressFullRead => {
+                    "alexa::devices:all:address:full:read"
+                }
+                PermissionName::AlexaDevicesAllNotificationsUrgentWrite => {
+                    "alexa::devices:all:notifications:urgent:write"
+                }
+                PermissionName::PaymentsAutopayConsent => "payments:autopay_consent",
+                PermissionName::AlexaAlertsTimersSkillReadwrite => {
+                    "alexa::alerts:timers:skill:readwrite"
+                }
+                PermissionName::AlexaCustomerIdRead => "alexa::customer_id:read",
+                PermissionName::AlexaSkillCdsMonetization => {
+                    "alexa::skill:cds:monetization"
+                }
+                PermissionName::AlexaMusicCast => "alexa::music:cast",
+                PermissionName::AlexaProfileGivenNameRead => {
+                    "alexa::profile:given_name:read"
+                }
+                PermissionName::AlexaAlertsRemindersSkillReadwrite => {
+                    "alexa::alerts:reminders:skill:readwrite"
+                }
+                PermissionName::AlexaHouseholdListsWrite => {
+                    "alexa::household:lists:write"
+                }
+                PermissionName::AlexaProfileEmailRead => "alexa::profile:email:read",
+                PermissionName::AlexaProfileNameRead => "alexa::profile:name:read",
+                PermissionName::AlexaDevicesAllGeolocationRead => {
+                    "alexa::devices:all:geolocation:read"
+                }
+                PermissionName::AlexaRawPersonIdRead => "alexa::raw_person_id:read",
+                PermissionName::AlexaAuthenticate2Optional => {
+                    "alexa::authenticate:2:optional"
+                }
+                PermissionName::AlexaHealthProfileWrite => "alexa::health:profile:write",
+                PermissionName::AlexaPersonIdRead => "alexa::person_id:read",
+                PermissionName::AlexaSkillProductsEntitlements => {
+                    "alexa::skill:products:entitlements"
+                }
+                PermissionName::AlexaEnergyDevicesStateRead => {
+                    "alexa::energy:devices:state:read"
+                }
+                PermissionName::AlexaOriginIpAddressRead => {
+                    "alexa::origin_ip_address:read"
+                }
+                PermissionName::AlexaDevicesAllCoarseLocationRead => {
+                    "alexa::devices:all:coarse_location:read"
+                }
+                PermissionName::AlexaDevicesAllTokenizedGeolocationRead => {
+                    "alexa::devices:all:tokenized_geolocation:read"
+                }
+                PermissionName::AlexaDevicesAllIntentTokensRead => {
+                    "alexa::devices:all:intent_tokens:read"
+                }
+                PermissionName::AlexaMeasurementSystemReadwrite => {
+                    "alexa::measurement_system::readwrite"
+                }
+                PermissionName::DashVendorReadEndpoints => "dash::vendor:read:endpoints",
+                PermissionName::DashReadEndpointsSensors => {
+                    "dash::read:endpoints:sensors"
+                }
+                PermissionName::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, PermissionName::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for PermissionName {
+        fn from(value: &str) -> Self {
+            match value {
+                "alexa::device_id:read" => PermissionName::AlexaDeviceIdRead,
+                "alexa::personality:explicit:read" => {
+                    PermissionName::AlexaPersonalityExplicitRead
+                }
+                "alexa::authenticate:2:mandatory" => {
+                    PermissionName::AlexaAuthenticate2Mandatory
+                }
+                "alexa:devices:all:address:country_and_postal_code:read" => {
+                    PermissionName::AlexaDevicesAllAddressCountryAndPostalCodeRead
+                }
+                "alexa::profile:mobile_number:read" => {
+                    PermissionName::AlexaProfileMobileNumberRead
+                }
+                "alexa::async_event:write" => PermissionName::AlexaAsyncEventWrite,
+                "alexa::device_type:read" => PermissionName::AlexaDeviceTypeRead,
+                "alexa::skill:proactive_enablement" => {
+                    PermissionName::AlexaSkillProactiveEnablement
+                }
+                "alexa::personality:explicit:write" => {
+                    PermissionName::AlexaPersonalityExplicitWrite
+                }
+                "alexa::household:lists:read" => PermissionName::AlexaHouseholdListsRead,
+                "alexa::utterance_id:read" => PermissionName::AlexaUtteranceIdRead,
+                "alexa::user_experience_guidance:read" => {
+                    PermissionName::AlexaUserExperienceGuidanceRead
+                }
+                "alexa::devices:all:notifications:write" => {
+                    PermissionName::AlexaDevicesAllNotificationsWrite
+                }
+                "avs::distributed_audio" => PermissionName::AvsDistributedAudio,
+                "alexa::devices:all:address:full:read" => {
+                    PermissionName::AlexaDevicesAllAddressFullRead
+                }
+                "alexa::devices:all:notifications:urgent:write" => {
+                    PermissionName::AlexaDevicesAllNotificationsUrgentWrite
+                }
+                "payments:autopay_consent" => PermissionName::PaymentsAutopayConsent,
+                "alexa::alerts:timers:skill:readwrite" => {
+                    PermissionName::AlexaAlertsTimersSkillReadwrite
+                }
+                "alexa::customer_id:read" => PermissionName::AlexaCustomerIdRead,
+                "alexa::skill:cds:monetization" => {
+                    PermissionName::AlexaSkillCdsMonetization
+                }
+                "alexa::music:cast" => PermissionName::AlexaMusicCast,
+                "alexa::profile:given_name:read" => {
+                    PermissionName::AlexaProfileGivenNameRead
+                }
+                "alexa::alerts:reminders:skill:readwrite" => {
+                    PermissionName::AlexaAlertsRemindersSkillReadwrite
+                }
+                "alexa::household:lists:write" => {
+                    PermissionName::AlexaHouseholdListsWrite
+                }
+                "alexa::profile:email:read" => PermissionName::AlexaProfileEmailRead,
+                "alexa::profile:name:read" => PermissionName::AlexaProfileNameRead,
+                "alexa::devices:all:geolocation:read" => {
+                    PermissionName::AlexaDevicesAllGeolocationRead
+                }
+                "alexa::raw_person_id:read" => PermissionName::AlexaRawPersonIdRead,
+                "alexa::authenticate:2:optional" => {
+                    PermissionName::AlexaAuthenticate2Optional
+                }
+                "alexa::health:profile:write" => PermissionName::AlexaHealthProfileWrite,
+                "alexa::person_id:read" => PermissionName::AlexaPersonIdRead,
+                "alexa::skill:products:entitlements" => {
+                    PermissionName::AlexaSkillProductsEntitlements
+                }
+                "alexa::energy:devices:state:read" => {
+                    PermissionName::AlexaEnergyDevicesStateRead
+                }
+                "alexa::origin_ip_address:read" => {
+                    PermissionName::AlexaOriginIpAddressRead
+                }
+                "alexa::devices:all:coarse_location:read" => {
+                    PermissionName::AlexaDevicesAllCoarseLocationRead
+                }
+                "alexa::devices:all:tokenized_geolocation:read" => {
+                    PermissionName::AlexaDevicesAllTokenizedGeolocationRead
+                }
+                "alexa::devices:all:intent_tokens:read" => {
+                    PermissionName::AlexaDevicesAllIntentTokensRead
+                }
+                "alexa::measurement_system::readwrite" => {
+                    PermissionName::AlexaMeasurementSystemReadwrite
+                }
+                "dash::vendor:read:endpoints" => PermissionName::DashVendorReadEndpoints,
+                "dash::read:endpoints:sensors" => {
+                    PermissionName::DashReadEndpointsSensors
+                }
+                other => PermissionName::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PermissionName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for PermissionName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for PermissionName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PermissionName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for PermissionName {
+        fn schema_name() -> ::std::string::String {
+            "PermissionName".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Kinds of device interface a custom skill can use. Open: accept values not listed here.
+Source: SMAPI model `v1.skill.Manifest.InterfaceType`, plus `ALEXA_PRESENTATION_HTML`, which
+the model uses as the discriminator of `AlexaPresentationHtmlInterface` but leaves out of
+the enumeration (Resolved: listed here). Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`InterfaceType::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum InterfaceType {
+        ///`AUDIO_PLAYER`
+        AudioPlayer,
+        ///`VIDEO_APP`
+        VideoApp,
+        ///`RENDER_TEMPLATE`
+        RenderTemplate,
+        ///`GAME_ENGINE`
+        GameEngine,
+        ///`GADGET_CONTROLLER`
+        GadgetController,
+        ///`CAN_FULFILL_INTENT_REQUEST`
+        CanFulfillIntentRequest,
+        ///`ALEXA_PRESENTATION_APL`
+        AlexaPresentationApl,
+        ///`ALEXA_PRESENTATION_HTML`
+        AlexaPresentationHtml,
+        ///`ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER`
+        AlexaCameraPhotoCaptureController,
+        ///`ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER`
+        AlexaCameraVideoCaptureController,
+        ///`ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER`
+        AlexaFileManagerUploadController,
+        ///`CUSTOM_INTERFACE`
+        CustomInterface,
+        ///`ALEXA_AUGMENTATION_EFFECTS_CONTROLLER`
+        AlexaAugmentationEffectsController,
+        ///`APP_LINKS`
+        AppLinks,
+        ///`APP_LINKS_V2`
+        AppLinksV2,
+        ///`ALEXA_EXTENSION`
+        AlexaExtension,
+        ///`ALEXA_SEARCH`
+        AlexaSearch,
+        ///`ALEXA_DATASTORE_PACKAGEMANAGER`
+        AlexaDatastorePackagemanager,
+        ///`ALEXA_DATA_STORE`
+        AlexaDataStore,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl InterfaceType {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [InterfaceType] = &[
+            InterfaceType::AudioPlayer,
+            InterfaceType::VideoApp,
+            InterfaceType::RenderTemplate,
+            InterfaceType::GameEngine,
+            InterfaceType::GadgetController,
+            InterfaceType::CanFulfillIntentRequest,
+            InterfaceType::AlexaPresentationApl,
+            InterfaceType::AlexaPresentationHtml,
+            InterfaceType::AlexaCameraPhotoCaptureController,
+            InterfaceType::AlexaCameraVideoCaptureController,
+            InterfaceType::AlexaFileManagerUploadController,
+            InterfaceType::CustomInterface,
+            InterfaceType::AlexaAugmentationEffectsController,
+            InterfaceType::AppLinks,
+            InterfaceType::AppLinksV2,
+            InterfaceType::AlexaExtension,
+            InterfaceType::AlexaSearch,
+            InterfaceType::AlexaDatastorePackagemanager,
+            InterfaceType::AlexaDataStore,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                InterfaceType::AudioPlayer => "AUDIO_PLAYER",
+                InterfaceType::VideoApp => "VIDEO_APP",
+                InterfaceType::RenderTemplate => "RENDER_TEMPLATE",
+                InterfaceType::GameEngine => "GAME_ENGINE",
+                InterfaceType::GadgetController => "GADGET_CONTROLLER",
+                InterfaceType::CanFulfillIntentRequest => "CAN_FULFILL_INTENT_REQUEST",
+                InterfaceType::AlexaPresentationApl => "ALEXA_PRESENTATION_APL",
+                InterfaceType::AlexaPresentationHtml => "ALEXA_PRESENTATION_HTML",
+                InterfaceType::AlexaCameraPhotoCaptureController => {
+                    "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER"
+                }
+                InterfaceType::AlexaCameraVideoCaptureController => {
+                    "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER"
+                }
+                InterfaceType::AlexaFileManagerUploadController => {
+                    "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER"
+                }
+                InterfaceType::CustomInterface => "CUSTOM_INTERFACE",
+                InterfaceType::AlexaAugmentationEffectsController => {
+                    "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER"
+                }
+                InterfaceType::AppLinks => "APP_LINKS",
+                InterfaceType::AppLinksV2 => "APP_LINKS_V2",
+                InterfaceType::AlexaExtension => "ALEXA_EXTENSION",
+                InterfaceType::AlexaSearch => "ALEXA_SEARCH",
+                InterfaceType::AlexaDatastorePackagemanager => {
+                    "ALEXA_DATASTORE_PACKAGEMANAGER"
+                }
+                InterfaceType::AlexaDataStore => "ALEXA_DATA_STORE",
+                InterfaceType::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, InterfaceType::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for InterfaceType {
+        fn from(value: &str) -> Self {
+            match value {
+                "AUDIO_PLAYER" => InterfaceType::AudioPlayer,
+                "VIDEO_APP" => InterfaceType::VideoApp,
+                "RENDER_TEMPLATE" => InterfaceType::RenderTemplate,
+                "GAME_ENGINE" => InterfaceType::GameEngine,
+                "GADGET_CONTROLLER" => InterfaceType::GadgetController,
+                "CAN_FULFILL_INTENT_REQUEST" => InterfaceType::CanFulfillIntentRequest,
+                "ALEXA_PRESENTATION_APL" => InterfaceType::AlexaPresentationApl,
+                "ALEXA_PRESENTATION_HTML" => InterfaceType::AlexaPresentationHtml,
+                "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER" => {
+                    InterfaceType::AlexaCameraPhotoCaptureController
+                }
+                "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER" => {
+                    InterfaceType::AlexaCameraVideoCaptureController
+                }
+                "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER" => {
+                    InterfaceType::AlexaFileManagerUploadController
+                }
+                "CUSTOM_INTERFACE" => InterfaceType::CustomInterface,
+                "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER" => {
+                    InterfaceType::AlexaAugmentationEffectsController
+                }
+                "APP_LINKS" => InterfaceType::AppLinks,
+                "APP_LINKS_V2" => InterfaceType::AppLinksV2,
+                "ALEXA_EXTENSION" => InterfaceType::AlexaExtension,
+                "ALEXA_SEARCH" => InterfaceType::AlexaSearch,
+                "ALEXA_DATASTORE_PACKAGEMANAGER" => {
+                    InterfaceType::AlexaDatastorePackagemanager
+                }
+                "ALEXA_DATA_STORE" => InterfaceType::AlexaDataStore,
+                other => InterfaceType::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InterfaceType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for InterfaceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for InterfaceType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InterfaceType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for InterfaceType {
+        fn schema_name() -> ::std::string::String {
+            "InterfaceType".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Lowest display template version the skill needs. Open: accept values not listed here.
+Source: SMAPI model `v1.skill.Manifest.DisplayInterfaceTemplateVersion`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`DisplayTemplateVersion::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum DisplayTemplateVersion {
+        ///`1`
+        V1,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl DisplayTemplateVersion {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [DisplayTemplateVersion] = &[
+            DisplayTemplateVersion::V1,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                DisplayTemplateVersion::V1 => "1",
+                DisplayTemplateVersion::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, DisplayTemplateVersion::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for DisplayTemplateVersion {
+        fn from(value: &str) -> Self {
+            match value {
+                "1" => DisplayTemplateVersion::V1,
+                other => DisplayTemplateVersion::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DisplayTemplateVersion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for DisplayTemplateVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DisplayTemplateVersion {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DisplayTemplateVersion {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for DisplayTemplateVersion {
+        fn schema_name() -> ::std::string::String {
+            "DisplayTemplateVersion".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Lowest APML version the skill needs. Open: accept values not listed here. Source: SMAPI
+model `v1.skill.Manifest.DisplayInterfaceApmlVersion`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`DisplayApmlVersion::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum DisplayApmlVersion {
+        ///`0.2`
+        V0_2,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl DisplayApmlVersion {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [DisplayApmlVersion] = &[DisplayApmlVersion::V0_2];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                DisplayApmlVersion::V0_2 => "0.2",
+                DisplayApmlVersion::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, DisplayApmlVersion::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for DisplayApmlVersion {
+        fn from(value: &str) -> Self {
+            match value {
+                "0.2" => DisplayApmlVersion::V0_2,
+                other => DisplayApmlVersion::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DisplayApmlVersion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for DisplayApmlVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DisplayApmlVersion {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DisplayApmlVersion {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for DisplayApmlVersion {
+        fn schema_name() -> ::std::string::String {
+            "DisplayApmlVersion".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**How the device is used: `HUB`, `TV`, `MOBILE`, `PC` or `AUTO`. Open: accept values not
+listed here. Source: SMAPI model `v1.skill.Manifest.ViewportMode`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`ViewportMode::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ViewportMode {
+        ///`HUB`
+        Hub,
+        ///`TV`
+        Tv,
+        ///`MOBILE`
+        Mobile,
+        ///`PC`
+        Pc,
+        ///`AUTO`
+        Auto,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl ViewportMode {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [ViewportMode] = &[
+            ViewportMode::Hub,
+            ViewportMode::Tv,
+            ViewportMode::Mobile,
+            ViewportMode::Pc,
+            ViewportMode::Auto,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ViewportMode::Hub => "HUB",
+                ViewportMode::Tv => "TV",
+                ViewportMode::Mobile => "MOBILE",
+                ViewportMode::Pc => "PC",
+                ViewportMode::Auto => "AUTO",
+                ViewportMode::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, ViewportMode::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ViewportMode {
+        fn from(value: &str) -> Self {
+            match value {
+                "HUB" => ViewportMode::Hub,
+                "TV" => ViewportMode::Tv,
+                "MOBILE" => ViewportMode::Mobile,
+                "PC" => ViewportMode::Pc,
+                "AUTO" => ViewportMode::Auto,
+                other => ViewportMode::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ViewportMode {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ViewportMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ViewportMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ViewportMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for ViewportMode {
+        fn schema_name() -> ::std::string::String {
+            "ViewportMode".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Screen shape: `RECTANGLE` or `ROUND`. Open: accept values not listed here. Source: SMAPI
+model `v1.skill.Manifest.ViewportShape`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`ViewportShape::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ViewportShape {
+        ///`RECTANGLE`
+        Rectangle,
+        ///`ROUND`
+        Round,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl ViewportShape {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [ViewportShape] = &[
+            ViewportShape::Rectangle,
+            ViewportShape::Round,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ViewportShape::Rectangle => "RECTANGLE",
+                ViewportShape::Round => "ROUND",
+                ViewportShape::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, ViewportShape::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ViewportShape {
+        fn from(value: &str) -> Self {
+            match value {
+                "RECTANGLE" => ViewportShape::Rectangle,
+                "ROUND" => ViewportShape::Round,
+                other => ViewportShape::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ViewportShape {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ViewportShape {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ViewportShape {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ViewportShape {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for ViewportShape {
+        fn schema_name() -> ::std::string::String {
+            "ViewportShape".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**An app store: `IOS_APP_STORE` or `GOOGLE_PLAY_STORE`. Open: accept values not listed here.
+Source: SMAPI model `v1.skill.Manifest.CatalogType`. and `CatalogName` (the same values).
+Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`AppCatalog::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum AppCatalog {
+        ///`IOS_APP_STORE`
+        IosAppStore,
+        ///`GOOGLE_PLAY_STORE`
+        GooglePlayStore,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl AppCatalog {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [AppCatalog] = &[
+            AppCatalog::IosAppStore,
+            AppCatalog::GooglePlayStore,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AppCatalog::IosAppStore => "IOS_APP_STORE",
+                AppCatalog::GooglePlayStore => "GOOGLE_PLAY_STORE",
+                AppCatalog::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, AppCatalog::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for AppCatalog {
+        fn from(value: &str) -> Self {
+            match value {
+                "IOS_APP_STORE" => AppCatalog::IosAppStore,
+                "GOOGLE_PLAY_STORE" => AppCatalog::GooglePlayStore,
+                other => AppCatalog::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AppCatalog {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for AppCatalog {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AppCatalog {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AppCatalog {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for AppCatalog {
+        fn schema_name() -> ::std::string::String {
+            "AppCatalog".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**A common Android intent. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.AndroidCommonIntentName`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`AndroidCommonIntentName::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum AndroidCommonIntentName {
+        ///`SHOW_IN_MAP`
+        ShowInMap,
+        ///`ADD_CALENDAR_EVENT`
+        AddCalendarEvent,
+        ///`PLAY_MEDIA`
+        PlayMedia,
+        ///`START_PHONE_CALL`
+        StartPhoneCall,
+        ///`OPEN_SETTINGS`
+        OpenSettings,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl AndroidCommonIntentName {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [AndroidCommonIntentName] = &[
+            AndroidCommonIntentName::ShowInMap,
+            AndroidCommonIntentName::AddCalendarEvent,
+            AndroidCommonIntentName::PlayMedia,
+            AndroidCommonIntentName::StartPhoneCall,
+            AndroidCommonIntentName::OpenSettings,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AndroidCommonIntentName::ShowInMap => "SHOW_IN_MAP",
+                AndroidCommonIntentName::AddCalendarEvent => "ADD_CALENDAR_EVENT",
+                AndroidCommonIntentName::PlayMedia => "PLAY_MEDIA",
+                AndroidCommonIntentName::StartPhoneCall => "START_PHONE_CALL",
+                AndroidCommonIntentName::OpenSettings => "OPEN_SETTINGS",
+                AndroidCommonIntentName::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, AndroidCommonIntentName::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for AndroidCommonIntentName {
+        fn from(value: &str) -> Self {
+            match value {
+                "SHOW_IN_MAP" => AndroidCommonIntentName::ShowInMap,
+                "ADD_CALENDAR_EVENT" => AndroidCommonIntentName::AddCalendarEvent,
+                "PLAY_MEDIA" => AndroidCommonIntentName::PlayMedia,
+                "START_PHONE_CALL" => AndroidCommonIntentName::StartPhoneCall,
+                "OPEN_SETTINGS" => AndroidCommonIntentName::OpenSettings,
+                other => AndroidCommonIntentName::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AndroidCommonIntentName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for AndroidCommonIntentName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AndroidCommonIntentName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AndroidCommonIntentName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for AndroidCommonIntentName {
+        fn schema_name() -> ::std::string::String {
+            "AndroidCommonIntentName".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**A common URL scheme: `MAPS` or `TEL`. Open: accept values not listed here. Source: SMAPI
+model `v1.skill.Manifest.IOSAppStoreCommonSchemeName`. and `PlayStoreCommonSchemeName` (the
+same values). Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`CommonSchemeName::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum CommonSchemeName {
+        ///`MAPS`
+        Maps,
+        ///`TEL`
+        Tel,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl CommonSchemeName {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [CommonSchemeName] = &[
+            CommonSchemeName::Maps,
+            CommonSchemeName::Tel,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                CommonSchemeName::Maps => "MAPS",
+                CommonSchemeName::Tel => "TEL",
+                CommonSchemeName::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, CommonSchemeName::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for CommonSchemeName {
+        fn from(value: &str) -> Self {
+            match value {
+                "MAPS" => CommonSchemeName::Maps,
+                "TEL" => CommonSchemeName::Tel,
+                other => CommonSchemeName::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CommonSchemeName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for CommonSchemeName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for CommonSchemeName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommonSchemeName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for CommonSchemeName {
+        fn schema_name() -> ::std::string::String {
+            "CommonSchemeName".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Version of the smart home message format (payload version). Open: accept values not listed
+here. Source: SMAPI model `v1.skill.Manifest.SmartHomeProtocol`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`SmartHomeProtocol::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum SmartHomeProtocol {
+        ///`2`
+        V2,
+        ///`2.0`
+        V2_0,
+        ///`3`
+        V3,
+        ///`3.0`
+        V3_0,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl SmartHomeProtocol {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [SmartHomeProtocol] = &[
+            SmartHomeProtocol::V2,
+            SmartHomeProtocol::V2_0,
+            SmartHomeProtocol::V3,
+            SmartHomeProtocol::V3_0,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                SmartHomeProtocol::V2 => "2",
+                SmartHomeProtocol::V2_0 => "2.0",
+                SmartHomeProtocol::V3 => "3",
+                SmartHomeProtocol::V3_0 => "3.0",
+                SmartHomeProtocol::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, SmartHomeProtocol::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for SmartHomeProtocol {
+        fn from(value: &str) -> Self {
+            match value {
+                "2" => SmartHomeProtocol::V2,
+                "2.0" => SmartHomeProtocol::V2_0,
+                "3" => SmartHomeProtocol::V3,
+                "3.0" => SmartHomeProtocol::V3_0,
+                other => SmartHomeProtocol::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SmartHomeProtocol {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for SmartHomeProtocol {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SmartHomeProtocol {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SmartHomeProtocol {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for SmartHomeProtocol {
+        fn schema_name() -> ::std::string::String {
+            "SmartHomeProtocol".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**A special kind of device control. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.SupportedControlsType`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`SupportedControlsType::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum SupportedControlsType {
+        ///`REMOTE_VEHICLE_CONTROL`
+        RemoteVehicleControl,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl SupportedControlsType {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [SupportedControlsType] = &[
+            SupportedControlsType::RemoteVehicleControl,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                SupportedControlsType::RemoteVehicleControl => "REMOTE_VEHICLE_CONTROL",
+                SupportedControlsType::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, SupportedControlsType::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for SupportedControlsType {
+        fn from(value: &str) -> Self {
+            match value {
+                "REMOTE_VEHICLE_CONTROL" => SupportedControlsType::RemoteVehicleControl,
+                other => SupportedControlsType::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SupportedControlsType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for SupportedControlsType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SupportedControlsType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SupportedControlsType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for SupportedControlsType {
+        fn schema_name() -> ::std::string::String {
+            "SupportedControlsType".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Kind of prompt name. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.VideoPromptNameType`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`VideoPromptNameType::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum VideoPromptNameType {
+        ///`Default`
+        Default,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl VideoPromptNameType {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [VideoPromptNameType] = &[
+            VideoPromptNameType::Default,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                VideoPromptNameType::Default => "Default",
+                VideoPromptNameType::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, VideoPromptNameType::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for VideoPromptNameType {
+        fn from(value: &str) -> Self {
+            match value {
+                "Default" => VideoPromptNameType::Default,
+                other => VideoPromptNameType::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VideoPromptNameType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for VideoPromptNameType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VideoPromptNameType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VideoPromptNameType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for VideoPromptNameType {
+        fn schema_name() -> ::std::string::String {
+            "VideoPromptNameType".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Kind of music content: `ON_DEMAND`, `RADIO` or `PODCAST`. Open: accept values not listed
+here. Source: SMAPI model `v1.skill.Manifest.MusicContentName`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`MusicContentName::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum MusicContentName {
+        ///`ON_DEMAND`
+        OnDemand,
+        ///`RADIO`
+        Radio,
+        ///`PODCAST`
+        Podcast,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl MusicContentName {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [MusicContentName] = &[
+            MusicContentName::OnDemand,
+            MusicContentName::Radio,
+            MusicContentName::Podcast,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                MusicContentName::OnDemand => "ON_DEMAND",
+                MusicContentName::Radio => "RADIO",
+                MusicContentName::Podcast => "PODCAST",
+                MusicContentName::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, MusicContentName::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for MusicContentName {
+        fn from(value: &str) -> Self {
+            match value {
+                "ON_DEMAND" => MusicContentName::OnDemand,
+                "RADIO" => MusicContentName::Radio,
+                "PODCAST" => MusicContentName::Podcast,
+                other => MusicContentName::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MusicContentName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for MusicContentName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for MusicContentName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MusicContentName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for MusicContentName {
+        fn schema_name() -> ::std::string::String {
+            "MusicContentName".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Whether a feed is `TEXT` or `AUDIO`. Open: accept values not listed here. Source: SMAPI
+model `v1.skill.Manifest.FlashBriefingContentType`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`FlashBriefingContentType::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum FlashBriefingContentType {
+        ///`TEXT`
+        Text,
+        ///`AUDIO`
+        Audio,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl FlashBriefingContentType {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [FlashBriefingContentType] = &[
+            FlashBriefingContentType::Text,
+            FlashBriefingContentType::Audio,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                FlashBriefingContentType::Text => "TEXT",
+                FlashBriefingContentType::Audio => "AUDIO",
+                FlashBriefingContentType::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, FlashBriefingContentType::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for FlashBriefingContentType {
+        fn from(value: &str) -> Self {
+            match value {
+                "TEXT" => FlashBriefingContentType::Text,
+                "AUDIO" => FlashBriefingContentType::Audio,
+                other => FlashBriefingContentType::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FlashBriefingContentType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for FlashBriefingContentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for FlashBriefingContentType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FlashBriefingContentType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for FlashBriefingContentType {
+        fn schema_name() -> ::std::string::String {
+            "FlashBriefingContentType".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Genre of a feed. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.FlashBriefingGenre`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`FlashBriefingGenre::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum FlashBriefingGenre {
+        ///`HEADLINE_NEWS`
+        HeadlineNews,
+        ///`BUSINESS`
+        Business,
+        ///`POLITICS`
+        Politics,
+        ///`ENTERTAINMENT`
+        Entertainment,
+        ///`TECHNOLOGY`
+        Technology,
+        ///`HUMOR`
+        Humor,
+        ///`LIFESTYLE`
+        Lifestyle,
+        ///`SPORTS`
+        Sports,
+        ///`SCIENCE`
+        Science,
+        ///`HEALTH_AND_FITNESS`
+        HealthAndFitness,
+        ///`ARTS_AND_CULTURE`
+        ArtsAndCulture,
+        ///`PRODUCTIVITY_AND_UTILITIES`
+        ProductivityAndUtilities,
+        ///`OTHER`
+        Other,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl FlashBriefingGenre {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [FlashBriefingGenre] = &[
+            FlashBriefingGenre::HeadlineNews,
+            FlashBriefingGenre::Business,
+            FlashBriefingGenre::Politics,
+            FlashBriefingGenre::Entertainment,
+            FlashBriefingGenre::Technology,
+            FlashBriefingGenre::Humor,
+            FlashBriefingGenre::Lifestyle,
+            FlashBriefingGenre::Sports,
+            FlashBriefingGenre::Science,
+            FlashBriefingGenre::HealthAndFitness,
+            FlashBriefingGenre::ArtsAndCulture,
+            FlashBriefingGenre::ProductivityAndUtilities,
+            FlashBriefingGenre::Other,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                FlashBriefingGenre::HeadlineNews => "HEADLINE_NEWS",
+                FlashBriefingGenre::Business => "BUSINESS",
+                FlashBriefingGenre::Politics => "POLITICS",
+                FlashBriefingGenre::Entertainment => "ENTERTAINMENT",
+                FlashBriefingGenre::Technology => "TECHNOLOGY",
+                FlashBriefingGenre::Humor => "HUMOR",
+                FlashBriefingGenre::Lifestyle => "LIFESTYLE",
+                FlashBriefingGenre::Sports => "SPORTS",
+                FlashBriefingGenre::Science => "SCIENCE",
+                FlashBriefingGenre::HealthAndFitness => "HEALTH_AND_FITNESS",
+                FlashBriefingGenre::ArtsAndCulture => "ARTS_AND_CULTURE",
+                FlashBriefingGenre::ProductivityAndUtilities => {
+                    "PRODUCTIVITY_AND_UTILITIES"
+                }
+                FlashBriefingGenre::Other => "OTHER",
+                FlashBriefingGenre::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, FlashBriefingGenre::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for FlashBriefingGenre {
+        fn from(value: &str) -> Self {
+            match value {
+                "HEADLINE_NEWS" => FlashBriefingGenre::HeadlineNews,
+                "BUSINESS" => FlashBriefingGenre::Business,
+                "POLITICS" => FlashBriefingGenre::Politics,
+                "ENTERTAINMENT" => FlashBriefingGenre::Entertainment,
+                "TECHNOLOGY" => FlashBriefingGenre::Technology,
+                "HUMOR" => FlashBriefingGenre::Humor,
+                "LIFESTYLE" => FlashBriefingGenre::Lifestyle,
+                "SPORTS" => FlashBriefingGenre::Sports,
+                "SCIENCE" => FlashBriefingGenre::Science,
+                "HEALTH_AND_FITNESS" => FlashBriefingGenre::HealthAndFitness,
+                "ARTS_AND_CULTURE" => FlashBriefingGenre::ArtsAndCulture,
+                "PRODUCTIVITY_AND_UTILITIES" => {
+                    FlashBriefingGenre::ProductivityAndUtilities
+                }
+                "OTHER" => FlashBriefingGenre::Other,
+                other => FlashBriefingGenre::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FlashBriefingGenre {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for FlashBriefingGenre {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for FlashBriefingGenre {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FlashBriefingGenre {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for FlashBriefingGenre {
+        fn schema_name() -> ::std::string::String {
+            "FlashBriefingGenre".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**How often a feed changes. Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.FlashBriefingUpdateFrequency`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`FlashBriefingUpdateFrequency::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum FlashBriefingUpdateFrequency {
+        ///`HOURLY`
+        Hourly,
+        ///`DAILY`
+        Daily,
+        ///`WEEKLY`
+        Weekly,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl FlashBriefingUpdateFrequency {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [FlashBriefingUpdateFrequency] = &[
+            FlashBriefingUpdateFrequency::Hourly,
+            FlashBriefingUpdateFrequency::Daily,
+            FlashBriefingUpdateFrequency::Weekly,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                FlashBriefingUpdateFrequency::Hourly => "HOURLY",
+                FlashBriefingUpdateFrequency::Daily => "DAILY",
+                FlashBriefingUpdateFrequency::Weekly => "WEEKLY",
+                FlashBriefingUpdateFrequency::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, FlashBriefingUpdateFrequency::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for FlashBriefingUpdateFrequency {
+        fn from(value: &str) -> Self {
+            match value {
+                "HOURLY" => FlashBriefingUpdateFrequency::Hourly,
+                "DAILY" => FlashBriefingUpdateFrequency::Daily,
+                "WEEKLY" => FlashBriefingUpdateFrequency::Weekly,
+                other => FlashBriefingUpdateFrequency::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FlashBriefingUpdateFrequency {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for FlashBriefingUpdateFrequency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for FlashBriefingUpdateFrequency {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FlashBriefingUpdateFrequency {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for FlashBriefingUpdateFrequency {
+        fn schema_name() -> ::std::string::String {
+            "FlashBriefingUpdateFrequency".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Version of an Alexa for Business interface. Open: accept values not listed here. Source:
+SMAPI model `v1.skill.Manifest.Version`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`AlexaForBusinessInterfaceVersion::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum AlexaForBusinessInterfaceVersion {
+        ///`1.0`
+        V1_0,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl AlexaForBusinessInterfaceVersion {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [AlexaForBusinessInterfaceVersion] = &[
+            AlexaForBusinessInterfaceVersion::V1_0,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AlexaForBusinessInterfaceVersion::V1_0 => "1.0",
+                AlexaForBusinessInterfaceVersion::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, AlexaForBusinessInterfaceVersion::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for AlexaForBusinessInterfaceVersion {
+        fn from(value: &str) -> Self {
+            match value {
+                "1.0" => AlexaForBusinessInterfaceVersion::V1_0,
+                other => AlexaForBusinessInterfaceVersion::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlexaForBusinessInterfaceVersion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for AlexaForBusinessInterfaceVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AlexaForBusinessInterfaceVersion {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AlexaForBusinessInterfaceVersion {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for AlexaForBusinessInterfaceVersion {
+        fn schema_name() -> ::std::string::String {
+            "AlexaForBusinessInterfaceVersion".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**A request: `Search`, `Create` or `Update`. Open: accept values not listed here. Source:
+SMAPI model `v1.skill.Manifest.AlexaForBusinessInterfaceRequestName`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`AlexaForBusinessRequestName::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum AlexaForBusinessRequestName {
+        ///`Search`
+        Search,
+        ///`Create`
+        Create,
+        ///`Update`
+        Update,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl AlexaForBusinessRequestName {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [AlexaForBusinessRequestName] = &[
+            AlexaForBusinessRequestName::Search,
+            AlexaForBusinessRequestName::Create,
+            AlexaForBusinessRequestName::Update,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                AlexaForBusinessRequestName::Search => "Search",
+                AlexaForBusinessRequestName::Create => "Create",
+                AlexaForBusinessRequestName::Update => "Update",
+                AlexaForBusinessRequestName::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, AlexaForBusinessRequestName::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for AlexaForBusinessRequestName {
+        fn from(value: &str) -> Self {
+            match value {
+                "Search" => AlexaForBusinessRequestName::Search,
+                "Create" => AlexaForBusinessRequestName::Create,
+                "Update" => AlexaForBusinessRequestName::Update,
+                other => AlexaForBusinessRequestName::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AlexaForBusinessRequestName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for AlexaForBusinessRequestName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AlexaForBusinessRequestName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AlexaForBusinessRequestName {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for AlexaForBusinessRequestName {
+        fn schema_name() -> ::std::string::String {
+            "AlexaForBusinessRequestName".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Version of the health message format. Open: accept values not listed here. Source:
+ask-smapi-model 1.8 for Python (`v1/skill/manifest/health_protocol_version.py`), the last
+SMAPI model release that carried the health API. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`HealthProtocolVersion::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum HealthProtocolVersion {
+        ///`1`
+        V1,
+        ///`2`
+        V2,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl HealthProtocolVersion {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [HealthProtocolVersion] = &[
+            HealthProtocolVersion::V1,
+            HealthProtocolVersion::V2,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                HealthProtocolVersion::V1 => "1",
+                HealthProtocolVersion::V2 => "2",
+                HealthProtocolVersion::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, HealthProtocolVersion::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for HealthProtocolVersion {
+        fn from(value: &str) -> Self {
+            match value {
+                "1" => HealthProtocolVersion::V1,
+                "2" => HealthProtocolVersion::V2,
+                other => HealthProtocolVersion::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for HealthProtocolVersion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for HealthProtocolVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for HealthProtocolVersion {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for HealthProtocolVersion {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for HealthProtocolVersion {
+        fn schema_name() -> ::std::string::String {
+            "HealthProtocolVersion".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+    /**Where a knowledge skill is offered: `PUBLIC`, `ASP` (Alexa Smart Properties) or `A4B` (Alexa
+for Business). Open: accept values not listed here. Source: SMAPI model
+`v1.skill.Manifest.KnowledgeApisEnablementChannel`. Added in 2.0.0.
+
+Open enumeration: a value this version of the spec does not list decodes as [`KnowledgeEnablementChannel::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum KnowledgeEnablementChannel {
+        ///`PUBLIC`
+        Public,
+        ///`ASP`
+        Asp,
+        ///`A4B`
+        A4b,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl KnowledgeEnablementChannel {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [KnowledgeEnablementChannel] = &[
+            KnowledgeEnablementChannel::Public,
+            KnowledgeEnablementChannel::Asp,
+            KnowledgeEnablementChannel::A4b,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                KnowledgeEnablementChannel::Public => "PUBLIC",
+                KnowledgeEnablementChannel::Asp => "ASP",
+                KnowledgeEnablementChannel::A4b => "A4B",
+                KnowledgeEnablementChannel::Unknown(other) => other.as_str(),
+            }
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, KnowledgeEnablementChannel::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for KnowledgeEnablementChannel {
+        fn from(value: &str) -> Self {
+            match value {
+                "PUBLIC" => KnowledgeEnablementChannel::Public,
+                "ASP" => KnowledgeEnablementChannel::Asp,
+                "A4B" => KnowledgeEnablementChannel::A4b,
+                other => KnowledgeEnablementChannel::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnowledgeEnablementChannel {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for KnowledgeEnablementChannel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for KnowledgeEnablementChannel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for KnowledgeEnablementChannel {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl ::schemars::JsonSchema for KnowledgeEnablementChannel {
+        fn schema_name() -> ::std::string::String {
+            "KnowledgeEnablementChannel".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+}
+/// Open unions: `oneOf` objects told apart by a discriminator, which keep decoding (and
+/// round-trip unchanged) when Amazon adds a kind.
+pub mod open_unions {
+    /**A device interface a custom skill uses, told apart by `type`. Open: a `type` this version
+does not list is a valid interface too; clients must keep it unchanged. Source: SMAPI model
+`v1.skill.Manifest.Interface` and its subtypes. Added in 2.0.0.
+
+Open union on `type`: an object whose `type` this version of the spec does not list decodes as [`Interface::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq)]
+    pub enum Interface {
+        ///`type` is `AUDIO_PLAYER` ([`crate::generated::types::AudioInterface`]).
+        Audio(crate::generated::types::AudioInterface),
+        ///`type` is `VIDEO_APP` ([`crate::generated::types::VideoAppInterface`]).
+        VideoApp(crate::generated::types::VideoAppInterface),
+        ///`type` is `RENDER_TEMPLATE` ([`crate::generated::types::DisplayInterface`]).
+        Display(crate::generated::types::DisplayInterface),
+        ///`type` is `GAME_ENGINE` ([`crate::generated::types::GameEngineInterface`]).
+        GameEngine(crate::generated::types::GameEngineInterface),
+        ///`type` is `GADGET_CONTROLLER` ([`crate::generated::types::GadgetControllerInterface`]).
+        GadgetController(crate::generated::types::GadgetControllerInterface),
+        ///`type` is `CAN_FULFILL_INTENT_REQUEST` ([`crate::generated::types::CanFulfillIntentRequestInterface`]).
+        CanFulfillIntentRequest(
+            crate::generated::types::CanFulfillIntentRequestInterface,
+        ),
+        ///`type` is `ALEXA_PRESENTATION_APL` ([`crate::generated::types::AlexaPresentationAplInterface`]).
+        AlexaPresentationApl(crate::generated::types::AlexaPresentationAplInterface),
+        ///`type` is `ALEXA_PRESENTATION_HTML` ([`crate::generated::types::AlexaPresentationHtmlInterface`]).
+        AlexaPresentationHtml(crate::generated::types::AlexaPresentationHtmlInterface),
+        ///`type` is `ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER` ([`crate::generated::types::PhotoCaptureControllerInterface`]).
+        PhotoCaptureController(crate::generated::types::PhotoCaptureControllerInterface),
+        ///`type` is `ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER` ([`crate::generated::types::VideoCaptureControllerInterface`]).
+        VideoCaptureController(crate::generated::types::VideoCaptureControllerInterface),
+        ///`type` is `ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER` ([`crate::generated::types::UploadControllerInterface`]).
+        UploadController(crate::generated::types::UploadControllerInterface),
+        ///`type` is `CUSTOM_INTERFACE` ([`crate::generated::types::CustomInterfaceControllerInterface`]).
+        CustomInterfaceController(
+            crate::generated::types::CustomInterfaceControllerInterface,
+        ),
+        ///`type` is `ALEXA_AUGMENTATION_EFFECTS_CONTROLLER` ([`crate::generated::types::EffectsControllerInterface`]).
+        EffectsController(crate::generated::types::EffectsControllerInterface),
+        ///`type` is `APP_LINKS` ([`crate::generated::types::AppLinkInterface`]).
+        AppLink(crate::generated::types::AppLinkInterface),
+        ///`type` is `APP_LINKS_V2` ([`crate::generated::types::AppLinkV2Interface`]).
+        AppLinkV2(crate::generated::types::AppLinkV2Interface),
+        ///`type` is `ALEXA_EXTENSION` ([`crate::generated::types::AlexaExtensionInterface`]).
+        AlexaExtension(crate::generated::types::AlexaExtensionInterface),
+        ///`type` is `ALEXA_SEARCH` ([`crate::generated::types::AlexaSearchInterface`]).
+        AlexaSearch(crate::generated::types::AlexaSearchInterface),
+        ///`type` is `ALEXA_DATASTORE_PACKAGEMANAGER` ([`crate::generated::types::DataStorePackageManagerInterface`]).
+        DataStorePackageManager(
+            crate::generated::types::DataStorePackageManagerInterface,
+        ),
+        ///`type` is `ALEXA_DATA_STORE` ([`crate::generated::types::DataStoreInterface`]).
+        DataStore(crate::generated::types::DataStoreInterface),
+        /// A kind not listed in the spec this client was generated from, kept as sent.
+        Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    }
+    impl Interface {
+        ///Every `type` value the spec lists, in spec order.
+        pub const KNOWN: &'static [&'static str] = &[
+            "AUDIO_PLAYER",
+            "VIDEO_APP",
+            "RENDER_TEMPLATE",
+            "GAME_ENGINE",
+            "GADGET_CONTROLLER",
+            "CAN_FULFILL_INTENT_REQUEST",
+            "ALEXA_PRESENTATION_APL",
+            "ALEXA_PRESENTATION_HTML",
+            "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER",
+            "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER",
+            "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER",
+            "CUSTOM_INTERFACE",
+            "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER",
+            "APP_LINKS",
+            "APP_LINKS_V2",
+            "ALEXA_EXTENSION",
+            "ALEXA_SEARCH",
+            "ALEXA_DATASTORE_PACKAGEMANAGER",
+            "ALEXA_DATA_STORE",
+        ];
+        ///The `type` value of this object (empty if an unknown object has none).
+        pub fn kind(&self) -> &str {
+            match self {
+                Interface::Audio(_) => "AUDIO_PLAYER",
+                Interface::VideoApp(_) => "VIDEO_APP",
+                Interface::Display(_) => "RENDER_TEMPLATE",
+                Interface::GameEngine(_) => "GAME_ENGINE",
+                Interface::GadgetController(_) => "GADGET_CONTROLLER",
+                Interface::CanFulfillIntentRequest(_) => "CAN_FULFILL_INTENT_REQUEST",
+                Interface::AlexaPresentationApl(_) => "ALEXA_PRESENTATION_APL",
+                Interface::AlexaPresentationHtml(_) => "ALEXA_PRESENTATION_HTML",
+                Interface::PhotoCaptureController(_) => {
+                    "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER"
+                }
+                Interface::VideoCaptureController(_) => {
+                    "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER"
+                }
+                Interface::UploadController(_) => "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER",
+                Interface::CustomInterfaceController(_) => "CUSTOM_INTERFACE",
+                Interface::EffectsController(_) => {
+                    "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER"
+                }
+                Interface::AppLink(_) => "APP_LINKS",
+                Interface::AppLinkV2(_) => "APP_LINKS_V2",
+                Interface::AlexaExtension(_) => "ALEXA_EXTENSION",
+                Interface::AlexaSearch(_) => "ALEXA_SEARCH",
+                Interface::DataStorePackageManager(_) => "ALEXA_DATASTORE_PACKAGEMANAGER",
+                Interface::DataStore(_) => "ALEXA_DATA_STORE",
+                Interface::Unknown(map) => {
+                    map.get("type").and_then(::serde_json::Value::as_str).unwrap_or("")
+                }
+            }
+        }
+        /// Whether this object is of a kind the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Interface::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::AudioInterface> for Interface {
+        fn from(value: crate::generated::types::AudioInterface) -> Self {
+            Interface::Audio(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::VideoAppInterface> for Interface {
+        fn from(value: crate::generated::types::VideoAppInterface) -> Self {
+            Interface::VideoApp(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::DisplayInterface> for Interface {
+        fn from(value: crate::generated::types::DisplayInterface) -> Self {
+            Interface::Display(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::GameEngineInterface>
+    for Interface {
+        fn from(value: crate::generated::types::GameEngineInterface) -> Self {
+            Interface::GameEngine(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::GadgetControllerInterface>
+    for Interface {
+        fn from(value: crate::generated::types::GadgetControllerInterface) -> Self {
+            Interface::GadgetController(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::CanFulfillIntentRequestInterface>
+    for Interface {
+        fn from(
+            value: crate::generated::types::CanFulfillIntentRequestInterface,
+        ) -> Self {
+            Interface::CanFulfillIntentRequest(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::AlexaPresentationAplInterface>
+    for Interface {
+        fn from(value: crate::generated::types::AlexaPresentationAplInterface) -> Self {
+            Interface::AlexaPresentationApl(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::AlexaPresentationHtmlInterface>
+    for Interface {
+        fn from(value: crate::generated::types::AlexaPresentationHtmlInterface) -> Self {
+            Interface::AlexaPresentationHtml(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::PhotoCaptureControllerInterface>
+    for Interface {
+        fn from(
+            value: crate::generated::types::PhotoCaptureControllerInterface,
+        ) -> Self {
+            Interface::PhotoCaptureController(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::VideoCaptureControllerInterface>
+    for Interface {
+        fn from(
+            value: crate::generated::types::VideoCaptureControllerInterface,
+        ) -> Self {
+            Interface::VideoCaptureController(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::UploadControllerInterface>
+    for Interface {
+        fn from(value: crate::generated::types::UploadControllerInterface) -> Self {
+            Interface::UploadController(value)
+        }
+    }
+    impl ::std::convert::From<
+        crate::generated::types::CustomInterfaceControllerInterface,
+    > for Interface {
+        fn from(
+            value: crate::generated::types::CustomInterfaceControllerInterface,
+        ) -> Self {
+            Interface::CustomInterfaceController(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::EffectsControllerInterface>
+    for Interface {
+        fn from(value: crate::generated::types::EffectsControllerInterface) -> Self {
+            Interface::EffectsController(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::AppLinkInterface> for Interface {
+        fn from(value: crate::generated::types::AppLinkInterface) -> Self {
+            Interface::AppLink(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::AppLinkV2Interface>
+    for Interface {
+        fn from(value: crate::generated::types::AppLinkV2Interface) -> Self {
+            Interface::AppLinkV2(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::AlexaExtensionInterface>
+    for Interface {
+        fn from(value: crate::generated::types::AlexaExtensionInterface) -> Self {
+            Interface::AlexaExtension(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::AlexaSearchInterface>
+    for Interface {
+        fn from(value: crate::generated::types::AlexaSearchInterface) -> Self {
+            Interface::AlexaSearch(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::DataStorePackageManagerInterface>
+    for Interface {
+        fn from(
+            value: crate::generated::types::DataStorePackageManagerInterface,
+        ) -> Self {
+            Interface::DataStorePackageManager(value)
+        }
+    }
+    impl ::std::convert::From<crate::generated::types::DataStoreInterface>
+    for Interface {
+        fn from(value: crate::generated::types::DataStoreInterface) -> Self {
+            Interface::DataStore(value)
+        }
+    }
+    impl ::serde::Serialize for Interface {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Interface::Audio(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::VideoApp(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::Display(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::GameEngine(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::GadgetController(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::CanFulfillIntentRequest(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::AlexaPresentationApl(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::AlexaPresentationHtml(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::PhotoCaptureController(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::VideoCaptureController(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::UploadController(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::CustomInterfaceController(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::EffectsController(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::AppLink(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::AppLinkV2(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::AlexaExtension(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::AlexaSearch(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::DataStorePackageManager(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::DataStore(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Interface::Unknown(map) => ::serde::Serialize::serialize(map, serializer),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Interface {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let map = <::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            let kind = map
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(str::to_owned);
+            match kind.as_deref() {
+                Some("AUDIO_PLAYER") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::Audio)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("VIDEO_APP") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::VideoApp)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("RENDER_TEMPLATE") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::Display)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("GAME_ENGINE") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::GameEngine)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("GADGET_CONTROLLER") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::GadgetController)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("CAN_FULFILL_INTENT_REQUEST") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::CanFulfillIntentRequest)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_PRESENTATION_APL") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::AlexaPresentationApl)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_PRESENTATION_HTML") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::AlexaPresentationHtml)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::PhotoCaptureController)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::VideoCaptureController)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::UploadController)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("CUSTOM_INTERFACE") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::CustomInterfaceController)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_AUGMENTATION_EFFECTS_CONTROLLER") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::EffectsController)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("APP_LINKS") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::AppLink)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("APP_LINKS_V2") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::AppLinkV2)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_EXTENSION") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::AlexaExtension)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_SEARCH") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::AlexaSearch)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_DATASTORE_PACKAGEMANAGER") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::DataStorePackageManager)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                Some("ALEXA_DATA_STORE") => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Interface::DataStore)
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+                _ => Ok(Interface::Unknown(map)),
+            }
+        }
+    }
+    impl ::schemars::JsonSchema for Interface {
+        fn schema_name() -> ::std::string::String {
+            "Interface".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::Object.into()),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
+}
+/// Which schemas of the spec are open (see codegen `OPEN_ENUMS` and `OPEN_UNIONS`).
+pub mod open_schemas {
+    /// Schemas generated as open enumerations.
+    pub const ENUMS: &[&str] = &[
+        "BuildStatus",
+        "PublicationStatus",
+        "DiscoverySessionStatusValue",
+        "PublicationStatusSummary",
+        "SkillStage",
+        "ManifestCategory",
+        "SslCertificateType",
+        "DistributionMode",
+        "SkillApiKind",
+        "DistributionCountry",
+        "GadgetSupportRequirement",
+        "OfferType",
+        "Currency",
+        "SubscriptionPaymentFrequency",
+        "TaxInformationCategory",
+        "EventName",
+        "PermissionName",
+        "InterfaceType",
+        "DisplayTemplateVersion",
+        "DisplayApmlVersion",
+        "ViewportMode",
+        "ViewportShape",
+        "AppCatalog",
+        "AndroidCommonIntentName",
+        "CommonSchemeName",
+        "SmartHomeProtocol",
+        "SupportedControlsType",
+        "VideoPromptNameType",
+        "MusicContentName",
+        "FlashBriefingContentType",
+        "FlashBriefingGenre",
+        "FlashBriefingUpdateFrequency",
+        "AlexaForBusinessInterfaceVersion",
+        "AlexaForBusinessRequestName",
+        "HealthProtocolVersion",
+        "KnowledgeEnablementChannel",
+    ];
+    /// Schemas generated as open unions.
+    pub const UNIONS: &[&str] = &["Interface"];
 }
 /// The operations of the spec, generated from it: for code that must know an
 /// operation by the name progenitor reports (`OperationInfo::operation_id`).

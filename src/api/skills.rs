@@ -8,8 +8,9 @@ use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use super::write;
 use crate::generated::open_enums::BuildStatus;
 use crate::generated::types::{
-    CreateSkillRequest, ListSkillsResponse, SkillManifest, SkillManifestEnvelope, SkillStatus,
-    SkillSummary, StageName, StatusMessage, UpdateSkillManifestStage,
+    CreateSkillRequest, HostingConfiguration, ListSkillsResponse, SkillManifest,
+    SkillManifestEnvelope, SkillStatus, SkillSummary, StageName, StatusMessage,
+    UpdateSkillManifestStage,
 };
 use crate::poll::{Progress, Step, Wait};
 use crate::{Error, Smapi, validate};
@@ -81,7 +82,9 @@ impl<'a> Skills<'a> {
             smapi: self.smapi,
             vendor_id: vendor_id.to_owned(),
             manifest,
+            hosting: None,
             retry_unsafe: false,
+            validate: true,
         }
     }
 
@@ -157,6 +160,7 @@ impl<'a> Skills<'a> {
             if_match: None,
             stage: StageName::Development,
             progress: None,
+            validate: true,
         }
     }
 
@@ -447,10 +451,26 @@ pub struct CreateSkill<'a> {
     smapi: &'a Smapi,
     vendor_id: String,
     manifest: SkillManifest,
+    hosting: Option<HostingConfiguration>,
     retry_unsafe: bool,
+    validate: bool,
 }
 
 impl CreateSkill<'_> {
+    /// Ask Amazon to host the skill's code (an Alexa-hosted skill), with this runtime and
+    /// region.
+    pub fn hosting(mut self, hosting: HostingConfiguration) -> Self {
+        self.hosting = Some(hosting);
+        self
+    }
+
+    /// Send the manifest without checking it locally first (see [`crate::manifest::validate`]);
+    /// for callers who know better than this version of the spec. The server still judges it.
+    pub fn skip_validation(mut self) -> Self {
+        self.validate = false;
+        self
+    }
+
     /// Also retry after failures where the request may have been processed (500, 503,
     /// timeouts). Only for callers that detect duplicate skills themselves.
     pub fn retry_unsafe(mut self) -> Self {
@@ -466,9 +486,13 @@ impl<'a> IntoFuture for CreateSkill<'a> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             validate::vendor_id(&self.vendor_id)?;
+            if self.validate {
+                crate::manifest::validate_or_error(&self.manifest)?;
+            }
             const OP: &str = "createSkillForVendor";
             let body =
                 CreateSkillRequest {
+                    hosting: self.hosting,
                     manifest: self.manifest,
                     vendor_id: self.vendor_id.as_str().try_into().map_err(|_| {
                         Error::Validation {
@@ -510,6 +534,7 @@ pub struct UpdateManifest<'a> {
     if_match: Option<String>,
     stage: StageName,
     progress: Option<Progress>,
+    validate: bool,
 }
 
 impl UpdateManifest<'_> {
@@ -529,6 +554,13 @@ impl UpdateManifest<'_> {
     /// Called after every poll while a running build is waited out (a `409`).
     pub fn progress(mut self, progress: Progress) -> Self {
         self.progress = Some(progress);
+        self
+    }
+
+    /// Send the manifest without checking it locally first (see [`crate::manifest::validate`]);
+    /// for callers who know better than this version of the spec. The server still judges it.
+    pub fn skip_validation(mut self) -> Self {
+        self.validate = false;
         self
     }
 }
@@ -589,6 +621,9 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
             const OP: &str = "updateSkillManifest";
             validate::skill_id(&self.skill_id)?;
             validate::update_stage(self.stage)?;
+            if self.validate {
+                crate::manifest::validate_or_error(&self.manifest)?;
+            }
             if let Some(etag) = &self.if_match {
                 validate::if_match(etag)?;
             }

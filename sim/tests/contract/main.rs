@@ -46,7 +46,10 @@ fn manifest(name: &str) -> Value {
         },
         "apis": { "custom": { "endpoint": { "uri": "arn:aws:lambda:us-east-1:123456789012:function:sample" } } },
         "privacyAndCompliance": { "allowsPurchases": false, "usesPersonalInfo": false },
-        "events": { "subscriptions": [{ "eventName": "SKILL_ENABLED" }] }
+        "events": {
+            "endpoint": { "uri": "arn:aws:lambda:us-east-1:123456789012:function:sample" },
+            "subscriptions": [{ "eventName": "SKILL_ENABLED" }]
+        }
     })
 }
 
