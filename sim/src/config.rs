@@ -17,6 +17,7 @@ use crate::handle::SimHandle;
 use crate::persist::{self, Persister, STATE_VERSION};
 use crate::rate_limit::RateLimiter;
 use crate::recorder::Recorder;
+use crate::request_rules::RequestRules;
 use crate::schema::SchemaDocuments;
 use crate::signing::Signer;
 use crate::sim::{Settings, Sim};
@@ -271,8 +272,9 @@ impl SimulatorBuilder {
     pub async fn start(self) -> Result<SimHandle, SimError> {
         let config = self.config;
         config.faults.validate().map_err(SimError::Config)?;
-        let schemas =
-            SchemaDocuments::from_spec(config.spec_yaml.as_deref().unwrap_or(EMBEDDED_SPEC))?;
+        let spec = config.spec_yaml.as_deref().unwrap_or(EMBEDDED_SPEC);
+        let schemas = SchemaDocuments::from_spec(spec)?;
+        let rules = RequestRules::from_spec(spec)?;
 
         let mut state = match &config.state_file {
             Some(path) => persist::load(path)?,
@@ -328,6 +330,7 @@ impl SimulatorBuilder {
             faults: FaultInjector::new(config.faults),
             limiter: RateLimiter::new(config.rate_limit),
             schemas,
+            rules,
             signer: Signer::new(key),
         });
         if let Some(p) = &persister {

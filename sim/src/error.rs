@@ -18,6 +18,13 @@ pub(crate) enum ErrorFamily {
     OAuth,
 }
 
+/// One entry of `violations`: one offending field (JSON path) and the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation {
+    pub code: String,
+    pub message: String,
+}
+
 /// An error answer: status, machine code, human message naming the field and the rule.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {
@@ -25,6 +32,8 @@ pub(crate) struct ApiError {
     pub code: String,
     pub message: String,
     pub with_violation: bool,
+    /// Every problem found, when there is more than the one `code`/`message` names.
+    pub violations: Vec<Violation>,
     pub retry_after_secs: Option<u64>,
     pub family: ErrorFamily,
 }
@@ -36,6 +45,7 @@ impl ApiError {
             code: code.to_owned(),
             message: message.into(),
             with_violation: false,
+            violations: Vec::new(),
             retry_after_secs: None,
             family: ErrorFamily::Smapi,
         }
@@ -46,6 +56,45 @@ impl ApiError {
         let mut e = Self::new(StatusCode::BAD_REQUEST, code, message);
         e.with_violation = true;
         e
+    }
+
+    /// 400 listing every violation; `code` and `message` are the first one's (with a count
+    /// when there are more).
+    pub fn with_violations(violations: Vec<Violation>) -> Self {
+        let (code, mut message) = violations.first().map_or_else(
+            || {
+                (
+                    "INVALID_REQUEST".to_owned(),
+                    "the request is not valid".to_owned(),
+                )
+            },
+            |v| (v.code.clone(), v.message.clone()),
+        );
+        if violations.len() > 1 {
+            message.push_str(&format!(" (and {} more violations)", violations.len() - 1));
+        }
+        let mut e = Self::new(StatusCode::BAD_REQUEST, &code, message);
+        e.with_violation = true;
+        e.violations = violations;
+        e
+    }
+
+    /// 413: the request body is over the limit.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the request body is larger than {limit} bytes"),
+        )
+    }
+
+    /// 405: the path exists, the method does not.
+    pub fn method_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            message,
+        )
     }
 
     /// 400: a required parameter or property is absent.
@@ -119,7 +168,13 @@ impl ApiError {
         match self.family {
             ErrorFamily::Smapi => {
                 let mut body = json!({ "code": self.code, "message": self.message });
-                if self.with_violation {
+                if !self.violations.is_empty() {
+                    body["violations"] = self
+                        .violations
+                        .iter()
+                        .map(|v| json!({ "code": v.code, "message": v.message }))
+                        .collect();
+                } else if self.with_violation {
                     body["violations"] = json!([{ "code": self.code, "message": self.message }]);
                 }
                 body
@@ -142,6 +197,8 @@ fn discovery_type(status: StatusCode) -> &'static str {
         StatusCode::FORBIDDEN => "FORBIDDEN",
         StatusCode::NOT_FOUND => "NOT_FOUND",
         StatusCode::CONFLICT => "CONFLICT",
+        StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
+        StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
         StatusCode::TOO_MANY_REQUESTS => "TOO_MANY_REQUESTS",
         StatusCode::SERVICE_UNAVAILABLE => "SERVICE_UNAVAILABLE",
         _ => "INTERNAL_SERVER_ERROR",

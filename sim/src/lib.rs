@@ -112,6 +112,7 @@ mod operation;
 mod persist;
 mod rate_limit;
 mod recorder;
+mod request_rules;
 mod routes;
 pub mod schema;
 mod server;

@@ -36,6 +36,18 @@ pub enum SchemaError {
     /// A schema refers to itself; inlining would not terminate.
     #[error("recursive $ref `{0}` cannot be inlined")]
     Recursive(String),
+    /// A derived schema is not a valid JSON Schema.
+    #[error("a schema derived from the spec is not valid JSON Schema: {0}")]
+    Invalid(String),
+}
+
+/// Converts one OpenAPI schema (with `$ref`s into `components.schemas`) into a
+/// self-contained JSON Schema (draft 2020-12), the same way the manifest document is derived.
+pub(crate) fn to_json_schema(
+    schema: &Value,
+    schemas: &Map<String, Value>,
+) -> Result<Value, SchemaError> {
+    convert(schema, schemas, &mut Vec::new())
 }
 
 /// Operations the manifest schema can be asked for.

@@ -27,10 +27,11 @@ use tower::ServiceExt;
 
 use crate::auth;
 use crate::counters::Counters;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorFamily};
 use crate::faults::{FAULT_HEADER, Fault};
 use crate::operation::{Operation, Region, classify, strip_region_prefix};
 use crate::recorder::Exchange;
+use crate::request_rules::RequestParts;
 use crate::sim::Sim;
 
 /// The region a request targets, and whether it came from a path prefix (a request extension).
@@ -149,8 +150,12 @@ async fn handle(
     req.extensions_mut().insert(region);
 
     let Some(op) = operation else {
-        // Admin endpoints and unknown paths: no faults, no counters, no recording.
-        let response = route(router, req).await;
+        // Admin endpoints, unknown paths and methods: no faults, no counters, no recording.
+        let response = match wrong_method(&sim, &method, &stripped) {
+            Some(refusal) => refusal,
+            None => route(router, req).await,
+        };
+        let response = json_errors(response, ErrorFamily::Smapi).await;
         log_line(
             &method,
             &original,
@@ -257,7 +262,107 @@ async fn process(
         Counters::bump(&sim.counters.presigned_with_authorization);
     }
 
-    (route(router, req).await, plan.fault)
+    // What the spec says the request may carry, checked before any handler sees it.
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return (
+                ApiError::payload_too_large(BODY_LIMIT)
+                    .in_family(family)
+                    .into_response(),
+                plan.fault,
+            );
+        }
+    };
+    let checked = sim.rules.check(
+        op.as_str(),
+        &RequestParts {
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers: &parts.headers,
+            body: &body,
+        },
+    );
+    if let Err(err) = checked {
+        return (err.in_family(family).into_response(), plan.fault);
+    }
+    let req = Request::from_parts(parts, Body::from(body));
+    (
+        json_errors(route(router, req).await, family).await,
+        plan.fault,
+    )
+}
+
+/// The largest request body accepted (2 MiB, as axum's default and the spec's 413 say).
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A 405 in the documented error shape when the path is one the simulator serves but the
+/// method is not (`Allow` lists the methods that are).
+fn wrong_method(sim: &Sim, method: &axum::http::Method, path: &str) -> Option<Response<Body>> {
+    let lwa = path
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case("/auth/o2/token");
+    let (allowed, family) = if lwa {
+        (vec![axum::http::Method::POST], ErrorFamily::OAuth)
+    } else {
+        let family = if path.starts_with("/v1/discoverySessions") {
+            ErrorFamily::Discovery
+        } else {
+            ErrorFamily::Smapi
+        };
+        (sim.rules.methods_for(path), family)
+    };
+    if allowed.is_empty() || allowed.contains(method) {
+        return None;
+    }
+    let list = allowed
+        .iter()
+        .map(axum::http::Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut response = ApiError::method_not_allowed(format!(
+        "{method} is not allowed on {path}; allowed: {list}"
+    ))
+    .in_family(family)
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&list) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    Some(response)
+}
+
+/// Turns an error answer that is not JSON (a rejection from the HTTP framework: a path that
+/// does not decode, a body over the limit, a method the router does not serve) into the
+/// documented error shape, keeping its status and its text as the message.
+async fn json_errors(response: Response<Body>, family: ErrorFamily) -> Response<Body> {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) if !bytes.is_empty() => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => status.canonical_reason().unwrap_or("error").to_owned(),
+    };
+    let mut err = match status {
+        StatusCode::BAD_REQUEST => ApiError::bad_request("INVALID_REQUEST", text),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(BODY_LIMIT),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::method_not_allowed(text),
+        StatusCode::NOT_FOUND => ApiError::not_found(text),
+        _ => ApiError::internal(text),
+    };
+    err.status = status;
+    let mut fixed = err.in_family(family).into_response();
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        fixed.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    fixed
 }
 
 /// Applies the faults that strike once the handler has run (or drops the connection for a

@@ -12,6 +12,7 @@ use crate::faults::FaultInjector;
 use crate::persist::{Change, Persister};
 use crate::rate_limit::RateLimiter;
 use crate::recorder::Recorder;
+use crate::request_rules::RequestRules;
 use crate::schema::SchemaDocuments;
 use crate::signing::Signer;
 use crate::state::Store;
@@ -41,6 +42,8 @@ pub(crate) struct Sim {
     pub faults: FaultInjector,
     pub limiter: RateLimiter,
     pub schemas: SchemaDocuments,
+    /// What each operation's requests may carry, from the spec.
+    pub rules: RequestRules,
     pub signer: Signer,
 }
 

@@ -243,7 +243,7 @@ async fn another_vendors_skill_is_forbidden() {
     // Creating or listing for a vendor that is not the token's.
     let create = other
         .post("/v1/skills")
-        .json(&json!({ "vendorId": VENDOR, "manifest": manifest("x") }))
+        .json(&json!({ "vendorId": VENDOR, "manifest": manifest("Xy") }))
         .send()
         .await
         .unwrap();

@@ -60,7 +60,7 @@ async fn create_builds_asynchronously_then_succeeds() {
 async fn invalid_manifest_build_fails_with_messages() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let mut bad = manifest("x");
+    let mut bad = manifest("Xy");
     bad["publishingInformation"]["locales"]["de-DE"] = json!({ "summary": "no name" });
     bad.as_object_mut().unwrap().remove("manifestVersion");
     let id = api.create_skill(VENDOR, bad).await;
@@ -155,7 +155,7 @@ async fn manifest_round_trip_with_etags_and_conflicts() {
 async fn stage_rules_and_unknown_skills() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let id = api.create_built_skill(VENDOR, manifest("S")).await;
+    let id = api.create_built_skill(VENDOR, manifest("Sk")).await;
 
     let live = api.get_response(&manifest_path(&id, "live")).await;
     assert_error(live, StatusCode::NOT_FOUND, "live").await;
@@ -164,7 +164,7 @@ async fn stage_rules_and_unknown_skills() {
     assert_error(bad_stage, StatusCode::BAD_REQUEST, "stage").await;
 
     let put_live = api
-        .put_manifest(&manifest_path(&id, "live"), &manifest("x"))
+        .put_manifest(&manifest_path(&id, "live"), &manifest("Xy"))
         .await;
     assert_error(put_live, StatusCode::BAD_REQUEST, "stage").await;
 
@@ -235,7 +235,7 @@ async fn bad_bodies_name_the_field() {
         let err = assert_error(resp, StatusCode::BAD_REQUEST, field).await;
         assert_eq!(err["code"], code, "{body}");
     }
-    let id = api.create_skill(VENDOR, manifest("S")).await;
+    let id = api.create_skill(VENDOR, manifest("Sk")).await;
     let path = manifest_path(&id, "development");
     let no_envelope = api.put(&path).json(&manifest("bare")).send().await.unwrap();
     assert_error(no_envelope, StatusCode::BAD_REQUEST, "manifest").await;
@@ -246,7 +246,7 @@ async fn bad_bodies_name_the_field() {
         .send()
         .await
         .unwrap();
-    assert_error(broken, StatusCode::BAD_REQUEST, "manifest envelope").await;
+    assert_error(broken, StatusCode::BAD_REQUEST, "request").await;
 }
 
 #[tokio::test]
@@ -373,7 +373,7 @@ async fn list_paginates_with_opaque_tokens() {
 async fn list_parameter_rules() {
     let sim = start().await;
     let api = Api::new(&sim, VENDOR);
-    let id = api.create_skill(VENDOR, manifest("S")).await;
+    let id = api.create_skill(VENDOR, manifest("Sk")).await;
     let eleven: String = (0..11).map(|i| format!("&skillId=s{i}")).collect();
     let cases = vec![
         ("/v1/skills".to_owned(), "vendorId"),

@@ -183,7 +183,7 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
     let envelope = serde_json::to_value(got.into_inner()).unwrap();
     assert_eq!(
         envelope["manifest"]["events"],
-        manifest("x")["events"],
+        manifest("Xy")["events"],
         "unknown fields survive the typed client"
     );
 
@@ -282,7 +282,7 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
     let foreign_create = other
         .create_skill_for_vendor()
         .body(typed::<types::CreateSkillRequest>(
-            json!({ "vendorId": DEFAULT_VENDOR_ID, "manifest": manifest("x") }),
+            json!({ "vendorId": DEFAULT_VENDOR_ID, "manifest": manifest("Xy") }),
         ))
         .send()
         .await;
