@@ -119,7 +119,14 @@ async fn the_refresh_form_is_properly_encoded() {
             .await
             .unwrap();
     assert!(listed.is_empty());
-    assert_eq!(sim.counters().refreshes, 1);
+    let counters = sim.counters();
+    assert_eq!(counters.refreshes, 1);
+    // The simulator also takes JSON (as LWA does, for the ASK CLI); the client sends a form.
+    assert_eq!(
+        (counters.token_form_bodies, counters.token_json_bodies),
+        (1, 0),
+        "the refresh grant travels form-encoded"
+    );
     sim.shutdown().await.unwrap();
 }
 

@@ -17,6 +17,8 @@ pub(crate) struct Counters {
     pub faults_injected: AtomicU64,
     pub rate_limited: AtomicU64,
     pub presigned_with_authorization: AtomicU64,
+    pub token_form_bodies: AtomicU64,
+    pub token_json_bodies: AtomicU64,
 }
 
 impl Counters {
@@ -47,6 +49,8 @@ impl Counters {
             faults_injected: self.faults_injected.load(Ordering::Relaxed),
             rate_limited: self.rate_limited.load(Ordering::Relaxed),
             presigned_with_authorization: self.presigned_with_authorization.load(Ordering::Relaxed),
+            token_form_bodies: self.token_form_bodies.load(Ordering::Relaxed),
+            token_json_bodies: self.token_json_bodies.load(Ordering::Relaxed),
         }
     }
 
@@ -61,6 +65,8 @@ impl Counters {
             &self.faults_injected,
             &self.rate_limited,
             &self.presigned_with_authorization,
+            &self.token_form_bodies,
+            &self.token_json_bodies,
         ] {
             c.store(0, Ordering::Relaxed);
         }
@@ -88,6 +94,12 @@ pub struct CountersSnapshot {
     pub rate_limited: u64,
     /// Presigned-URL requests that carried an `Authorization` header (they should not).
     pub presigned_with_authorization: u64,
+    /// Token requests whose body was form-encoded (`application/x-www-form-urlencoded`).
+    #[serde(default)]
+    pub token_form_bodies: u64,
+    /// Token requests whose body was JSON (as the ASK CLI sends it).
+    #[serde(default)]
+    pub token_json_bodies: u64,
 }
 
 impl CountersSnapshot {

@@ -144,8 +144,18 @@ pub fn classify(method: &Method, path: &str) -> Option<Operation> {
     if segments.iter().any(|s| s.is_empty()) {
         return None;
     }
+    if method == Method::POST
+        && segments.len() == 3
+        && ["auth", "o2", "token"]
+            .iter()
+            .zip(&segments)
+            .all(|(want, got)| want.eq_ignore_ascii_case(got))
+    {
+        // Login with Amazon matches its path case-insensitively (the Node SMAPI SDK posts to
+        // `/auth/O2/token`).
+        return Some(Operation::LwaToken);
+    }
     let op = match (method.as_str(), segments.as_slice()) {
-        ("POST", ["auth", "o2", "token"]) => Operation::LwaToken,
         ("GET", ["_presigned", "schemas", _]) => Operation::PresignedSchema,
         ("GET", ["v1", "skills"]) => Operation::ListSkillsForVendor,
         ("POST", ["v1", "skills"]) => Operation::CreateSkillForVendor,
@@ -270,6 +280,8 @@ mod tests {
                 Operation::GetDiscoverySession,
             ),
             ("POST", "/auth/o2/token", Operation::LwaToken),
+            ("POST", "/auth/O2/token", Operation::LwaToken),
+            ("POST", "/AUTH/o2/Token/", Operation::LwaToken),
             (
                 "GET",
                 "/_presigned/schemas/manifest",

@@ -124,7 +124,12 @@ async fn handle(
     let operation = classify(&method, &stripped);
 
     let mut req = req.map(Body::new);
-    if prefix.is_some() {
+    if operation == Some(Operation::LwaToken) {
+        // One route serves every spelling of the token path.
+        if let Ok(uri) = "/auth/o2/token".parse::<Uri>() {
+            *req.uri_mut() = uri;
+        }
+    } else if prefix.is_some() {
         let rewritten = match req.uri().query() {
             Some(q) => format!("{stripped}?{q}"),
             None => stripped.clone(),

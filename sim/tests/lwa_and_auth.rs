@@ -30,17 +30,87 @@ fn form(
     fields
 }
 
-/// POSTs a refresh grant built by [`form`] to the simulator's token endpoint.
+/// POSTs a refresh grant built by [`form`] to the simulator's token endpoint, form-encoded.
 async fn request_token(
     http: &reqwest::Client,
     sim: &alexa_smapi_sim::SimHandle,
     overrides: &[(&str, Option<&str>)],
 ) -> reqwest::Response {
-    http.post(sim.token_url())
-        .form(&form(sim, overrides))
+    request_token_as(http, sim, overrides, Encoding::Form, "/auth/o2/token").await
+}
+
+/// How a token request carries its parameters.
+#[derive(Clone, Copy, Debug)]
+enum Encoding {
+    /// `application/x-www-form-urlencoded` (RFC 6749; this crate, the Node SMAPI SDK).
+    Form,
+    /// A JSON object (the ASK CLI).
+    Json,
+}
+
+/// POSTs a refresh grant to `path` on the simulator, encoded as `encoding`.
+async fn request_token_as(
+    http: &reqwest::Client,
+    sim: &alexa_smapi_sim::SimHandle,
+    overrides: &[(&str, Option<&str>)],
+    encoding: Encoding,
+    path: &str,
+) -> reqwest::Response {
+    let fields = form(sim, overrides);
+    let request = http.post(format!("{}{path}", sim.url()));
+    let request = match encoding {
+        Encoding::Form => request.form(&fields),
+        Encoding::Json => {
+            let object: serde_json::Map<String, Value> = fields
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect();
+            request.json(&object)
+        }
+    };
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn json_bodies_and_any_spelling_of_the_path_are_accepted() {
+    let sim = start().await;
+    let http = reqwest::Client::new();
+    for (encoding, path) in [
+        (Encoding::Json, "/auth/o2/token"),
+        (Encoding::Form, "/auth/O2/token"),
+        (Encoding::Json, "/auth/O2/token"),
+    ] {
+        let resp = request_token_as(&http, &sim, &[], encoding, path).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{encoding:?} {path}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["token_type"], "bearer", "{encoding:?} {path}");
+    }
+    let counters = sim.counters();
+    assert_eq!(counters.refreshes, 3);
+    assert_eq!(counters.token_json_bodies, 2);
+    assert_eq!(counters.token_form_bodies, 1);
+
+    // Not JSON at all, and a method the endpoint does not serve: still LWA's error shape.
+    let resp = http
+        .post(format!("{}/auth/o2/token", sim.url()))
+        .header("content-type", "application/json")
+        .body("[1]")
         .send()
         .await
-        .unwrap()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+    let resp = http
+        .get(format!("{}/auth/O2/token", sim.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(resp.headers()["allow"], "POST");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], "method_not_allowed", "{body}");
+    assert!(body["error_description"].is_string(), "{body}");
 }
 
 #[tokio::test]
@@ -142,11 +212,15 @@ async fn token_endpoint_errors_are_oauth_shaped() {
             "refresh_token",
         ),
     ];
-    for (overrides, status, error, field) in cases {
-        let resp = request_token(&http, &sim, &overrides).await;
-        assert_eq!(resp.status(), status, "{overrides:?}");
+    for ((overrides, status, error, field), encoding) in cases
+        .into_iter()
+        .flat_map(|case| [(case.clone(), Encoding::Form), (case, Encoding::Json)])
+    {
+        let resp = request_token_as(&http, &sim, &overrides, encoding, "/auth/o2/token").await;
+        assert_eq!(resp.status(), status, "{overrides:?} {encoding:?}");
+        assert_eq!(resp.headers()["cache-control"], "no-store");
         let body: Value = resp.json().await.unwrap();
-        assert_eq!(body["error"], error, "{overrides:?}");
+        assert_eq!(body["error"], error, "{overrides:?} {encoding:?}");
         let description = body["error_description"].as_str().unwrap();
         assert!(description.contains(field), "{description}");
         assert!(
