@@ -44,8 +44,13 @@
 //!
 //! ## Behaviour
 //!
-//! - **LWA** `POST /auth/o2/token` (form: `grant_type=refresh_token`, `client_id`,
-//!   `client_secret`, `refresh_token`) → `{access_token, refresh_token, token_type: "bearer",
+//! - **Requests** are checked against the spec before any handler runs (see
+//!   `request_rules.rs`): undeclared query parameters, API headers and bodies, missing
+//!   required parameters and values or bodies (manifests included) that break their schema
+//!   are 400s with one violation per offending JSON path.
+//! - **LWA** `POST /auth/o2/token` (path matched case-insensitively; form or JSON body:
+//!   `grant_type=refresh_token`, `client_id`, `client_secret`, `refresh_token`) →
+//!   `{access_token, refresh_token, token_type: "bearer",
 //!   expires_in}`; errors `invalid_request`/`unsupported_grant_type`/`invalid_grant` (400),
 //!   `invalid_client` (401).
 //! - **Auth** on every `/v1` call: `Authorization: Bearer <token>` (a bare token is accepted

@@ -27,7 +27,12 @@ PER-REQUEST FAULTS
   truncate, malformed, latency=MS.
 
 The seeded credentials are fake simulator values; they are printed on start.
-Logs: one line per request; set RUST_LOG (e.g. RUST_LOG=warn) to change the level.";
+
+LOGS
+  One line per request on stderr at level info. --log LEVEL (error, warn, info, debug,
+  trace, or a tracing filter such as warn,alexa_smapi_sim::request=info) changes it; without
+  --log, RUST_LOG is used; --quiet shows warnings and errors only. Colour only when stderr
+  is a terminal and NO_COLOR is unset or empty.";
 
 /// Stateful local simulator of Amazon's Alexa Skill Management API (SMAPI) and Login with
 /// Amazon, for tests and local development.
@@ -136,6 +141,28 @@ struct Args {
     /// Seed of the random fault draw (same seed and request order, same faults).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+
+    /// Log level or tracing filter (error, warn, info, debug, trace); default info, or
+    /// RUST_LOG when set.
+    #[arg(long, value_name = "LEVEL", conflicts_with = "quiet")]
+    log: Option<String>,
+
+    /// Only warnings and errors (no per-request lines).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some("".into())));
+        assert!(!colour(true, Some("1".into())));
+        assert!(!colour(false, None));
+    }
 }
 
 fn parse_refresh_token(text: &str) -> Result<(String, String), String> {
@@ -182,16 +209,42 @@ impl Args {
     }
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Whether log lines may carry ANSI colour: only on a terminal, and never with `NO_COLOR`
+/// set to a non-empty value (<https://no-color.org>).
+fn colour(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// Installs the log subscriber; an unparsable `--log` is an error naming the value.
+fn init_logs(args: &Args) -> Result<(), String> {
+    use std::io::IsTerminal;
+    use tracing_subscriber::EnvFilter;
+    let filter = if args.quiet {
+        EnvFilter::new("warn")
+    } else if let Some(level) = &args.log {
+        EnvFilter::try_new(level)
+            .map_err(|e| format!("--log `{level}` is not a level or filter: {e}"))?
+    } else {
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
+        .with_ansi(colour(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .with_writer(std::io::stderr)
         .init();
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
     let args = Args::parse();
+    if let Err(e) = init_logs(&args) {
+        eprintln!("alexa-smapi-sim: {e}");
+        return ExitCode::from(2);
+    }
     let default_secret = args.client_secret == alexa_smapi_sim::DEFAULT_CLIENT_SECRET;
     let config = args.into_config();
     let refresh_tokens = config.refresh_tokens.clone();

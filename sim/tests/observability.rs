@@ -128,3 +128,72 @@ async fn recorder_keeps_what_was_sent() {
         .await;
     assert!(sim.exchanges().is_empty());
 }
+
+/// Runs the simulator binary with `args`, stderr piped (not a terminal), makes one request,
+/// stops it and returns what it logged.
+fn binary_log(args: &[&str], env: &[(&str, &str)]) -> String {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alexa-smapi-sim"))
+        .args(["--port", "0"])
+        .args(args)
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+    // One plain HTTP/1.1 request over a socket (no client library needed for a health check).
+    let addr = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    std::io::Write::write_all(
+        &mut stream,
+        b"GET /v1/skills?vendorId=x HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    child.kill().unwrap();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    child.wait().unwrap();
+    log
+}
+
+#[test]
+fn logs_to_a_file_have_no_colour_and_obey_log_and_quiet() {
+    let plain = binary_log(&[], &[]);
+    assert!(plain.contains("status=401"), "{plain}");
+    assert!(
+        !plain.contains('\u{1b}'),
+        "ANSI escape in a piped log: {plain:?}"
+    );
+
+    let no_color = binary_log(&["--log", "debug"], &[("NO_COLOR", "1")]);
+    assert!(no_color.contains("status=401"), "{no_color}");
+    assert!(!no_color.contains('\u{1b}'));
+
+    let quiet = binary_log(&["--quiet"], &[]);
+    assert!(
+        !quiet.contains("status=401"),
+        "--quiet logs requests: {quiet}"
+    );
+    let warn = binary_log(&["--log", "warn"], &[]);
+    assert!(
+        !warn.contains("status=401"),
+        "--log warn logs requests: {warn}"
+    );
+}
