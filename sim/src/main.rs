@@ -152,19 +152,6 @@ struct Args {
     quiet: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::colour;
-
-    #[test]
-    fn colour_only_on_a_terminal_without_no_color() {
-        assert!(colour(true, None));
-        assert!(colour(true, Some("".into())));
-        assert!(!colour(true, Some("1".into())));
-        assert!(!colour(false, None));
-    }
-}
-
 fn parse_refresh_token(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((token, vendor)) if !token.is_empty() && !vendor.is_empty() => {
@@ -280,5 +267,18 @@ async fn main() -> ExitCode {
             eprintln!("alexa-smapi-sim: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some("".into())));
+        assert!(!colour(true, Some("1".into())));
+        assert!(!colour(false, None));
     }
 }

@@ -6,9 +6,11 @@
 //!
 //! - a query parameter the operation does not declare, or a repeated one that is not an array,
 //!   is a 400 naming it;
-//! - a header the spec declares for some operation (`If-Match`, `Accept-Language`, ...) sent
-//!   to an operation that does not declare it is a 400 naming it (ordinary HTTP headers such
-//!   as `User-Agent` are not the spec's business);
+//! - a header the spec declares for some operation and that changes what a request does
+//!   (`If-Match`) sent to an operation that does not declare it is a 400 naming it; ordinary
+//!   HTTP headers (`User-Agent`) and content negotiation (`Accept-Language`, which Node's
+//!   `fetch` sends as `*` on every request) are not refused where undeclared, only checked
+//!   where the spec declares them;
 //! - a missing required parameter, or a value that breaks its schema (type, enum, length,
 //!   range, item count), is a 400 naming the parameter and the rule;
 //! - a body sent to an operation without a request body, a missing required body, a body
@@ -223,8 +225,12 @@ impl RequestRules {
                         to_json_schema(param.get("schema").unwrap_or(&json!({})), schemas)?;
                     let array_of = (schema.get("type").and_then(Value::as_str) == Some("array"))
                         .then(|| Scalar::of(schema.get("items").unwrap_or(&Value::Null)));
-                    if location == In::Header {
-                        api_headers.insert(name.to_ascii_lowercase());
+                    // Content negotiation (`Accept-*`) may be sent by any HTTP client on any
+                    // request (Node's fetch sends `Accept-Language: *`) and is harmless to
+                    // ignore; a header that changes what a request does (`If-Match`) is not.
+                    let lower = name.to_ascii_lowercase();
+                    if location == In::Header && !lower.starts_with("accept") {
+                        api_headers.insert(lower);
                     }
                     let rule = ParamRule {
                         name: name.to_owned(),

@@ -106,11 +106,6 @@ async fn undeclared_parameters_headers_and_bodies_are_refused() {
             "if-match (header)",
         ),
         (
-            api.get(&format!("/v1/skills/{id}/status"))
-                .header("accept-language", "en-US"),
-            "accept-language (header)",
-        ),
-        (
             api.get(&manifest_url).body("{}"),
             "getSkillManifest takes no request body",
         ),
@@ -239,28 +234,29 @@ async fn a_spec_change_changes_what_the_simulator_accepts() {
         .unwrap();
     assert_error(resp, StatusCode::BAD_REQUEST, "resource (query)").await;
 
-    // 2. The spec drops Accept-Language from getSkillPublication: the header is refused.
+    // 2. The spec gives deleteSkill an If-Match header: refused before, accepted after.
+    let delete_with_if_match = |api: &Api, id: &str| {
+        api.delete(&format!("/v1/skills/{id}"))
+            .header("if-match", "*")
+            .send()
+    };
+    let refused = delete_with_if_match(&api, &id).await.unwrap();
+    assert_error(refused, StatusCode::BAD_REQUEST, "if-match (header)").await;
     let spec = {
-        let start = EMBEDDED_SPEC
-            .find("operationId: getSkillPublication")
-            .unwrap();
-        let line = "        - $ref: '#/components/parameters/AcceptLanguage'\n";
-        let at = EMBEDDED_SPEC[start..].find(line).unwrap() + start;
+        let start = EMBEDDED_SPEC.find("operationId: deleteSkill").unwrap();
+        let anchor = "        - $ref: '#/components/parameters/SkillIdPath'\n";
+        let at = EMBEDDED_SPEC[start..].find(anchor).unwrap() + start + anchor.len();
         format!(
-            "{}{}",
+            "{}        - name: If-Match\n          in: header\n          required: false\n          description: Delete only this version.\n          schema:\n            type: string\n{}",
             &EMBEDDED_SPEC[..at],
-            &EMBEDDED_SPEC[at + line.len()..]
+            &EMBEDDED_SPEC[at..]
         )
     };
     let sim = start_on(spec).await;
     let api = Api::new(&sim, VENDOR);
-    let resp = api
-        .get(&latest)
-        .header("accept-language", "en-US")
-        .send()
-        .await
-        .unwrap();
-    assert_error(resp, StatusCode::BAD_REQUEST, "accept-language (header)").await;
+    let id = api.create_built_skill(VENDOR, manifest("Drift")).await;
+    let accepted = delete_with_if_match(&api, &id).await.unwrap();
+    assert_eq!(accepted.status(), StatusCode::NO_CONTENT);
 
     // 3. A manifest property's type changes: the simulator checks the new one.
     let mut spec: Value = serde_norway::from_str(EMBEDDED_SPEC).unwrap();
