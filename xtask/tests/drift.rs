@@ -90,7 +90,7 @@ fn unchanged_pages_report_no_drift() {
         "unchanged_pages_report_no_drift",
         &[],
         0,
-        "no drift: 12 section(s) of 4 page(s) match the spec (8 difference(s) explained by Resolved: notes)\n",
+        "no drift: 12 section(s) of 4 page(s) match the spec (9 difference(s) explained by Resolved: notes)\n",
     );
 }
 
@@ -105,7 +105,7 @@ fn reflowed_whitespace_is_not_drift() {
             replace: "   List the skills for the specified vendorId.\n   The optional maxResults and   nextToken values\nprovide paging for the results.",
         }],
         0,
-        "no drift: 12 section(s) of 4 page(s) match the spec (8 difference(s) explained by Resolved: notes)\n",
+        "no drift: 12 section(s) of 4 page(s) match the spec (9 difference(s) explained by Resolved: notes)\n",
     );
 }
 
