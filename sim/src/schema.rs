@@ -152,6 +152,20 @@ fn convert(
         stack.pop();
         return inlined;
     }
+    // A discriminated union (`oneOf` + `discriminator`) is open in this spec: a `type` it does
+    // not list is a valid member too (the spec says so in words, which JSON Schema cannot).
+    // Check only what every member shares: the object and its discriminator string.
+    if let Some(name) = obj
+        .get("discriminator")
+        .and_then(|d| d.get("propertyName"))
+        .and_then(Value::as_str)
+    {
+        return Ok(json!({
+            "type": "object",
+            "required": [name],
+            "properties": { name: { "type": "string" } }
+        }));
+    }
     let mut out = Map::new();
     let mut nullable = false;
     for (key, value) in obj {
