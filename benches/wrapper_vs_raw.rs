@@ -131,7 +131,7 @@ impl Sides {
             Box::pin(async move {
                 let m = smapi
                     .skills()
-                    .manifest(&skill, Stage::Development)
+                    .manifest(&*skill, Stage::Development)
                     .await
                     .expect("wrapper call");
                 assert!(m.etag.is_some() && m.manifest.manifest_version.is_some());
@@ -263,7 +263,7 @@ fn main() {
             bearer: format!("Bearer {token}").into(),
             raw: http_client(),
             smapi,
-            skill,
+            skill: skill.into(),
         };
 
         if let Ok(only) = std::env::var("WRAPPER_VS_RAW_ONLY") {

@@ -543,9 +543,7 @@ fn http_client(
         .user_agent(user_agent)
         .redirect(redirects)
         .build()
-        .map_err(|e| Error::Config {
-            message: format!("cannot build the HTTP client: {e}"),
-        })
+        .map_err(|e| Error::config_from(format!("cannot build the HTTP client: {e}"), e))
 }
 
 /// Parses `url` and applies the transport-security rule: `https`, or `http` to loopback
@@ -555,24 +553,23 @@ pub(crate) fn check_url(
     url: &str,
     allow_insecure: bool,
 ) -> Result<reqwest::Url, Error> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config {
-        message: format!("{what} `{}` is not a URL: {e}", strip_query(url)),
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        Error::config_from(
+            format!("{what} `{}` is not a URL: {e}", strip_query(url)),
+            e,
+        )
     })?;
     match parsed.scheme() {
         "https" => Ok(parsed),
         "http" if allow_insecure || is_loopback(&parsed) => Ok(parsed),
-        "http" => Err(Error::Config {
-            message: format!(
-                "{what} `{}` uses plain http to a non-loopback host; use https or allow_insecure_http(true)",
-                strip_query(url)
-            ),
-        }),
-        other => Err(Error::Config {
-            message: format!(
-                "{what} `{}`: unsupported scheme `{other}`",
-                strip_query(url)
-            ),
-        }),
+        "http" => Err(Error::config(format!(
+            "{what} `{}` uses plain http to a non-loopback host; use https or allow_insecure_http(true)",
+            strip_query(url)
+        ))),
+        other => Err(Error::config(format!(
+            "{what} `{}`: unsupported scheme `{other}`",
+            strip_query(url)
+        ))),
     }
 }
 

@@ -2,13 +2,20 @@
 
 use std::time::Duration;
 
+use crate::SkillId;
 use crate::generated::open_enums::PublicationStatus;
 use crate::generated::types::{StatusMessage, ValidationViolation};
+
+/// The source of an [`Error`]: the lower-level error it came from (a connection failure, a
+/// JSON syntax error, the token provider's own error, ...), reachable through
+/// [`std::error::Error::source`]. Boxed, so no dependency's type appears in this crate's API.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong, in one enum.
 ///
 /// `Display` names the operation (as the spec's `operationId`) and shows the server's own
-/// message. No variant ever holds an access token, refresh token or client secret.
+/// message; [`source`](std::error::Error::source) leads to the lower-level cause, when there
+/// is one. No variant ever holds an access token, refresh token or client secret.
 ///
 /// ```
 /// use alexa_smapi::Error;
@@ -38,32 +45,57 @@ pub enum Error {
         violations: Vec<ValidationViolation>,
     },
     /// 412: the `If-Match` ETag no longer matches; someone else changed the resource.
-    #[error("{operation}: precondition failed (HTTP 412): {message}")]
+    #[error(
+        "{operation}: precondition failed (HTTP 412){}: {message}{}",
+        code_suffix(code),
+        violations_suffix(violations)
+    )]
     PreconditionFailed {
         /// The operation.
         operation: &'static str,
+        /// The server's error `code`, when sent.
+        code: Option<String>,
         /// The server's message.
         message: String,
+        /// The problems the server listed, when it did.
+        violations: Vec<ValidationViolation>,
     },
     /// 404: the skill, stage, publication or session does not exist.
-    #[error("{operation}: not found (HTTP 404): {message}")]
+    #[error(
+        "{operation}: not found (HTTP 404){}: {message}{}",
+        code_suffix(code),
+        violations_suffix(violations)
+    )]
     NotFound {
         /// The operation.
         operation: &'static str,
+        /// The server's error `code`, when sent.
+        code: Option<String>,
         /// The server's message.
         message: String,
+        /// The problems the server listed, when it did.
+        violations: Vec<ValidationViolation>,
     },
     /// 401: the access token was refused (after one refresh, when the provider can refresh).
-    #[error("{operation}: unauthorized (HTTP 401): {message}")]
+    #[error(
+        "{operation}: unauthorized (HTTP 401){}: {message}{}",
+        code_suffix(code),
+        violations_suffix(violations)
+    )]
     Unauthorized {
         /// The operation.
         operation: &'static str,
+        /// The server's error `code`, when sent.
+        code: Option<String>,
         /// The server's message.
         message: String,
+        /// The problems the server listed, when it did.
+        violations: Vec<ValidationViolation>,
     },
     /// 429 after the retries the policy allows.
     #[error(
-        "{operation}: rate limited (HTTP 429){}: {message}",
+        "{operation}: rate limited (HTTP 429){}{}: {message}",
+        code_suffix(code),
         retry_after_suffix(retry_after)
     )]
     RateLimited {
@@ -71,6 +103,8 @@ pub enum Error {
         operation: &'static str,
         /// The server's `Retry-After`, when sent.
         retry_after: Option<Duration>,
+        /// The server's error `code`, when sent.
+        code: Option<String>,
         /// The server's message.
         message: String,
     },
@@ -87,8 +121,11 @@ pub enum Error {
     Timeout {
         /// The operation.
         operation: &'static str,
-        /// What timed out.
+        /// What timed out (URLs stripped).
         message: String,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
     },
     /// The connection failed or broke (after the retries the policy allows).
     #[error("{operation}: transport failure: {message}")]
@@ -97,6 +134,9 @@ pub enum Error {
         operation: &'static str,
         /// What failed (URLs stripped).
         message: String,
+        /// The underlying error (its URL stripped).
+        #[source]
+        source: BoxError,
     },
     /// A response could not be decoded.
     #[error("{operation}: undecodable response: {message}")]
@@ -105,24 +145,42 @@ pub enum Error {
         operation: &'static str,
         /// What was wrong.
         message: String,
+        /// The underlying error (a JSON syntax or shape error, for example), when there is one.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// A presigned URL the server handed out had already expired when the client came to use
+    /// it, even after asking for a fresh one.
+    #[error("{operation}: the URL the server returned expired at {expired_at}")]
+    UrlExpired {
+        /// The operation that returned the URL.
+        operation: &'static str,
+        /// When it expired, as the server stated.
+        expired_at: chrono::DateTime<chrono::Utc>,
     },
     /// No access token could be obtained (LWA refused the refresh token, for example).
     #[error("authorization: {message}")]
     Auth {
         /// What went wrong (never a secret).
         message: String,
+        /// The underlying error, when there is one.
+        #[source]
+        source: Option<BoxError>,
     },
     /// Configuration is unusable (bad URL, missing credentials, unreadable ASK CLI file).
     #[error("configuration: {message}")]
     Config {
         /// What is wrong.
         message: String,
+        /// The underlying error (an I/O or parse error, for example), when there is one.
+        #[source]
+        source: Option<BoxError>,
     },
     /// A skill build finished with `FAILED`; the server's errors are kept.
     #[error("skill {skill_id}: build FAILED: {}", messages(errors))]
     BuildFailed {
         /// The skill.
-        skill_id: String,
+        skill_id: SkillId,
         /// The errors of the build, as the server reported them.
         errors: Vec<StatusMessage>,
     },
@@ -130,7 +188,7 @@ pub enum Error {
     #[error("skill {skill_id}: publication {status}")]
     PublicationFailed {
         /// The skill.
-        skill_id: String,
+        skill_id: SkillId,
         /// The final status.
         status: PublicationStatus,
     },
@@ -163,6 +221,40 @@ pub enum Error {
         /// The last state seen.
         last_state: String,
     },
+}
+
+impl Error {
+    /// A [`Config`](Error::Config) error without an underlying cause.
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::Config {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A [`Config`](Error::Config) error caused by `source`.
+    pub(crate) fn config_from(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        Error::Config {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+
+    /// A [`Decode`](Error::Decode) error caused by `source`.
+    pub(crate) fn decode(
+        operation: &'static str,
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        Error::Decode {
+            operation,
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -229,7 +321,8 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. }
-            | Error::OutcomeUnknown { operation, .. } => Some(operation),
+            | Error::OutcomeUnknown { operation, .. }
+            | Error::UrlExpired { operation, .. } => Some(operation),
             _ => None,
         }
     }
@@ -249,7 +342,7 @@ impl Error {
     /// ```
     pub async fn from_generated<E: ErrorBody>(
         operation: &'static str,
-        error: progenitor_client::Error<E>,
+        error: crate::generated::RawError<E>,
     ) -> Error {
         use progenitor_client::Error as Raw;
         match error {
@@ -266,31 +359,39 @@ impl Error {
                 let (code, message, violations) = rv.into_inner().into_parts();
                 from_status(operation, status, code, message, violations, retry_after)
             }
-            Raw::InvalidResponsePayload(_, e) => Error::Decode {
-                operation,
-                message: e.to_string(),
-            },
+            Raw::InvalidResponsePayload(_, e) => {
+                Error::decode(operation, "the body does not match the spec", e)
+            }
             Raw::UnexpectedResponse(response) => {
                 let status = response.status().as_u16();
                 let retry_after = retry_after(response.headers());
                 let body = response.bytes().await.unwrap_or_default();
                 let parsed: Option<GenericBody> = serde_json::from_slice(&body).ok();
-                let (code, message) = match parsed {
-                    Some(b) => (b.code.or(b.kind), b.message.unwrap_or_default()),
+                let (code, message, violations) = match parsed {
+                    Some(b) => (
+                        b.code.or(b.kind),
+                        b.message.unwrap_or_default(),
+                        b.violations,
+                    ),
                     None => (
                         None,
                         String::from_utf8_lossy(&body).chars().take(500).collect(),
+                        Vec::new(),
                     ),
                 };
                 if (200..300).contains(&status) {
                     return Error::Decode {
                         operation,
                         message: format!("undocumented success status {status}"),
+                        source: None,
                     };
                 }
-                from_status(operation, status, code, message, Vec::new(), retry_after)
+                from_status(operation, status, code, message, violations, retry_after)
             }
-            Raw::Custom(message) => Error::Auth { message },
+            Raw::Custom(message) => take_hook_error(&message).unwrap_or(Error::Auth {
+                message,
+                source: None,
+            }),
         }
     }
 }
@@ -303,6 +404,8 @@ struct GenericBody {
     kind: Option<String>,
     #[serde(default)]
     message: Option<String>,
+    #[serde(default)]
+    violations: Vec<ValidationViolation>,
 }
 
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
@@ -314,25 +417,25 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 
 pub(crate) fn from_reqwest(operation: &'static str, e: reqwest::Error) -> Error {
     let e = e.without_url();
+    let message = crate::transport::describe(&e);
     if e.is_timeout() {
         Error::Timeout {
             operation,
-            message: e.to_string(),
+            message,
+            source: Box::new(e),
         }
     } else if e.is_decode() {
         Error::Decode {
             operation,
-            message: e.to_string(),
+            message,
+            source: Some(Box::new(e)),
         }
     } else {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
+        Error::Transport {
+            operation,
+            message,
+            source: Box::new(e),
         }
-        Error::Transport { operation, message }
     }
 }
 
@@ -345,12 +448,28 @@ fn from_status(
     retry_after: Option<Duration>,
 ) -> Error {
     match status {
-        401 => Error::Unauthorized { operation, message },
-        404 => Error::NotFound { operation, message },
-        412 => Error::PreconditionFailed { operation, message },
+        401 => Error::Unauthorized {
+            operation,
+            code,
+            message,
+            violations,
+        },
+        404 => Error::NotFound {
+            operation,
+            code,
+            message,
+            violations,
+        },
+        412 => Error::PreconditionFailed {
+            operation,
+            code,
+            message,
+            violations,
+        },
         429 => Error::RateLimited {
             operation,
             retry_after,
+            code,
             message,
         },
         _ => Error::Api {
@@ -363,14 +482,49 @@ fn from_status(
     }
 }
 
-/// An error body of the spec (`Error` or `DiscoveryError`), split into code, message and
-/// violations. Implemented for both generated error types.
+/// Errors the transport hooks could not return as themselves.
+///
+/// progenitor's `pre` hook can only fail with a string (`progenitor_client::Error::Custom`).
+/// So that a token provider's error reaches the caller whole (variant and `source()` chain),
+/// the hook parks it here under a number, puts the number into the string, and
+/// [`Error::from_generated`] takes it back out. The raw client's caller, who never converts,
+/// sees the message; so that such errors cannot pile up, only the most recent
+/// [`HOOK_ERRORS_KEPT`] are kept.
+static HOOK_ERRORS: std::sync::Mutex<std::collections::VecDeque<(u64, Error)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+static HOOK_ERROR_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+const HOOK_ERRORS_KEPT: usize = 64;
+const HOOK_ERROR_TAG: &str = " [alexa-smapi hook error #";
+
+/// Parks `error` and returns the string the hook fails with.
+pub(crate) fn stash_hook_error(error: Error) -> String {
+    let id = HOOK_ERROR_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let text = format!("{error}{HOOK_ERROR_TAG}{id}]");
+    let mut parked = HOOK_ERRORS.lock().unwrap_or_else(|e| e.into_inner());
+    if parked.len() >= HOOK_ERRORS_KEPT {
+        parked.pop_front();
+    }
+    parked.push_back((id, error));
+    text
+}
+
+/// The error parked for the hook failure `text`, if it is still there.
+fn take_hook_error(text: &str) -> Option<Error> {
+    let (_, tail) = text.rsplit_once(HOOK_ERROR_TAG)?;
+    let id: u64 = tail.strip_suffix(']')?.parse().ok()?;
+    let mut parked = HOOK_ERRORS.lock().unwrap_or_else(|e| e.into_inner());
+    let index = parked.iter().position(|(i, _)| *i == id)?;
+    parked.remove(index).map(|(_, error)| error)
+}
+
+/// An error body of the spec (`ServerError` or `DiscoveryError`), split into code, message
+/// and violations. Implemented for both generated error types.
 pub trait ErrorBody {
     /// `(code or type, message, violations)`.
     fn into_parts(self) -> (Option<String>, String, Vec<ValidationViolation>);
 }
 
-impl ErrorBody for crate::generated::types::Error {
+impl ErrorBody for crate::generated::types::ServerError {
     fn into_parts(self) -> (Option<String>, String, Vec<ValidationViolation>) {
         (self.code, self.message, self.violations)
     }

@@ -38,6 +38,7 @@ pub mod auth;
 mod client;
 mod error;
 pub mod generated;
+mod ids;
 pub mod manifest;
 pub mod poll;
 mod redact;
@@ -52,15 +53,14 @@ pub use auth::{Credentials, LwaCredentials, Secret, TokenProvider};
 pub use client::{
     DEFAULT_BASE_URL, ENV_LWA_TOKEN_HOST, ENV_SMAPI_BASE_URL, Region, Smapi, SmapiBuilder,
 };
-pub use error::{Error, ErrorBody, Result};
+pub use error::{BoxError, Error, ErrorBody, Result};
+pub use generated::open_enums::Stage;
 pub use generated::types;
 pub use generated::types::{SchemaOperation, SchemaResource, UnpublishReason, UnpublishType};
+pub use ids::{SkillId, VendorId};
 pub use poll::PollPolicy;
 pub use retry::RetryPolicy;
 pub use tls::http_client_builder;
-
-/// A skill stage as used in requests: `development` or `live`.
-pub type Stage = generated::types::StageName;
 
 /// The README's Rust examples, compiled by `cargo test --doc` so they cannot drift from the API.
 #[cfg(doctest)]

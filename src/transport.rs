@@ -363,7 +363,7 @@ fn redact_body(redactor: Option<&Redactor>, body: Bytes, headers: &mut HeaderMap
 }
 
 /// A reqwest error described without its URL (which may carry a presigned signature).
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {
@@ -494,12 +494,11 @@ impl ClientHooks<Transport> for Client {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json+hal"));
         }
         if let Some(provider) = &self.inner.auth {
-            let token = provider.token().await.map_err(|e| {
-                progenitor_client::Error::Custom(match e {
-                    crate::Error::Auth { message } => message,
-                    other => other.to_string(),
-                })
-            })?;
+            // The provider's own error, whole: see `error::stash_hook_error`.
+            let token = provider
+                .token()
+                .await
+                .map_err(|e| progenitor_client::Error::Custom(crate::error::stash_hook_error(e)))?;
             let value = self.inner.bearer_for(&token).ok_or_else(|| {
                 progenitor_client::Error::Custom(
                     "authorization: the access token contains characters not allowed in a header"

@@ -19,9 +19,8 @@
 use chrono::{DateTime, Months, Utc};
 
 use crate::Error;
-use crate::generated::types::{
-    DiscoverySkillStage, SchemaOperation, StageName, UnpublishReason, UnpublishType,
-};
+use crate::Stage;
+use crate::generated::types::{SchemaOperation, UnpublishReason, UnpublishType};
 
 /// Most skill IDs one `listSkillsForVendor` request may name.
 pub const MAX_SKILL_IDS_PER_REQUEST: usize = 10;
@@ -135,7 +134,7 @@ pub fn page_size(value: u32) -> Result<(), Error> {
 }
 
 /// `skillId` list of one request: 1 to 10 IDs, each valid. (The wrapper chunks longer lists.)
-pub fn skill_ids(ids: &[String]) -> Result<(), Error> {
+pub fn skill_ids(ids: &[impl AsRef<str>]) -> Result<(), Error> {
     if ids.is_empty() {
         return Err(fail("skillId", "at least one skill ID is required"));
     }
@@ -148,7 +147,7 @@ pub fn skill_ids(ids: &[String]) -> Result<(), Error> {
             ),
         ));
     }
-    ids.iter().try_for_each(|id| skill_id(id))
+    ids.iter().try_for_each(|id| skill_id(id.as_ref()))
 }
 
 /// `If-Match`: a non-empty ETag of visible ASCII characters (it travels in a header).
@@ -163,9 +162,9 @@ pub fn if_match(value: &str) -> Result<(), Error> {
 }
 
 /// The stage of `updateSkillManifest`: only `development` can be updated.
-pub fn update_stage(stage: StageName) -> Result<(), Error> {
+pub fn update_stage(stage: &Stage) -> Result<(), Error> {
     match stage {
-        StageName::Development => Ok(()),
+        Stage::Development => Ok(()),
         other => Err(fail(
             "stage",
             format!(
@@ -175,24 +174,12 @@ pub fn update_stage(stage: StageName) -> Result<(), Error> {
     }
 }
 
-/// The stage of a discovery session's reporting skill: `development` or `live`.
-pub fn discovery_stage(stage: StageName) -> Result<DiscoverySkillStage, Error> {
-    match stage {
-        StageName::Development => Ok(DiscoverySkillStage::Development),
-        StageName::Live => Ok(DiscoverySkillStage::Live),
-        other => Err(fail(
-            "skillStage",
-            format!("must be development or live (got {other})"),
-        )),
-    }
-}
-
-/// `publishesAtDate`: at most six months after `now`.
+/// `publishesAt`: at most six months after `now`.
 pub fn publishes_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Error> {
     let limit = now.checked_add_months(Months::new(6)).unwrap_or(now);
     if at > limit {
         return Err(fail(
-            "publishesAtDate",
+            "publishesAt",
             format!(
                 "must be at most six months ahead (latest {}, got {})",
                 limit.to_rfc3339(),
@@ -203,14 +190,39 @@ pub fn publishes_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Error> 
     Ok(())
 }
 
-/// Parses a stage: `development`, `certified` or `live`, case sensitive.
-pub fn parse_stage(value: &str) -> Result<StageName, Error> {
-    value.parse().map_err(|_| {
-        fail(
-            "stage",
-            format!("must be `development`, `certified` or `live` (case sensitive), got `{value}`"),
-        )
-    })
+/// `stage` of a request: one of the values the operation's schema allows (for example
+/// [`Stage::STAGE_NAME`]).
+///
+/// ```
+/// use alexa_smapi::{Stage, validate};
+/// assert!(validate::stage(&Stage::Live, Stage::STAGE_NAME).is_ok());
+/// assert!(validate::stage(&Stage::from("preview"), Stage::STAGE_NAME).is_err());
+/// ```
+pub fn stage(stage: &Stage, allowed: &[Stage]) -> Result<(), Error> {
+    stage_in("stage", stage, allowed)
+}
+
+/// `skillStage` of a discovery session's reporting skill: one of
+/// [`Stage::DISCOVERY_SKILL_STAGE`] (`development` or `live`).
+pub fn discovery_stage(stage: &Stage) -> Result<(), Error> {
+    stage_in("skillStage", stage, Stage::DISCOVERY_SKILL_STAGE)
+}
+
+fn stage_in(field: &'static str, stage: &Stage, allowed: &[Stage]) -> Result<(), Error> {
+    if allowed.contains(stage) {
+        return Ok(());
+    }
+    let names: Vec<String> = allowed.iter().map(|s| format!("`{s}`")).collect();
+    Err(fail(
+        field,
+        format!("must be {} (got `{stage}`)", names.join(" or ")),
+    ))
+}
+
+/// Parses a stage a request accepts ([`Stage::STAGE_NAME`]), case sensitive.
+pub fn parse_stage(value: &str) -> Result<Stage, Error> {
+    let parsed = Stage::from(value);
+    stage(&parsed, Stage::STAGE_NAME).map(|()| parsed)
 }
 
 /// Parses an unpublish type: `HIDE` or `REMOVE`.

@@ -63,7 +63,7 @@ impl<S: tracing::Subscriber> Layer<S> for Forward {
 async fn create_exactly_once(smapi: &alexa_smapi::Smapi, vendor: &str, name: &str) -> String {
     for _ in 0..10 {
         match smapi.skills().create(vendor, manifest(name)).await {
-            Ok(created) => return created.skill_id,
+            Ok(created) => return created.skill_id.into(),
             Err(_) => {
                 let found = find_by_name(smapi, vendor, name).await;
                 if let Some(id) = found {

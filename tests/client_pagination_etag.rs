@@ -11,7 +11,7 @@ async fn listing_streams_across_pages_and_chunks_ids_by_ten() {
     let sim = sim().await;
     let smapi = client(&sim);
     let vendor = sim.default_vendor_id().to_owned();
-    let ids: Vec<String> = futures::stream::iter(0..23)
+    let ids: Vec<alexa_smapi::SkillId> = futures::stream::iter(0..23)
         .map(|i| {
             let smapi = smapi.clone();
             let vendor = vendor.clone();

@@ -35,7 +35,7 @@ async fn wait_until_built_reports_progress_and_returns_on_success() {
             .location
             .as_deref()
             .unwrap_or("")
-            .contains(&created.skill_id)
+            .contains(created.skill_id.as_str())
     );
     let seen = Arc::new(AtomicU32::new(0));
     let s = seen.clone();

@@ -169,32 +169,6 @@ async fn create_discovery_session_rejects_an_empty_unit_before_sending() {
     assert_rejected_before_sending(&server, result, "unit").await;
 }
 
-#[tokio::test]
-async fn create_discovery_session_rejects_bad_reporter_skill_ids_before_sending() {
-    for bad in [String::new(), skill_id_256()] {
-        let body = json!({"endpointReporter": {"type": "SKILL", "value": {"skillId": bad}}});
-        assert!(
-            serde_json::from_value::<types::CreateDiscoverySessionRequest>(body).is_err(),
-            "a skillId of {} characters decoded",
-            bad.len()
-        );
-    }
-    let server = MockServer::start().await;
-    let result = client(&server)
-        .create_discovery_session()
-        .unit(UNIT)
-        .body(
-            types::CreateDiscoverySessionRequest::builder().endpoint_reporter(
-                types::EndpointReporter::builder()
-                    .type_(types::EndpointReporterType::Skill)
-                    .value(types::SkillEndpointReporter::builder().skill_id("")),
-            ),
-        )
-        .send()
-        .await;
-    assert_rejected_before_sending(&server, result, "skill_id").await;
-}
-
 // ---------------------------------------------------------------------------------------------
 // getDiscoverySession
 // ---------------------------------------------------------------------------------------------

@@ -158,16 +158,6 @@ async fn get_skill_publication_not_found_decodes_message() {
     assert!(error.violations.is_empty());
 }
 
-#[tokio::test]
-async fn get_skill_publication_rejects_empty_and_256_char_skill_ids_before_sending() {
-    assert_each_rejected_before_sending(
-        "skill_id",
-        [String::new(), skill_id_256()],
-        async |c, bad| c.get_skill_publication().skill_id(bad).send().await,
-    )
-    .await;
-}
-
 // ---------------------------------------------------------------------------------------------
 // publishSkill
 // ---------------------------------------------------------------------------------------------
@@ -217,22 +207,6 @@ async fn publish_skill_decodes_every_documented_error_status() {
         async |c| {
             c.publish_skill()
                 .skill_id(SKILL_ID)
-                .body(publish_request())
-                .send()
-                .await
-        },
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn publish_skill_rejects_empty_and_256_char_skill_ids_before_sending() {
-    assert_each_rejected_before_sending(
-        "skill_id",
-        [String::new(), skill_id_256()],
-        async |c, bad| {
-            c.publish_skill()
-                .skill_id(bad)
                 .body(publish_request())
                 .send()
                 .await
@@ -333,22 +307,6 @@ async fn unpublish_skill_decodes_every_documented_error_status() {
         async |c| {
             c.unpublish_skill()
                 .skill_id(SKILL_ID)
-                .body(unpublish_request())
-                .send()
-                .await
-        },
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn unpublish_skill_rejects_empty_and_256_char_skill_ids_before_sending() {
-    assert_each_rejected_before_sending(
-        "skill_id",
-        [String::new(), skill_id_256()],
-        async |c, bad| {
-            c.unpublish_skill()
-                .skill_id(bad)
                 .body(unpublish_request())
                 .send()
                 .await

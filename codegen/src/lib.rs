@@ -25,7 +25,6 @@ pub const OPEN_ENUMS: &[&str] = &[
     "PublicationStatus",
     "DiscoverySessionStatusValue",
     "PublicationStatusSummary",
-    "SkillStage",
     "ManifestCategory",
     "SslCertificateType",
     "DistributionMode",
@@ -68,6 +67,30 @@ pub const OPEN_ENUMS: &[&str] = &[
 /// object of any other kind byte-for-byte through a read-modify-write. The list is checked
 /// against the spec: a name that is not such a union fails generation.
 pub const OPEN_UNIONS: &[&str] = &["Interface"];
+
+/// The Rust name of the one stage type, and the spec schemas it stands for.
+///
+/// The spec names a stage in more than one way (the stages a request path accepts, the stages
+/// a response reports). Rust code gets one open enum, `open_enums::Stage`, whose variants are
+/// the union of the values of these schemas in order of first appearance; every schema listed
+/// here is replaced by it. For each schema, `Stage::<SCHEMA_IN_SHOUTY_CASE>` lists the values
+/// that schema allows, so the wrapper can check a request's stage before sending it. A name
+/// missing from the spec fails generation.
+pub const STAGE_SCHEMAS: &[&str] = &["SkillStage", "StageName", "DiscoverySkillStage"];
+
+/// ID schemas replaced by the crate's own newtypes (`crate::ids::<Name>`), which convert from
+/// `&str` and `String` without a fallible step; the wrapper checks the spec's rules before a
+/// request leaves.
+pub const ID_SCHEMAS: &[&str] = &["SkillId", "VendorId"];
+
+/// Schemas whose Rust name differs from the spec's, so the crate's public vocabulary has one
+/// meaning per name: the spec's `Error` body is not confused with `alexa_smapi::Error`, and
+/// the wire form of an endpoint reporter is not confused with the wrapper's
+/// `alexa_smapi::EndpointReporter`.
+pub const RENAMES: &[(&str, &str)] = &[
+    ("Error", "ServerError"),
+    ("EndpointReporter", "EndpointReporterBody"),
+];
 
 /// Schemas whose instances the client reads from the server and writes back unchanged
 /// (a manifest is fetched, edited and PUT). For these and every schema they reach, the Rust
@@ -316,9 +339,25 @@ fn settings_with_open_enums(open_enums: &[&str], open_unions: &[&str]) -> Genera
         // ClientHooks impl the crate must provide (a missing impl is a compile error).
         .with_inner_type(quote::quote!(crate::transport::Transport))
         .with_hooks(HooksMode::Expected)
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_map_type("::std::collections::BTreeMap");
+    for (from, to) in RENAMES {
+        settings.with_patch(from, TypePatch::default().with_rename(to));
+    }
+    for name in ID_SCHEMAS {
+        settings.with_replacement(
+            *name,
+            format!("crate::ids::{name}"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    for name in STAGE_SCHEMAS {
+        settings.with_replacement(
+            *name,
+            "crate::generated::open_enums::Stage",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     for name in open_enums {
         settings.with_replacement(
             *name,
@@ -382,11 +421,13 @@ fn generate_with(
     let open_unions = open_unions_module(&unions);
     let open_enums = open_enums_module(&spec, open_enums);
     let (operations, progenitor_ids) = operations_module(file, &spec)?;
-    let tokens = quote::quote! { #tokens #open_enums #open_unions #open_schemas #operations };
-    let ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
+    let version = spec_version(&spec);
+    let tokens = quote::quote! { #tokens #version #open_enums #open_unions #open_schemas #operations };
+    let mut ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
+    post_process(file, &mut ast)?;
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&ast));
     // The operations table predicts progenitor's names; prove it against what progenitor wrote.
     for id in progenitor_ids {
@@ -438,108 +479,59 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// The string values of the enum schema `name`, or `None` when the spec has no such
+/// string-enum schema.
+fn enum_values(spec: &openapiv3::OpenAPI, name: &str) -> Option<(Vec<String>, Option<String>)> {
+    let schema = spec.components.as_ref()?.schemas.get(name)?.as_item()?;
+    let openapiv3::SchemaKind::Type(openapiv3::Type::String(st)) = &schema.schema_kind else {
+        return None;
+    };
+    let values = st.enumeration.iter().flatten().cloned().collect();
+    Some((values, schema.schema_data.description.clone()))
+}
+
 /// Generates `pub mod open_enums`: for each schema in [`OPEN_ENUMS`], an enum with one variant
 /// per value the spec lists plus `Unknown(String)`, so a value Amazon adds later still decodes
-/// (and re-encodes unchanged). The values come from the spec, never from a hand-kept list.
+/// (and re-encodes unchanged); and the one stage type of [`STAGE_SCHEMAS`]. The values come
+/// from the spec, never from a hand-kept list. Every open enum is `#[non_exhaustive]`: a value
+/// the spec adds later is a new variant, which must not break a dependent's `match`.
 fn open_enums_module(spec: &openapiv3::OpenAPI, open_enums: &[&str]) -> proc_macro2::TokenStream {
-    use quote::{format_ident, quote};
+    use quote::quote;
 
-    let schemas = spec.components.as_ref().map(|c| &c.schemas);
-    let enums = open_enums.iter().filter_map(|name| {
-        let schema = schemas?.get(*name)?.as_item()?;
-        let openapiv3::SchemaKind::Type(openapiv3::Type::String(st)) = &schema.schema_kind else {
-            return None;
-        };
-        let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
-        let ident = format_ident!("{}", name);
-        let variants: Vec<_> = values.iter().map(|v| variant_ident(v)).collect();
-        let description = schema
-            .schema_data
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("The `{name}` enumeration of the spec."));
-        let variant_docs = values.iter().map(|v| format!("`{v}`"));
-        let doc = format!(
-            "{}\n\nOpen enumeration: a value this version of the spec does not list decodes as \
-             [`{name}::Unknown`] and encodes back unchanged.",
-            description.trim_end()
-        );
-        Some(quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            pub enum #ident {
-                #( #[doc = #variant_docs] #variants, )*
-                /// A value not listed in the spec this client was generated from.
-                Unknown(::std::string::String),
-            }
-
-            impl #ident {
-                /// Every value the spec lists, in spec order.
-                pub const KNOWN: &'static [#ident] = &[ #( #ident::#variants ),* ];
-
-                /// The wire form of this value.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #( #ident::#variants => #values, )*
-                        #ident::Unknown(other) => other.as_str(),
-                    }
-                }
-
-                /// Whether this value is one the spec lists.
-                pub fn is_known(&self) -> bool {
-                    !matches!(self, #ident::Unknown(_))
-                }
-            }
-
-            impl ::std::convert::From<&str> for #ident {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #( #values => #ident::#variants, )*
-                        other => #ident::Unknown(other.to_owned()),
-                    }
-                }
-            }
-
-            impl ::std::str::FromStr for #ident {
-                type Err = ::std::convert::Infallible;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    Ok(Self::from(value))
-                }
-            }
-
-            impl ::std::fmt::Display for #ident {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl ::serde::Serialize for #ident {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #ident {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_ref()))
-                }
-            }
-
-            impl ::schemars::JsonSchema for #ident {
-                fn schema_name() -> ::std::string::String {
-                    #name.to_owned()
-                }
-                fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
-                    ::schemars::schema::SchemaObject {
-                        instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                        ..Default::default()
-                    }
-                    .into()
-                }
-            }
+    let mut enums: Vec<proc_macro2::TokenStream> = open_enums
+        .iter()
+        .filter_map(|name| {
+            let (values, description) = enum_values(spec, name)?;
+            let description =
+                description.unwrap_or_else(|| format!("The `{name}` enumeration of the spec."));
+            Some(open_enum(name, &description, &values, &[]))
         })
-    });
+        .collect();
+    let stage_schemas: Vec<(&str, Vec<String>)> = STAGE_SCHEMAS
+        .iter()
+        .filter_map(|name| Some((*name, enum_values(spec, name)?.0)))
+        .collect();
+    if !stage_schemas.is_empty() {
+        let mut values: Vec<String> = Vec::new();
+        for (_, schema_values) in &stage_schemas {
+            for v in schema_values {
+                if !values.contains(v) {
+                    values.push(v.clone());
+                }
+            }
+        }
+        let names: Vec<String> = stage_schemas
+            .iter()
+            .map(|(n, _)| format!("`{n}`"))
+            .collect();
+        let description = format!(
+            "A stage of a skill: the one Rust type for the spec's {}. Which stages an \
+             operation accepts is listed per schema (for example [`Stage::STAGE_NAME`]); the \
+             wrapper checks a request's stage against it before sending.",
+            names.join(" and ")
+        );
+        enums.push(open_enum("Stage", &description, &values, &stage_schemas));
+    }
     quote! {
         /// Open enumerations: response enums that keep decoding when Amazon adds a value.
         pub mod open_enums {
@@ -721,6 +713,7 @@ fn open_unions_module(unions: &[OpenUnion]) -> proc_macro2::TokenStream {
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
             pub enum #ident {
                 #( #[doc = #variant_docs] #variants(crate::generated::types::#types), )*
                 /// A kind not listed in the spec this client was generated from, kept as sent.
@@ -776,19 +769,6 @@ fn open_unions_module(unions: &[OpenUnion]) -> proc_macro2::TokenStream {
                     }
                 }
             }
-
-            impl ::schemars::JsonSchema for #ident {
-                fn schema_name() -> ::std::string::String {
-                    #name.to_owned()
-                }
-                fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
-                    ::schemars::schema::SchemaObject {
-                        instance_type: Some(::schemars::schema::InstanceType::Object.into()),
-                        ..Default::default()
-                    }
-                    .into()
-                }
-            }
         }
     });
     quote! {
@@ -797,6 +777,177 @@ fn open_unions_module(unions: &[OpenUnion]) -> proc_macro2::TokenStream {
         pub mod open_unions {
             #( #items )*
         }
+    }
+}
+
+/// One open enum `name` with `values`; `subsets` adds one associated constant per named schema
+/// listing the values that schema allows.
+fn open_enum(
+    name: &str,
+    description: &str,
+    values: &[String],
+    subsets: &[(&str, Vec<String>)],
+) -> proc_macro2::TokenStream {
+    use heck::ToShoutySnakeCase;
+    use quote::{format_ident, quote};
+
+    let ident = format_ident!("{}", name);
+    let variants: Vec<_> = values.iter().map(|v| variant_ident(v)).collect();
+    let variant_docs = values.iter().map(|v| format!("`{v}`"));
+    let doc = format!(
+        "{}\n\nOpen enumeration: a value this version of the spec does not list decodes as \
+         [`{name}::Unknown`] and encodes back unchanged.",
+        description.trim_end()
+    );
+    let subset_consts = subsets.iter().map(|(schema, allowed)| {
+        let konst = format_ident!("{}", schema.to_shouty_snake_case());
+        let doc = format!("The values the spec's `{schema}` schema allows.");
+        let members = allowed.iter().map(|v| variant_ident(v));
+        quote! {
+            #[doc = #doc]
+            pub const #konst: &'static [#ident] = &[ #( #ident::#members ),* ];
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value not listed in the spec this client was generated from.
+            Unknown(::std::string::String),
+        }
+
+        impl #ident {
+            /// Every value the spec lists, in spec order.
+            pub const KNOWN: &'static [#ident] = &[ #( #ident::#variants ),* ];
+
+            #( #subset_consts )*
+
+            /// The wire form of this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #ident::#variants => #values, )*
+                    #ident::Unknown(other) => other.as_str(),
+                }
+            }
+
+            /// Whether this value is one the spec lists.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, #ident::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => #ident::#variants, )*
+                    other => #ident::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+/// Makes the generated code a good dependency: every struct with named fields and every enum
+/// in `types` becomes `#[non_exhaustive]` (a field or value the spec adds later must not break
+/// a dependent's struct literal or `match`; the generated builders and `Default` are the way
+/// to build them), and progenitor's re-export of its own `Error` is renamed `RawError`, so the
+/// crate has one type called `Error`.
+fn post_process(file: &str, ast: &mut syn::File) -> Result<(), CodegenError> {
+    let non_exhaustive: syn::Attribute = syn::parse_quote!(#[non_exhaustive]);
+    for item in &mut ast.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                    s.attrs.push(non_exhaustive.clone());
+                }
+                syn::Item::Enum(e) => e.attrs.push(non_exhaustive.clone()),
+                _ => {}
+            }
+        }
+    }
+    use quote::ToTokens;
+    let compact = |text: String| {
+        text.split_whitespace()
+            .collect::<String>()
+            .replace(",}", "}")
+    };
+    let reexport = compact(
+        quote::quote!(progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue})
+            .to_string(),
+    );
+    let position = ast
+        .items
+        .iter()
+        .position(|item| match item {
+            syn::Item::Use(found) => {
+                matches!(found.vis, syn::Visibility::Public(_))
+                    && compact(found.tree.to_token_stream().to_string()) == reexport
+            }
+            _ => false,
+        })
+        .ok_or_else(|| CodegenError::Generate {
+            file: file.to_owned(),
+            message: "progenitor no longer re-exports `progenitor_client::{ByteStream, \
+                      ClientInfo, Error, ResponseValue}`; update codegen's post_process"
+                .to_owned(),
+        })?;
+    let replacement: syn::File = syn::parse_quote! {
+        #[allow(unused_imports)]
+        pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+        /// The raw client's error: progenitor's, carrying reqwest values. Turn it into the
+        /// crate's one error with `alexa_smapi::Error::from_generated`.
+        pub use progenitor_client::Error as RawError;
+        #[allow(unused_imports)]
+        use progenitor_client::Error;
+    };
+    ast.items.splice(position..=position, replacement.items);
+    Ok(())
+}
+
+/// `pub const SPEC_VERSION`: the spec's `info.version`.
+fn spec_version(spec: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
+    let version = &spec.info.version;
+    quote::quote! {
+        /// The `info.version` of the spec this client was generated from. The crate has its own
+        /// version, judged by Rust's semver rules; the README maps one to the other.
+        pub const SPEC_VERSION: &str = #version;
     }
 }
 

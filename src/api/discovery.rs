@@ -2,10 +2,11 @@
 
 use crate::generated::open_enums::DiscoverySessionStatusValue;
 use crate::generated::types::{
-    self, CreateDiscoverySessionRequest, EndpointReporterType, SkillEndpointReporter, StageName,
+    CreateDiscoverySessionRequest, EndpointReporterBody, EndpointReporterType,
+    SkillEndpointReporter,
 };
 use crate::poll::{Step, Wait};
-use crate::{Error, Region, Smapi, validate};
+use crate::{Error, Region, SkillId, Smapi, Stage, validate};
 
 /// Who reports the unit's endpoints to Alexa. The page documents one kind: a skill.
 ///
@@ -16,40 +17,51 @@ use crate::{Error, Region, Smapi, validate};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EndpointReporter {
-    skill_id: String,
-    stage: Option<StageName>,
+    skill_id: SkillId,
+    stage: Option<Stage>,
 }
 
 impl EndpointReporter {
     /// The skill `skill_id`, at `stage`.
-    pub fn skill(skill_id: &str, stage: StageName) -> Self {
+    pub fn skill(skill_id: impl Into<SkillId>, stage: Stage) -> Self {
         EndpointReporter {
-            skill_id: skill_id.to_owned(),
+            skill_id: skill_id.into(),
             stage: Some(stage),
         }
     }
 
     /// The reporting skill's ID.
-    pub fn skill_id(&self) -> &str {
+    pub fn skill_id(&self) -> &SkillId {
         &self.skill_id
     }
 
-    fn to_wire(&self) -> Result<types::EndpointReporter, Error> {
+    /// The stage of the reporting skill, when set.
+    pub fn stage(&self) -> Option<&Stage> {
+        self.stage.as_ref()
+    }
+
+    /// The request body form, after checking the spec's rules.
+    fn to_wire(&self) -> Result<EndpointReporterBody, Error> {
         validate::skill_id(&self.skill_id)?;
-        Ok(types::EndpointReporter {
-            type_: EndpointReporterType::Skill,
-            value: SkillEndpointReporter {
-                skill_id: self
-                    .skill_id
-                    .as_str()
-                    .try_into()
-                    .map_err(|_| Error::Validation {
-                        field: "skillId",
-                        rule: "1 to 255 characters".into(),
-                    })?,
-                skill_stage: self.stage.map(validate::discovery_stage).transpose()?,
-            },
-        })
+        if let Some(stage) = &self.stage {
+            validate::discovery_stage(stage)?;
+        }
+        let mut value = SkillEndpointReporter::builder().skill_id(self.skill_id.clone());
+        if let Some(stage) = &self.stage {
+            value = value.skill_stage(Some(stage.clone()));
+        }
+        let value: SkillEndpointReporter = value.try_into().map_err(|e| Error::Validation {
+            field: "endpointReporter",
+            rule: format!("{e}"),
+        })?;
+        EndpointReporterBody::builder()
+            .type_(EndpointReporterType::Skill)
+            .value(value)
+            .try_into()
+            .map_err(|e| Error::Validation {
+                field: "endpointReporter",
+                rule: format!("{e}"),
+            })
     }
 }
 

@@ -10,7 +10,7 @@ use crate::generated::types::{
     PublishSkillRequest, SkillPublication, UnpublishReason, UnpublishSkillRequest, UnpublishType,
 };
 use crate::poll::{Step, Wait};
-use crate::{Error, Smapi, validate};
+use crate::{Error, SkillId, Smapi, validate};
 
 /// Skill Publishing. Get one with [`Smapi::publishing`].
 #[derive(Clone, Copy, Debug)]
@@ -38,22 +38,23 @@ impl<'a> Publishing<'a> {
     /// smapi.publishing().submit("amzn1.ask.skill.1").at(when).await?;
     /// # Ok(()) }
     /// ```
-    pub fn submit(&self, skill_id: &str) -> SubmitPublication<'a> {
+    pub fn submit(&self, skill_id: impl Into<SkillId>) -> SubmitPublication<'a> {
         SubmitPublication {
             smapi: self.smapi,
-            skill_id: skill_id.to_owned(),
+            skill_id: skill_id.into(),
             at: None,
         }
     }
 
     /// The latest publication of the skill (`getSkillPublication`).
-    pub async fn status(self, skill_id: &str) -> Result<SkillPublication, Error> {
-        validate::skill_id(skill_id)?;
+    pub async fn status(self, skill_id: impl Into<SkillId>) -> Result<SkillPublication, Error> {
+        let skill_id = skill_id.into();
+        validate::skill_id(&skill_id)?;
         match self
             .smapi
             .raw()
             .get_skill_publication()
-            .skill_id(skill_id)
+            .skill_id(&skill_id)
             .send()
             .await
         {
@@ -64,9 +65,9 @@ impl<'a> Publishing<'a> {
 
     /// Waits until the latest publication is `SUCCEEDED` (or `SCHEDULED`, when submitted
     /// for later). `FAILED` or `CANCELLED` end the wait with [`Error::PublicationFailed`].
-    pub fn wait_until_published(&self, skill_id: &str) -> WaitPublished<'a> {
+    pub fn wait_until_published(&self, skill_id: impl Into<SkillId>) -> WaitPublished<'a> {
         let publishing = *self;
-        let skill_id = skill_id.to_owned();
+        let skill_id: SkillId = skill_id.into();
         Wait::new(
             self.smapi.poll_policy().clone(),
             format!("publication of skill {skill_id}"),
@@ -111,11 +112,12 @@ impl<'a> Publishing<'a> {
     /// ```
     pub async fn unpublish(
         self,
-        skill_id: &str,
+        skill_id: impl Into<SkillId>,
         kind: UnpublishType,
         reason: UnpublishReason,
     ) -> Result<(), Error> {
-        validate::skill_id(skill_id)?;
+        let skill_id = skill_id.into();
+        validate::skill_id(&skill_id)?;
         let body = UnpublishSkillRequest {
             reason,
             type_: kind,
@@ -124,7 +126,7 @@ impl<'a> Publishing<'a> {
             .smapi
             .raw()
             .unpublish_skill()
-            .skill_id(skill_id)
+            .skill_id(&skill_id)
             .body(body)
             .send()
             .await
@@ -140,7 +142,7 @@ impl<'a> Publishing<'a> {
 #[must_use = "a submission does nothing until awaited"]
 pub struct SubmitPublication<'a> {
     smapi: &'a Smapi,
-    skill_id: String,
+    skill_id: SkillId,
     at: Option<DateTime<Utc>>,
 }
 

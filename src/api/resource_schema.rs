@@ -15,9 +15,9 @@ use serde_json::Value;
 use crate::generated::types::{
     ResourceSchemaLocation, SchemaOperation, SchemaResource, SkillManifest,
 };
-use crate::{Error, Smapi, validate};
+use crate::{Error, Smapi, VendorId, validate};
 
-type Key = (String, SchemaResource, Option<SchemaOperation>);
+type Key = (VendorId, SchemaResource, Option<SchemaOperation>);
 
 /// Cached schema documents, until their URL's expiry.
 #[derive(Default)]
@@ -73,11 +73,12 @@ impl<'a> ResourceSchemas<'a> {
     /// required for [`SchemaResource::Manifest`].
     pub async fn location(
         self,
-        vendor_id: &str,
+        vendor_id: impl Into<VendorId>,
         resource: SchemaResource,
         operation: Option<SchemaOperation>,
     ) -> Result<ResourceSchemaLocation, Error> {
-        validate::vendor_id(vendor_id)?;
+        let vendor_id = vendor_id.into();
+        validate::vendor_id(&vendor_id)?;
         if resource == SchemaResource::Manifest && operation.is_none() {
             return Err(Error::Validation {
                 field: "operation",
@@ -88,7 +89,7 @@ impl<'a> ResourceSchemas<'a> {
             .smapi
             .raw()
             .get_resource_schema()
-            .vendor_id(vendor_id)
+            .vendor_id(&vendor_id)
             .resource(resource);
         if let Some(op) = operation {
             request = request.operation(op);
@@ -112,25 +113,23 @@ impl<'a> ResourceSchemas<'a> {
     /// ```
     pub async fn fetch(
         self,
-        vendor_id: &str,
+        vendor_id: impl Into<VendorId>,
         resource: SchemaResource,
         operation: Option<SchemaOperation>,
     ) -> Result<ResourceSchema, Error> {
-        let key = (vendor_id.to_owned(), resource, operation);
+        let vendor_id: VendorId = vendor_id.into();
+        let key = (vendor_id.clone(), resource, operation);
         if let Some(hit) = self.cached(&key) {
             return Ok(hit);
         }
         // An URL that expired on its way to us is asked for once more.
-        let mut location = self.location(vendor_id, resource, operation).await?;
+        let mut location = self.location(&vendor_id, resource, operation).await?;
         if location.expiry_time <= Utc::now() {
-            location = self.location(vendor_id, resource, operation).await?;
+            location = self.location(&vendor_id, resource, operation).await?;
             if location.expiry_time <= Utc::now() {
-                return Err(Error::Decode {
+                return Err(Error::UrlExpired {
                     operation: "getResourceSchema",
-                    message: format!(
-                        "schemaLocationUrl already expired at {}",
-                        location.expiry_time
-                    ),
+                    expired_at: location.expiry_time,
                 });
             }
         }
@@ -161,7 +160,7 @@ impl<'a> ResourceSchemas<'a> {
     /// ```
     pub async fn validate_manifest(
         self,
-        vendor_id: &str,
+        vendor_id: impl Into<VendorId>,
         manifest: &SkillManifest,
         operation: SchemaOperation,
     ) -> Result<ValidationReport, Error> {
@@ -232,10 +231,8 @@ impl<'a> ResourceSchemas<'a> {
                 violations: Vec::new(),
             });
         }
-        serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            operation: OP,
-            message: format!("schema document is not JSON: {e}"),
-        })
+        serde_json::from_slice(&body)
+            .map_err(|e| Error::decode(OP, format!("schema document is not JSON: {e}"), e))
     }
 }
 
@@ -259,11 +256,10 @@ pub fn validate_against(
     let validator = jsonschema::validator_for(schema).map_err(|e| Error::Decode {
         operation: "getResourceSchema",
         message: format!("schema document is not a usable JSON Schema: {e}"),
+        source: None,
     })?;
-    let manifest = serde_json::to_value(manifest).map_err(|e| Error::Decode {
-        operation: "validateManifest",
-        message: e.to_string(),
-    })?;
+    let manifest = serde_json::to_value(manifest)
+        .map_err(|e| Error::decode("validateManifest", e.to_string(), e))?;
     let wants_envelope = schema
         .get("required")
         .and_then(Value::as_array)

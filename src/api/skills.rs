@@ -9,11 +9,10 @@ use super::write;
 use crate::generated::open_enums::BuildStatus;
 use crate::generated::types::{
     CreateSkillRequest, HostingConfiguration, ListSkillsResponse, SkillManifest,
-    SkillManifestEnvelope, SkillStatus, SkillSummary, StageName, StatusMessage,
-    UpdateSkillManifestStage,
+    SkillManifestEnvelope, SkillStatus, SkillSummary, StatusMessage, UpdateSkillManifestStage,
 };
 use crate::poll::{Progress, Step, Wait};
-use crate::{Error, Smapi, validate};
+use crate::{Error, SkillId, Smapi, Stage, VendorId, validate};
 
 /// A manifest and the `ETag` it was read with.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,7 +41,7 @@ pub struct Accepted {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreatedSkill {
     /// The new skill's ID.
-    pub skill_id: String,
+    pub skill_id: SkillId,
     /// The `Location` header: the relative URL of the status resource to follow the build.
     pub location: Option<String>,
 }
@@ -77,10 +76,14 @@ impl<'a> Skills<'a> {
     /// smapi.skills().wait_until_built(&created.skill_id).await?;
     /// # Ok(()) }
     /// ```
-    pub fn create(&self, vendor_id: &str, manifest: SkillManifest) -> CreateSkill<'a> {
+    pub fn create(
+        &self,
+        vendor_id: impl Into<VendorId>,
+        manifest: SkillManifest,
+    ) -> CreateSkill<'a> {
         CreateSkill {
             smapi: self.smapi,
-            vendor_id: vendor_id.to_owned(),
+            vendor_id: vendor_id.into(),
             manifest,
             hosting: None,
             retry_unsafe: false,
@@ -99,16 +102,18 @@ impl<'a> Skills<'a> {
     /// ```
     pub async fn manifest(
         self,
-        skill_id: &str,
-        stage: StageName,
+        skill_id: impl Into<SkillId>,
+        stage: Stage,
     ) -> Result<ManifestWithEtag, Error> {
-        validate::skill_id(skill_id)?;
+        let skill_id = skill_id.into();
+        validate::skill_id(&skill_id)?;
+        validate::stage(&stage, Stage::STAGE_NAME)?;
         const OP: &str = "getSkillManifest";
         let answer = self
             .smapi
             .raw()
             .get_skill_manifest()
-            .skill_id(skill_id)
+            .skill_id(&skill_id)
             .stage(stage)
             .send()
             .await;
@@ -152,13 +157,17 @@ impl<'a> Skills<'a> {
     /// println!("new ETag {:?}", accepted.etag);
     /// # Ok(()) }
     /// ```
-    pub fn update_manifest(&self, skill_id: &str, manifest: &SkillManifest) -> UpdateManifest<'a> {
+    pub fn update_manifest(
+        &self,
+        skill_id: impl Into<SkillId>,
+        manifest: &SkillManifest,
+    ) -> UpdateManifest<'a> {
         UpdateManifest {
             smapi: self.smapi,
-            skill_id: skill_id.to_owned(),
+            skill_id: skill_id.into(),
             manifest: manifest.clone(),
             if_match: None,
-            stage: StageName::Development,
+            stage: Stage::Development,
             progress: None,
             validate: true,
         }
@@ -183,16 +192,17 @@ impl<'a> Skills<'a> {
     /// ```
     pub async fn modify_manifest(
         self,
-        skill_id: &str,
+        skill_id: impl Into<SkillId>,
         mut edit: impl FnMut(&mut SkillManifest) + Send,
     ) -> Result<Accepted, Error> {
-        validate::skill_id(skill_id)?;
+        let skill_id = skill_id.into();
+        validate::skill_id(&skill_id)?;
         let mut round = 0;
         loop {
             round += 1;
-            let mut current = self.manifest(skill_id, StageName::Development).await?;
+            let mut current = self.manifest(&skill_id, Stage::Development).await?;
             edit(&mut current.manifest);
-            let mut update = self.update_manifest(skill_id, &current.manifest);
+            let mut update = self.update_manifest(&skill_id, &current.manifest);
             if let Some(etag) = &current.etag {
                 update = update.if_match(etag);
             }
@@ -200,7 +210,7 @@ impl<'a> Skills<'a> {
                 // Only ever returned when the write was certainly not applied.
                 Err(Error::PreconditionFailed { .. }) if round < MODIFY_ATTEMPTS => {
                     tracing::debug!(
-                        skill_id,
+                        skill_id = skill_id.as_str(),
                         round,
                         "manifest changed concurrently; reading again"
                     );
@@ -211,13 +221,14 @@ impl<'a> Skills<'a> {
     }
 
     /// The build state of every resource of the skill (`getSkillStatus`).
-    pub async fn status(self, skill_id: &str) -> Result<SkillStatus, Error> {
-        validate::skill_id(skill_id)?;
+    pub async fn status(self, skill_id: impl Into<SkillId>) -> Result<SkillStatus, Error> {
+        let skill_id = skill_id.into();
+        validate::skill_id(&skill_id)?;
         match self
             .smapi
             .raw()
             .get_skill_status()
-            .skill_id(skill_id)
+            .skill_id(&skill_id)
             .send()
             .await
         {
@@ -238,9 +249,9 @@ impl<'a> Skills<'a> {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn wait_until_built(&self, skill_id: &str) -> WaitBuilt<'a> {
+    pub fn wait_until_built(&self, skill_id: impl Into<SkillId>) -> WaitBuilt<'a> {
         let skills = *self;
-        let skill_id = skill_id.to_owned();
+        let skill_id: SkillId = skill_id.into();
         Wait::new(
             self.smapi.poll_policy().clone(),
             format!("build of skill {skill_id}"),
@@ -249,7 +260,7 @@ impl<'a> Skills<'a> {
                 let skill_id = skill_id.clone();
                 async move {
                     let status = skills.status(&skill_id).await?;
-                    build_step(&skill_id, status)
+                    build_step(skill_id, status)
                 }
             },
         )
@@ -264,21 +275,22 @@ impl<'a> Skills<'a> {
     /// (connection refused, 429, 503) is [`Error::NotFound`]. When the last attempt may have
     /// been processed and no later one settled it, the answer is [`Error::OutcomeUnknown`]:
     /// read the skill (404 means deleted).
-    pub async fn delete(self, skill_id: &str) -> Result<(), Error> {
-        validate::skill_id(skill_id)?;
+    pub async fn delete(self, skill_id: impl Into<SkillId>) -> Result<(), Error> {
+        let skill_id = skill_id.into();
+        validate::skill_id(&skill_id)?;
         const OP: &str = "deleteSkill";
         match self
             .smapi
             .raw()
             .delete_skill()
-            .skill_id(skill_id)
+            .skill_id(&skill_id)
             .send()
             .await
         {
             Ok(_) => Ok(()),
             Err(e) if write::answer(&e).is_some_and(|(s, _)| s == 404) && write::earlier(&e) => {
                 tracing::debug!(
-                    skill_id,
+                    skill_id = skill_id.as_str(),
                     "404 after an attempt that may have deleted it: deleted"
                 );
                 Ok(())
@@ -298,10 +310,10 @@ impl<'a> Skills<'a> {
     /// println!("{} skill stages", all.len());
     /// # Ok(()) }
     /// ```
-    pub fn list(&self, vendor_id: &str) -> ListSkills<'a> {
+    pub fn list(&self, vendor_id: impl Into<VendorId>) -> ListSkills<'a> {
         ListSkills {
             smapi: self.smapi,
-            vendor_id: vendor_id.to_owned(),
+            vendor_id: vendor_id.into(),
             page_size: None,
         }
     }
@@ -317,16 +329,16 @@ impl<'a> Skills<'a> {
     /// ```
     pub fn list_by_ids<I, S>(
         &self,
-        vendor_id: &str,
+        vendor_id: impl Into<VendorId>,
         ids: I,
     ) -> impl Stream<Item = Result<SkillSummary, Error>> + Send + 'a
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<SkillId>,
     {
         let smapi = self.smapi;
-        let vendor = vendor_id.to_owned();
-        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        let vendor: VendorId = vendor_id.into();
+        let ids: Vec<SkillId> = ids.into_iter().map(Into::into).collect();
         let checked = validate::vendor_id(&vendor).and_then(|()| {
             if ids.is_empty() {
                 return Err(Error::Validation {
@@ -336,9 +348,9 @@ impl<'a> Skills<'a> {
             }
             ids.iter().try_for_each(|id| validate::skill_id(id))
         });
-        let chunks: Vec<Vec<String>> = ids
+        let chunks: Vec<Vec<SkillId>> = ids
             .chunks(validate::MAX_SKILL_IDS_PER_REQUEST)
-            .map(<[String]>::to_vec)
+            .map(<[SkillId]>::to_vec)
             .collect();
         let pages = stream::iter(chunks.into_iter().map(Ok::<_, Error>));
         let pages = match checked {
@@ -353,17 +365,8 @@ impl<'a> Skills<'a> {
                     let answer = smapi
                         .raw()
                         .list_skills_for_vendor()
-                        .vendor_id(vendor.as_str())
-                        .skill_id(
-                            chunk
-                                .iter()
-                                .map(|s| s.as_str().try_into())
-                                .collect::<Result<Vec<_>, _>>()
-                                .map_err(|_| Error::Validation {
-                                    field: "skillId",
-                                    rule: "1 to 255 characters".into(),
-                                })?,
-                        )
+                        .vendor_id(&vendor)
+                        .skill_id(chunk)
                         .send()
                         .await;
                     match answer {
@@ -380,7 +383,7 @@ impl<'a> Skills<'a> {
 #[derive(Clone, Debug)]
 pub struct ListSkills<'a> {
     smapi: &'a Smapi,
-    vendor_id: String,
+    vendor_id: VendorId,
     page_size: Option<u32>,
 }
 
@@ -413,7 +416,7 @@ impl<'a> ListSkills<'a> {
                 .smapi
                 .raw()
                 .list_skills_for_vendor()
-                .vendor_id(this.vendor_id.as_str());
+                .vendor_id(&this.vendor_id);
             if let Some(size) = this.page_size {
                 request = request.max_results(size);
             }
@@ -449,7 +452,7 @@ impl<'a> ListSkills<'a> {
 #[must_use = "a create does nothing until awaited"]
 pub struct CreateSkill<'a> {
     smapi: &'a Smapi,
-    vendor_id: String,
+    vendor_id: VendorId,
     manifest: SkillManifest,
     hosting: Option<HostingConfiguration>,
     retry_unsafe: bool,
@@ -490,17 +493,11 @@ impl<'a> IntoFuture for CreateSkill<'a> {
                 crate::manifest::validate_or_error(&self.manifest)?;
             }
             const OP: &str = "createSkillForVendor";
-            let body =
-                CreateSkillRequest {
-                    hosting: self.hosting,
-                    manifest: self.manifest,
-                    vendor_id: self.vendor_id.as_str().try_into().map_err(|_| {
-                        Error::Validation {
-                            field: "vendorId",
-                            rule: "1 to 255 characters".into(),
-                        }
-                    })?,
-                };
+            let body = CreateSkillRequest {
+                hosting: self.hosting,
+                manifest: self.manifest,
+                vendor_id: self.vendor_id,
+            };
             let unsafe_client;
             let raw = if self.retry_unsafe {
                 unsafe_client = self
@@ -514,7 +511,7 @@ impl<'a> IntoFuture for CreateSkill<'a> {
                 Ok(rv) => {
                     let location = super::header(rv.headers(), "location");
                     Ok(CreatedSkill {
-                        skill_id: rv.into_inner().skill_id,
+                        skill_id: rv.into_inner().skill_id.into(),
                         location,
                     })
                 }
@@ -529,10 +526,10 @@ impl<'a> IntoFuture for CreateSkill<'a> {
 #[must_use = "an update does nothing until awaited"]
 pub struct UpdateManifest<'a> {
     smapi: &'a Smapi,
-    skill_id: String,
+    skill_id: SkillId,
     manifest: SkillManifest,
     if_match: Option<String>,
-    stage: StageName,
+    stage: Stage,
     progress: Option<Progress>,
     validate: bool,
 }
@@ -546,7 +543,7 @@ impl UpdateManifest<'_> {
 
     /// The stage to update. Only `development` is allowed; anything else is rejected before
     /// sending.
-    pub fn stage(mut self, stage: StageName) -> Self {
+    pub fn stage(mut self, stage: Stage) -> Self {
         self.stage = stage;
         self
     }
@@ -580,7 +577,7 @@ impl UpdateManifest<'_> {
     async fn settle(&self, sent: &serde_json::Value) -> Settled {
         let skills = Skills::new(self.smapi);
         match skills
-            .manifest(&self.skill_id, StageName::Development)
+            .manifest(&self.skill_id, Stage::Development)
             .await
         {
             Ok(read) => {
@@ -603,7 +600,7 @@ impl UpdateManifest<'_> {
     /// The `ETag` of the manifest if it holds what was sent (a failed read gives `None`).
     async fn etag_if_ours(&self, sent: &serde_json::Value) -> Option<String> {
         let read = Skills::new(self.smapi)
-            .manifest(&self.skill_id, StageName::Development)
+            .manifest(&self.skill_id, Stage::Development)
             .await
             .ok()?;
         (serde_json::to_value(&read.manifest).ok().as_ref() == Some(sent))
@@ -620,16 +617,15 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
         Box::pin(async move {
             const OP: &str = "updateSkillManifest";
             validate::skill_id(&self.skill_id)?;
-            validate::update_stage(self.stage)?;
+            validate::update_stage(&self.stage)?;
             if self.validate {
                 crate::manifest::validate_or_error(&self.manifest)?;
             }
             if let Some(etag) = &self.if_match {
                 validate::if_match(etag)?;
             }
-            let sent = serde_json::to_value(&self.manifest).map_err(|e| Error::Decode {
-                operation: OP,
-                message: format!("the manifest cannot be written as JSON: {e}"),
+            let sent = serde_json::to_value(&self.manifest).map_err(|e| {
+                Error::decode(OP, format!("the manifest cannot be written as JSON: {e}"), e)
             })?;
             let started = std::time::Instant::now();
             let budget = self.smapi.poll_policy().timeout;
@@ -661,7 +657,7 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
                     match self.settle(&sent).await {
                         Settled::Applied(etag) => {
                             tracing::debug!(
-                                skill_id = self.skill_id,
+                                skill_id = self.skill_id.as_str(),
                                 "update answer lost, manifest holds what was sent: applied"
                             );
                             return Ok(Accepted {
@@ -683,7 +679,7 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
                 if status == Some(409) && started.elapsed() < budget {
                     // A previous build is still running: wait it out, then send again.
                     tracing::debug!(
-                        skill_id = self.skill_id,
+                        skill_id = self.skill_id.as_str(),
                         "409: waiting for the running build"
                     );
                     let mut wait = Skills::new(self.smapi).wait_until_built(&self.skill_id);
@@ -705,7 +701,7 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
 pub type WaitBuilt<'a> = Wait<'a, SkillStatus>;
 
 /// Judges a status: FAILED anywhere → error with every error reported; all SUCCEEDED → done.
-fn build_step(skill_id: &str, status: SkillStatus) -> Result<Step<SkillStatus>, Error> {
+fn build_step(skill_id: SkillId, status: SkillStatus) -> Result<Step<SkillStatus>, Error> {
     let mut states: Vec<(&BuildStatus, &Vec<StatusMessage>)> = Vec::new();
     if let Some(last) = status
         .manifest
@@ -725,10 +721,7 @@ fn build_step(skill_id: &str, status: SkillStatus) -> Result<Step<SkillStatus>, 
             .filter(|(s, _)| **s == BuildStatus::Failed)
             .flat_map(|(_, e)| e.iter().cloned())
             .collect();
-        return Err(Error::BuildFailed {
-            skill_id: skill_id.to_owned(),
-            errors,
-        });
+        return Err(Error::BuildFailed { skill_id, errors });
     }
     if let Some((pending, _)) = states.iter().find(|(s, _)| **s != BuildStatus::Succeeded) {
         let state = pending.to_string();

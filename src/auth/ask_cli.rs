@@ -86,8 +86,8 @@ impl AskCliProfile {
     /// Loads `profile` (or `ASK_DEFAULT_PROFILE`, or `default`) from the default path.
     pub fn load_default(profile: Option<&str>) -> Result<Self, Error> {
         let lookup = |name: &str| std::env::var(name).ok();
-        let path = Self::default_path_with(lookup).ok_or_else(|| Error::Config {
-            message: "cannot locate ~/.ask/cli_config: HOME is not set".to_owned(),
+        let path = Self::default_path_with(lookup).ok_or_else(|| {
+            Error::config("cannot locate ~/.ask/cli_config: HOME is not set".to_owned())
         })?;
         let env_profile = lookup("ASK_DEFAULT_PROFILE").filter(|p| !p.is_empty());
         Self::load(&path, profile.or(env_profile.as_deref()))
@@ -95,12 +95,16 @@ impl AskCliProfile {
 
     /// Loads `profile` (default `default`) from the file at `path`.
     pub fn load(path: &Path, profile: Option<&str>) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Config {
-            message: format!("cannot read ASK CLI config {}: {e}", path.display()),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::config_from(
+                format!("cannot read ASK CLI config {}: {e}", path.display()),
+                e,
+            )
         })?;
         Self::parse(&text, profile).map_err(|e| match e {
-            Error::Config { message } => Error::Config {
+            Error::Config { message, source } => Error::Config {
                 message: format!("{}: {message}", path.display()),
+                source,
             },
             other => other,
         })
@@ -128,19 +132,18 @@ impl AskCliProfile {
                 e.line(),
                 e.column()
             ),
+            source: None,
         })?;
         let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
         let Some(entry) = file.profiles.get(name) else {
-            return Err(Error::Config {
-                message: format!(
-                    "no ASK CLI profile `{name}` (profiles: {})",
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
-            });
+            return Err(Error::config(format!(
+                "no ASK CLI profile `{name}` (profiles: {})",
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            )));
         };
         let token = entry.token.as_ref();
         let secret = |v: Option<&String>| v.filter(|s| !s.is_empty()).map(Secret::new);
@@ -171,16 +174,15 @@ impl AskCliProfile {
             return Ok(Credentials::Lwa(creds));
         }
         match (&self.access_token, self.expires_at) {
-            (Some(_), Some(at)) if at <= Utc::now() => Err(Error::Config {
-                message: format!(
-                    "the access token of ASK CLI profile `{}` expired at {at}; set ASK_CLIENT_ID and ASK_CLIENT_SECRET to refresh it, or run `ask configure`",
-                    self.name
-                ),
-            }),
+            (Some(_), Some(at)) if at <= Utc::now() => Err(Error::config(format!(
+                "the access token of ASK CLI profile `{}` expired at {at}; set ASK_CLIENT_ID and ASK_CLIENT_SECRET to refresh it, or run `ask configure`",
+                self.name
+            ))),
             (Some(access), _) => Ok(Credentials::AccessToken(access.clone())),
-            (None, _) => Err(Error::Config {
-                message: format!("ASK CLI profile `{}` holds no access token", self.name),
-            }),
+            (None, _) => Err(Error::config(format!(
+                "ASK CLI profile `{}` holds no access token",
+                self.name
+            ))),
         }
     }
 

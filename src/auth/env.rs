@@ -62,12 +62,10 @@ impl EnvCredentials {
                     vendor_id,
                 });
             }
-            return Err(Error::Config {
-                message: format!(
-                    "{ASK_REFRESH_TOKEN} is set but {} is not: a refresh token needs the LWA client that issued it",
-                    missing.join(" and ")
-                ),
-            });
+            return Err(Error::config(format!(
+                "{ASK_REFRESH_TOKEN} is set but {} is not: a refresh token needs the LWA client that issued it",
+                missing.join(" and ")
+            )));
         }
         if let Some(token) = get(ASK_ACCESS_TOKEN) {
             return Ok(EnvCredentials {
@@ -75,10 +73,8 @@ impl EnvCredentials {
                 vendor_id,
             });
         }
-        Err(Error::Config {
-            message: format!(
-                "no credentials in the environment: set {ASK_REFRESH_TOKEN} (with {ASK_CLIENT_ID} and {ASK_CLIENT_SECRET}) or {ASK_ACCESS_TOKEN}"
-            ),
-        })
+        Err(Error::config(format!(
+            "no credentials in the environment: set {ASK_REFRESH_TOKEN} (with {ASK_CLIENT_ID} and {ASK_CLIENT_SECRET}) or {ASK_ACCESS_TOKEN}"
+        )))
     }
 }

@@ -5,6 +5,7 @@ use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+
 use futures::future::BoxFuture;
 use serde::Deserialize;
 use tracing::Instrument;
@@ -160,12 +161,14 @@ impl LwaTokenProvider {
                 "LWA token host `{}` is not a URL: {e}",
                 crate::client::strip_query(lwa_host)
             ),
+            source: None,
         })?;
         let token_url = base.join(TOKEN_PATH).map_err(|e| Error::Config {
             message: format!(
                 "LWA token host `{}`: {e}",
                 crate::client::strip_query(lwa_host)
             ),
+            source: None,
         })?;
         let margin = Duration::from_secs(60);
         let cached = credentials.cached.and_then(|(token, expires_at)| {
@@ -269,7 +272,7 @@ impl LwaTokenProvider {
             .min(MAX_FAILURE_BACKOFF);
         *guard = Some(Failure {
             message: match error {
-                Error::Auth { message } => message.clone(),
+                Error::Auth { message, .. } => message.clone(),
                 other => other.to_string(),
             },
             until: Instant::now()
@@ -447,7 +450,10 @@ fn lifetime(expires_in: u64) -> Duration {
 }
 
 fn auth_error(message: String) -> Error {
-    Error::Auth { message }
+    Error::Auth {
+        message,
+        source: None,
+    }
 }
 
 /// The last refresh failure, shared until `until`.

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use alexa_smapi::RetryPolicy;
-use alexa_smapi::generated::{Client, Error, ResponseValue, types};
+use alexa_smapi::generated::{Client, RawError as Error, ResponseValue, types};
 use alexa_smapi::transport::Transport;
 use alexa_smapi_sim::{DEFAULT_VENDOR_ID, Fault, SimHandle};
 use common::{OTHER_VENDOR, start_with};
@@ -175,7 +175,7 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
     let got = api
         .get_skill_manifest()
         .skill_id(id.as_str())
-        .stage(types::StageName::Development)
+        .stage(alexa_smapi::Stage::Development)
         .send()
         .await
         .unwrap();
@@ -245,7 +245,7 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
     let by_id = api
         .list_skills_for_vendor()
         .vendor_id(DEFAULT_VENDOR_ID)
-        .skill_id(vec![typed::<types::SkillId>(json!(id))])
+        .skill_id(vec![alexa_smapi::SkillId::from(id.as_str())])
         .send()
         .await;
     assert_eq!(status(&by_id), 200);
@@ -308,7 +308,7 @@ async fn full_lifecycle_through_the_generated_client_matches_the_spec() {
     let listed = api
         .list_skills_for_vendor()
         .vendor_id(DEFAULT_VENDOR_ID)
-        .skill_id(vec![typed::<types::SkillId>(json!(id))])
+        .skill_id(vec![alexa_smapi::SkillId::from(id.as_str())])
         .send()
         .await;
     assert_eq!(status(&listed), 200);
