@@ -16,5 +16,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "spec checks: cargo xtask ci"
 cargo xtask ci
 
+step "semver for dependents: tests/downstream before and after a compatible spec change"
+bash scripts/downstream.sh
+
 step "cargo test"
 cargo test --workspace --locked

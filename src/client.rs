@@ -237,14 +237,13 @@ impl Smapi {
 ///     .build()?;
 /// assert_eq!(smapi.base_url(), "https://api.amazonalexa.com");
 /// // Plain HTTP only to loopback, unless explicitly allowed:
-/// assert!(Smapi::builder().base_url("http://example.com").build().is_err());
-/// assert!(Smapi::builder().base_url("http://127.0.0.1:8080").build().is_ok());
+/// assert!(Smapi::builder().access_token("t").base_url("http://example.com").build().is_err());
+/// assert!(Smapi::builder().access_token("t").base_url("http://127.0.0.1:8080").build().is_ok());
 /// # Ok::<(), alexa_smapi::Error>(())
 /// ```
 ///
-/// Creating a builder installs the crate's TLS provider (see
-/// [`http_client_builder`](crate::http_client_builder)), so a `reqwest::Client` built for
-/// [`http_client`](SmapiBuilder::http_client) afterwards does not panic.
+/// Nothing here touches process-wide state: the clients it builds carry their own TLS
+/// configuration (see [`http_client_builder`](crate::http_client_builder)).
 pub struct SmapiBuilder {
     base_url: Option<String>,
     discovery: [Option<String>; 3],
@@ -258,6 +257,7 @@ pub struct SmapiBuilder {
     retry: Option<RetryPolicy>,
     poll: Option<PollPolicy>,
     allow_insecure_http: bool,
+    unauthenticated: bool,
     vendor_id: Option<String>,
     refresh_margin: Option<Duration>,
 }
@@ -265,7 +265,6 @@ pub struct SmapiBuilder {
 impl Default for SmapiBuilder {
     /// Same as [`Smapi::builder`].
     fn default() -> Self {
-        crate::tls::ensure_crypto_provider();
         SmapiBuilder {
             base_url: None,
             discovery: [None, None, None],
@@ -279,6 +278,7 @@ impl Default for SmapiBuilder {
             retry: None,
             poll: None,
             allow_insecure_http: false,
+            unauthenticated: false,
             vendor_id: None,
             refresh_margin: None,
         }
@@ -431,6 +431,21 @@ impl SmapiBuilder {
         self
     }
 
+    /// Build a client that sends no `Authorization` header. Without this (or credentials, or a
+    /// token provider), [`build`](SmapiBuilder::build) fails with [`Error::Config`] instead of
+    /// building a client whose every request would be refused with 401.
+    ///
+    /// ```
+    /// use alexa_smapi::{Error, Smapi};
+    /// let e = Smapi::builder().base_url("http://127.0.0.1:9").build().unwrap_err();
+    /// assert!(matches!(e, Error::Config { .. }));
+    /// assert!(Smapi::builder().base_url("http://127.0.0.1:9").unauthenticated().build().is_ok());
+    /// ```
+    pub fn unauthenticated(mut self) -> Self {
+        self.unauthenticated = true;
+        self
+    }
+
     /// Default vendor ID, readable with [`Smapi::vendor_id`].
     pub fn vendor_id(mut self, vendor_id: impl Into<String>) -> Self {
         self.vendor_id = Some(vendor_id.into());
@@ -438,8 +453,15 @@ impl SmapiBuilder {
     }
 
     /// Builds the client. Fails with [`Error::Config`] on an unusable URL, plain HTTP to a
-    /// non-loopback host, or an HTTP client that cannot be built.
+    /// non-loopback host, no credentials (unless [`unauthenticated`](SmapiBuilder::unauthenticated)),
+    /// or an HTTP client that cannot be built.
     pub fn build(self) -> Result<Smapi, Error> {
+        if self.provider.is_none() && self.credentials.is_none() && !self.unauthenticated {
+            return Err(Error::config(
+                "no credentials: set access_token, lwa, credentials or token_provider \
+                 (or Smapi::from_env), or ask for an unauthenticated client with .unauthenticated()",
+            ));
+        }
         let insecure = self.allow_insecure_http;
         let base_overridden = self.base_url.is_some();
         let base = check_url(

@@ -1,4 +1,5 @@
-//! The raw client progenitor generates from `openapi/smapi.yaml` at build time.
+//! The raw client progenitor generates from `openapi/smapi.yaml` at build time (with the
+//! default `generate` feature), or the checked-in snapshot of the same code (without it).
 //!
 //! Every operation of the spec is a builder method on [`Client`], named after its
 //! `operationId` in snake case (`get_skill_manifest`, `list_skills_for_vendor`, ...). Types of
@@ -11,4 +12,8 @@
 //! authorisation.
 #![allow(missing_docs, unused_qualifications, clippy::all, clippy::pedantic)]
 
+#[cfg(feature = "generate")]
 include!(concat!(env!("OUT_DIR"), "/smapi_client.rs"));
+
+#[cfg(not(feature = "generate"))]
+include!("../openapi/generated/client.rs");

@@ -1,45 +1,36 @@
-//! The crate's one TLS stack: rustls with the `ring` crypto provider.
+//! The crate's one TLS stack: rustls with the `ring` crypto provider, configured per client.
 //!
-//! reqwest is built with its `rustls-no-provider` feature (so aws-lc never enters the build),
-//! which means rustls has no crypto provider until one is installed process-wide, and building
-//! any `reqwest::Client` before that panics. [`ensure_crypto_provider`] installs `ring` and is
-//! the only place the crate does so; every public path that leads to a client being built
-//! (each [`Transport`](crate::transport::Transport) constructor, the [`Smapi`](crate::Smapi)
-//! builder, [`http_client_builder`]) calls it first.
+//! reqwest is built with its `rustls-no-provider` feature (so aws-lc never enters the build).
+//! Instead of installing `ring` as rustls' process-wide default (a side effect on every other
+//! library in the process), every `reqwest::Client` the crate builds gets a preconfigured
+//! rustls `ClientConfig` that names `ring` itself and verifies certificates with the platform
+//! verifier, as reqwest would. Nothing global is installed, ever.
 
-use std::sync::Once;
+use std::sync::Arc;
 
-/// Installs rustls' `ring` provider as the process-wide default, once.
-///
-/// A provider the application installed first is kept: installing then fails, which is fine,
-/// because all that matters is that some provider is in place.
-pub(crate) fn ensure_crypto_provider() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        if rustls::crypto::ring::default_provider()
-            .install_default()
-            .is_err()
-        {
-            tracing::debug!("a rustls crypto provider was already installed; keeping it");
-        }
-    });
+use rustls_platform_verifier::BuilderVerifierExt;
+
+/// rustls' client configuration with the `ring` provider and the platform verifier.
+fn rustls_config() -> Result<rustls::ClientConfig, rustls::Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth();
+    // reqwest is built for HTTP/1.1 only.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
-/// A `reqwest::ClientBuilder` that can be built, for use with the raw client
+/// A `reqwest::ClientBuilder` that carries the crate's TLS configuration (rustls with
+/// `ring`), for the raw client
 /// ([`generated::Client::new_with_client`](crate::generated::Client::new_with_client)) or
 /// [`SmapiBuilder::http_client`](crate::SmapiBuilder::http_client) when you want your own
 /// reqwest settings (proxy, timeouts, user agent, ...).
 ///
-/// Why it exists: this crate enables reqwest's `rustls-no-provider` feature and uses rustls
-/// with the `ring` provider, so a process has no TLS crypto provider until one is installed,
-/// and `reqwest::Client::new()` or `reqwest::Client::builder().build()` panics before then.
-/// This function installs `ring` process-wide first (once; a provider your application
-/// installed earlier is kept) and then returns `reqwest::Client::builder()`.
-///
-/// Constructing a [`Transport`](crate::transport::Transport) or calling
-/// [`Smapi::builder`](crate::Smapi::builder) installs the provider too, so a
-/// `reqwest::Client` built after either is also fine; this function makes the order
-/// irrelevant.
+/// Why it exists: this crate enables reqwest's `rustls-no-provider` feature, so a plain
+/// `reqwest::Client::builder().build()` panics unless some rustls crypto provider was
+/// installed process-wide. This builder needs none, and installs none.
 ///
 /// ```
 /// use std::time::Duration;
@@ -55,10 +46,19 @@ pub(crate) fn ensure_crypto_provider() {
 ///     http,
 ///     Transport::with_access_token("Atza|token"),
 /// );
+/// assert!(rustls::crypto::CryptoProvider::get_default().is_none()); // nothing global
 /// # let _ = raw;
 /// # Ok::<(), reqwest::Error>(())
 /// ```
 pub fn http_client_builder() -> reqwest::ClientBuilder {
-    ensure_crypto_provider();
-    reqwest::Client::builder()
+    match rustls_config() {
+        Ok(config) => reqwest::Client::builder().tls_backend_preconfigured(config),
+        Err(e) => {
+            // Not reachable with ring (it supports the default protocol versions) and the
+            // platform verifier on the platforms the crate builds for; if it ever were, the
+            // error surfaces when the client is built.
+            tracing::error!(error = %e, "cannot configure rustls with ring");
+            reqwest::Client::builder()
+        }
+    }
 }

@@ -67,11 +67,10 @@ pub fn spec_operation_id(snake: &'static str) -> &'static str {
 /// State the generated client carries into every request (its progenitor "inner type"):
 /// the token provider and the retry policy. Cheap to clone.
 ///
-/// Every constructor installs the crate's TLS provider (rustls with `ring`, see
-/// [`http_client_builder`](crate::http_client_builder)), so the generated
-/// `Client::new(url, Transport::…)` can build its `reqwest::Client`. A `reqwest::Client` you
-/// build yourself *before* any transport exists needs
-/// [`http_client_builder`](crate::http_client_builder).
+/// Constructing one has no side effect. The generated `Client::new(url, Transport::…)` builds
+/// its `reqwest::Client` from [`http_client_builder`](crate::http_client_builder), which
+/// carries the crate's TLS configuration; a `reqwest::Client` you build yourself needs that
+/// builder too.
 ///
 /// ```
 /// use alexa_smapi::{RetryPolicy, transport::Transport};
@@ -91,9 +90,6 @@ pub struct Transport {
 impl Default for Transport {
     /// Same as [`Transport::unauthenticated`].
     fn default() -> Self {
-        // Every constructor goes through here: a transport is the argument of the generated
-        // `Client::new`, which builds a `reqwest::Client`, so the TLS provider must be in place.
-        crate::tls::ensure_crypto_provider();
         Transport {
             auth: None,
             retry: Arc::new(RetryPolicy::default()),

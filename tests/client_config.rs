@@ -87,7 +87,7 @@ fn env_overrides_set_the_base_url_and_lwa_host() {
             "{region}"
         );
     }
-    let defaults = Smapi::builder().build().unwrap();
+    let defaults = Smapi::builder().unauthenticated().build().unwrap();
     assert_eq!(
         defaults.discovery_base_url(Region::Eu),
         "https://api.eu.amazonalexa.com"
@@ -109,10 +109,15 @@ fn plain_http_is_refused_except_to_loopback_unless_allowed() {
         "http://10.0.0.1:8080",
         "http://example.com",
     ] {
-        let err = Smapi::builder().base_url(url).build().unwrap_err();
+        let err = Smapi::builder()
+            .access_token("t")
+            .base_url(url)
+            .build()
+            .unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
         assert!(
             Smapi::builder()
+                .access_token("t")
                 .base_url(url)
                 .allow_insecure_http(true)
                 .build()
@@ -126,22 +131,43 @@ fn plain_http_is_refused_except_to_loopback_unless_allowed() {
         "http://localhost:1",
         "https://example.com",
     ] {
-        assert!(Smapi::builder().base_url(url).build().is_ok(), "{url}");
+        assert!(
+            Smapi::builder()
+                .access_token("t")
+                .base_url(url)
+                .build()
+                .is_ok(),
+            "{url}"
+        );
     }
     assert!(
         Smapi::builder()
+            .access_token("t")
             .lwa_token_host("http://api.amazon.com")
             .build()
             .is_err()
     );
     assert!(
         Smapi::builder()
+            .access_token("t")
             .discovery_base_url(Region::Eu, "http://api.eu.amazonalexa.com")
             .build()
             .is_err()
     );
-    assert!(Smapi::builder().base_url("ftp://x").build().is_err());
-    assert!(Smapi::builder().base_url("not a url").build().is_err());
+    assert!(
+        Smapi::builder()
+            .access_token("t")
+            .base_url("ftp://x")
+            .build()
+            .is_err()
+    );
+    assert!(
+        Smapi::builder()
+            .access_token("t")
+            .base_url("not a url")
+            .build()
+            .is_err()
+    );
 }
 
 #[test]
@@ -276,4 +302,28 @@ async fn the_raw_client_shares_auth_and_retries() {
 fn a_tls_client_can_be_built_with_the_ring_provider() {
     let smapi = Smapi::builder().access_token("Atza|x").build().unwrap();
     assert!(smapi.base_url().starts_with("https://"));
+}
+
+#[test]
+fn build_without_credentials_fails_early_unless_unauthenticated_is_asked_for() {
+    let err = Smapi::builder()
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("no credentials"), "{err}");
+    assert!(
+        Smapi::builder()
+            .base_url("http://127.0.0.1:1")
+            .unauthenticated()
+            .build()
+            .is_ok()
+    );
+    assert!(
+        Smapi::builder()
+            .base_url("http://127.0.0.1:1")
+            .access_token("Atza|t")
+            .build()
+            .is_ok()
+    );
 }

@@ -429,6 +429,21 @@ fn generate_with(
     })?;
     post_process(file, &mut ast)?;
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&ast));
+    // progenitor's `Client::new` builds a plain reqwest client, which needs a process-wide
+    // rustls provider; the crate's builder carries its own (ring) TLS configuration instead.
+    const PLAIN_BUILDER: &str = "reqwest::ClientBuilder::new().connect_timeout(dur)";
+    if !code.contains(PLAIN_BUILDER) {
+        return Err(CodegenError::Generate {
+            file: file.to_owned(),
+            message: format!(
+                "progenitor's Client::new no longer starts with `{PLAIN_BUILDER}`; update codegen"
+            ),
+        });
+    }
+    let code = code.replace(
+        PLAIN_BUILDER,
+        "crate::tls::http_client_builder().connect_timeout(dur)",
+    );
     // The operations table predicts progenitor's names; prove it against what progenitor wrote.
     for id in progenitor_ids {
         if !code.contains(&format!("operation_id: \"{id}\"")) {

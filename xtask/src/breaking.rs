@@ -15,7 +15,8 @@
 //! `openapi/smapi.yaml`, or `--spec PATH`. `--repo DIR` reads git history from
 //! another checkout (default: this workspace). Both documents are parsed
 //! with openapiv3, `$ref`s are followed, and every difference becomes one row
-//! of a Markdown table: `kind | location | change | class`.
+//! of a Markdown table: `kind | location | change | class | rust` (`rust`: the crate
+//! version bump the change needs by Rust's semver rules, see `breaking/rust.rs`).
 //!
 //! # Rules
 //!
@@ -66,6 +67,7 @@
 mod model;
 mod operations;
 mod resolve;
+mod rust;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -205,6 +207,10 @@ pub fn run(args: Args) -> ExitCode {
         "none"
     };
     println!("smallest info.version bump that fits: {needed}");
+    println!(
+        "smallest crate version bump that fits (Rust semver, column `rust`): {}",
+        rust::needed(&report.changes)
+    );
     if total > 0 && bv == hv {
         println!(
             "note: info.version is still {hv}; every spec change bumps it and gets an \
@@ -435,8 +441,8 @@ pub struct Verdict {
     pub changelog_lines: Vec<String>,
     /// The smallest `info.version` bump that fits the changes.
     pub spec_bump: Bump,
-    /// The smallest crate version bump that fits the changes for Rust users. Until the
-    /// Rust-impact classification lands, the crate moves with the spec.
+    /// The smallest crate version bump that fits the changes for Rust users (the `rust`
+    /// column, see `breaking/rust.rs`).
     pub crate_bump: Bump,
 }
 
@@ -502,6 +508,6 @@ pub fn assess(repo: &Path, head_text: &str) -> Result<Verdict, String> {
         breaking: report.breaking_count(),
         changelog_lines,
         spec_bump,
-        crate_bump: spec_bump,
+        crate_bump: rust::bump(&report.changes),
     })
 }

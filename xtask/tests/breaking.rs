@@ -36,8 +36,16 @@ fn breaking(case: &str, extra: &[&str]) -> Output {
     xtask(&args)
 }
 
-/// The table rows, as trimmed cells, header and rule excluded.
+/// The table rows, as trimmed cells (kind, location, change, class), header and rule excluded.
 fn rows(stdout: &str) -> Vec<[String; 4]> {
+    rows_with_rust(stdout)
+        .into_iter()
+        .map(|[kind, location, change, class, _]| [kind, location, change, class])
+        .collect()
+}
+
+/// The table rows with the fifth column, the Rust impact.
+fn rows_with_rust(stdout: &str) -> Vec<[String; 5]> {
     stdout
         .lines()
         .filter(|l| l.starts_with('|'))
@@ -47,7 +55,7 @@ fn rows(stdout: &str) -> Vec<[String; 4]> {
                 .split(" | ")
                 .map(|c| c.trim().to_owned())
                 .collect();
-            <[String; 4]>::try_from(cells).ok()
+            <[String; 5]>::try_from(cells).ok()
         })
         .filter(|r| r[0] != "kind" && !r[0].starts_with("---"))
         .collect()
@@ -627,4 +635,37 @@ fn duplicate_yaml_key_is_an_error() {
         "{stderr}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The `rust` column: a field or enum value the spec adds is a minor crate release, because
+/// the generated types are `#[non_exhaustive]`; a spec-breaking change is a major one.
+#[test]
+fn rust_impact_is_reported_next_to_spec_impact() {
+    for (case, rust) in [
+        ("response-field-added", "minor"),
+        ("response-enum-widened", "minor"),
+    ] {
+        let out = breaking(case, &[]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let rows = rows_with_rust(&stdout);
+        assert!(!rows.is_empty(), "{case}: no rows in\n{stdout}");
+        assert!(
+            rows.iter().all(|r| r[4] == rust),
+            "{case}: expected rust impact {rust}:\n{stdout}"
+        );
+        assert!(
+            stdout.contains(
+                "smallest crate version bump that fits (Rust semver, column `rust`): minor"
+            ),
+            "{case}:\n{stdout}"
+        );
+    }
+    let out = breaking("response-field-removed", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        rows_with_rust(&stdout)
+            .iter()
+            .any(|r| r[3] == "breaking" && r[4] == "major"),
+        "{stdout}"
+    );
 }

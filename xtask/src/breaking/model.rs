@@ -75,8 +75,8 @@ impl Report {
     /// The changes as a Markdown table (pads columns so it reads in a terminal
     /// too, and pastes into a pull-request description as is).
     pub fn table(&self) -> String {
-        let header = ["kind", "location", "change", "class"];
-        let rows: Vec<[String; 4]> = self
+        let header = ["kind", "location", "change", "class", "rust"];
+        let rows: Vec<[String; 5]> = self
             .changes
             .iter()
             .map(|c| {
@@ -85,6 +85,7 @@ impl Report {
                     escape(&c.location),
                     escape(&c.change),
                     c.class.label().to_owned(),
+                    super::rust::impact(c).to_owned(),
                 ]
             })
             .collect();
