@@ -28,8 +28,8 @@ def once(old, new):
     text = text.replace(old, new)
 
 # An added response enum value.
-once("      enum: [development, certified, live]\n",
-     "      enum: [development, certified, live, preview]\n")
+once("responses. Open: accept values not listed here.\n      enum: [development, certified, live]\n",
+     "responses. Open: accept values not listed here.\n      enum: [development, certified, live, preview]\n")
 # An added optional response field.
 once("    SkillSummary:\n      type: object\n      description: Summary of one stage of one skill.\n      required: [skillId]\n      properties:\n",
      "    SkillSummary:\n      type: object\n      description: Summary of one stage of one skill.\n      required: [skillId]\n      properties:\n"

@@ -60,7 +60,8 @@ async fn every_public_path_works_without_a_process_wide_tls_provider_and_install
 
     // The generated `Client::new`, which builds its own reqwest client, with every kind of
     // transport: against Amazon's https URL (construction) and over loopback (one request).
-    let transports: [(fn() -> Transport, Option<&str>); 4] = [
+    type MakeTransport = fn() -> Transport;
+    let transports: [(MakeTransport, Option<&str>); 4] = [
         (
             || Transport::with_access_token(TOKEN).with_retry_policy(RetryPolicy::none()),
             Some(&bearer),
