@@ -174,12 +174,12 @@ pub fn update_stage(stage: &Stage) -> Result<(), Error> {
     }
 }
 
-/// `publishesAt`: at most six months after `now`.
+/// `publishesAtDate`: at most six months after `now`.
 pub fn publishes_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Error> {
     let limit = now.checked_add_months(Months::new(6)).unwrap_or(now);
     if at > limit {
         return Err(fail(
-            "publishesAt",
+            "publishesAtDate",
             format!(
                 "must be at most six months ahead (latest {}, got {})",
                 limit.to_rfc3339(),
