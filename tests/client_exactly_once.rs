@@ -30,7 +30,7 @@ async fn built_skill(smapi: &Smapi, sim: &SimHandle, name: &str) -> String {
         .unwrap()
         .skill_id;
     smapi.skills().wait_until_built(&id).await.unwrap();
-    id
+    id.into()
 }
 
 async fn skill_count(smapi: &Smapi, sim: &SimHandle) -> usize {

@@ -77,7 +77,7 @@ async fn create(smapi: &Smapi, vendor: &str, name: &str, ledger: &Ledger) -> Str
     loop {
         Ledger::bump(&ledger.ops);
         match smapi.skills().create(vendor, manifest(name)).await {
-            Ok(created) => return created.skill_id,
+            Ok(created) => return created.skill_id.into(),
             Err(e) => {
                 let found = find_by_name(smapi, vendor, name).await;
                 if matches!(e, Error::OutcomeUnknown { .. }) {

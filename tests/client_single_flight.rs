@@ -25,6 +25,7 @@ async fn a_skill(sim: &SimHandle) -> String {
         .await
         .unwrap()
         .skill_id
+        .into_string()
 }
 
 async fn thousand_calls(smapi: &alexa_smapi::Smapi, skill: &str) -> Vec<Result<(), Error>> {
@@ -90,7 +91,7 @@ async fn thousand_callers_with_a_rejected_refresh_token_make_a_handful_of_reques
     );
     for outcome in &outcomes {
         match outcome {
-            Err(Error::Auth { message }) => {
+            Err(Error::Auth { message, .. }) => {
                 assert!(!message.contains("revoked-refresh-token"), "{message}")
             }
             other => panic!("expected Auth, got {other:?}"),

@@ -576,10 +576,7 @@ enum Settled {
 impl UpdateManifest<'_> {
     async fn settle(&self, sent: &serde_json::Value) -> Settled {
         let skills = Skills::new(self.smapi);
-        match skills
-            .manifest(&self.skill_id, Stage::Development)
-            .await
-        {
+        match skills.manifest(&self.skill_id, Stage::Development).await {
             Ok(read) => {
                 if serde_json::to_value(&read.manifest).ok().as_ref() == Some(sent) {
                     Settled::Applied(read.etag)
@@ -625,7 +622,11 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
                 validate::if_match(etag)?;
             }
             let sent = serde_json::to_value(&self.manifest).map_err(|e| {
-                Error::decode(OP, format!("the manifest cannot be written as JSON: {e}"), e)
+                Error::decode(
+                    OP,
+                    format!("the manifest cannot be written as JSON: {e}"),
+                    e,
+                )
             })?;
             let started = std::time::Instant::now();
             let budget = self.smapi.poll_policy().timeout;
