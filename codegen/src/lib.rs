@@ -422,7 +422,8 @@ fn generate_with(
     let open_enums = open_enums_module(&spec, open_enums);
     let (operations, progenitor_ids) = operations_module(file, &spec)?;
     let version = spec_version(&spec);
-    let tokens = quote::quote! { #tokens #version #open_enums #open_unions #open_schemas #operations };
+    let tokens =
+        quote::quote! { #tokens #version #open_enums #open_unions #open_schemas #operations };
     let mut ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
         message: e.to_string(),
@@ -722,7 +723,6 @@ fn open_unions_module(unions: &[OpenUnion]) -> proc_macro2::TokenStream {
             u.description.trim_end(),
             name = u.name,
         );
-        let name = &u.name;
         let known_doc = format!("Every `{property}` value the spec lists, in spec order.");
         let kind_doc = format!("The `{property}` value of this object (empty if an unknown object has none).");
         quote! {

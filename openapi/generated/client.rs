@@ -2,7 +2,12 @@
 // Change the spec or codegen/src/lib.rs, then run `cargo xtask generate`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+/// The raw client's error: progenitor's, carrying reqwest values. Turn it into the
+/// crate's one error with `alexa_smapi::Error::from_generated`.
+pub use progenitor_client::Error as RawError;
+#[allow(unused_imports)]
+use progenitor_client::Error;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -12,14 +17,8 @@ pub mod types {
 `v1.skill.Manifest.InterfaceType` with `ExtensionRequest` and
 `ExtensionInitializationRequest`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaExtensionInterface {
         ///Extensions started with the skill, with their settings.
         #[serde(
@@ -59,9 +58,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AlexaExtensionInterfaceType {
         #[serde(rename = "ALEXA_EXTENSION")]
         AlexaExtension,
@@ -103,15 +102,8 @@ pub mod types {
     /**The Alexa for Business API of a skill (for example room booking). Source: SMAPI model
 `v1.skill.Manifest.AlexaForBusinessApis`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaForBusinessApis {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<SkillEndpoint>,
@@ -136,15 +128,8 @@ pub mod types {
     /**An Alexa for Business interface and the requests the skill serves in it. Source: SMAPI model
 `v1.skill.Manifest.AlexaForBusinessInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaForBusinessInterface {
         ///Interface namespace, for example `Alexa.Business.Reservation.Room`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -169,15 +154,8 @@ pub mod types {
     /**A request of an Alexa for Business interface. Source: SMAPI model
 `v1.skill.Manifest.AlexaForBusinessInterfaceRequest`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaForBusinessInterfaceRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<
@@ -194,14 +172,8 @@ pub mod types {
     /**Runtime and AWS region of an Alexa-hosted skill. Source: SMAPI model
 `v1.skill.AlexaHosted.AlexaHostedConfig`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaHostedConfig {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<HostedSkillRegion>,
@@ -218,14 +190,8 @@ pub mod types {
     /**The skill renders Alexa Presentation Language documents. `type` is `ALEXA_PRESENTATION_APL`.
 Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaPresentationAplInterface {
         ///The viewports (device screens) the skill's documents are designed for.
         #[serde(
@@ -257,9 +223,9 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AlexaPresentationAplInterfaceType {
         #[serde(rename = "ALEXA_PRESENTATION_APL")]
         AlexaPresentationApl,
@@ -303,14 +269,8 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
 `ALEXA_PRESENTATION_HTML`. Source: SMAPI model
 `v1.skill.Manifest.AlexaPresentationHtmlInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaPresentationHtmlInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -334,9 +294,9 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AlexaPresentationHtmlInterfaceType {
         #[serde(rename = "ALEXA_PRESENTATION_HTML")]
         AlexaPresentationHtml,
@@ -379,14 +339,8 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
     /**The skill is offered through Alexa search. `type` is `ALEXA_SEARCH`. Source: SMAPI model
 `v1.skill.Manifest.AlexaSearch`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AlexaSearchInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -410,9 +364,9 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AlexaSearchInterfaceType {
         #[serde(rename = "ALEXA_SEARCH")]
         AlexaSearch,
@@ -454,15 +408,8 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
     /**A custom Android intent an app handles. Source: SMAPI model
 `v1.skill.Manifest.AndroidCustomIntent`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AndroidCustomIntent {
         ///The intent's action.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -481,15 +428,8 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
     /**Apps and web domains the skill can open on the user's phone. Source: SMAPI model
 `v1.skill.Manifest.AppLink`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AppLink {
         ///Common Android intents the skill fires.
         #[serde(
@@ -531,14 +471,8 @@ Source: SMAPI model `v1.skill.Manifest.AlexaPresentationAplInterface`. Added in 
     /**The skill opens apps on the user's phone (app links). `type` is `APP_LINKS`. Source: SMAPI
 model `v1.skill.Manifest.AppLinkInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AppLinkInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -562,9 +496,9 @@ model `v1.skill.Manifest.AppLinkInterface`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AppLinkInterfaceType {
         #[serde(rename = "APP_LINKS")]
         AppLinks,
@@ -606,14 +540,8 @@ model `v1.skill.Manifest.AppLinkInterface`. Added in 2.0.0.
     /**The skill opens apps on the user's phone (app links, second version). `type` is
 `APP_LINKS_V2`. Source: SMAPI model `v1.skill.Manifest.AppLinkV2Interface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AppLinkV2Interface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -637,9 +565,9 @@ model `v1.skill.Manifest.AppLinkInterface`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AppLinkV2InterfaceType {
         #[serde(rename = "APP_LINKS_V2")]
         AppLinksV2,
@@ -681,14 +609,8 @@ model `v1.skill.Manifest.AppLinkInterface`. Added in 2.0.0.
     /**The skill plays long-form audio with the AudioPlayer interface. `type` is `AUDIO_PLAYER`.
 Source: SMAPI model `v1.skill.Manifest.AudioInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AudioInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -712,9 +634,9 @@ Source: SMAPI model `v1.skill.Manifest.AudioInterface`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AudioInterfaceType {
         #[serde(rename = "AUDIO_PLAYER")]
         AudioPlayer,
@@ -758,15 +680,8 @@ authenticates; `LWA` clients list their applications. Source: SMAPI model
 `v1.skill.Manifest.AuthorizedClient` and its `LWA` subtype `AuthorizedClientLwa`, merged
 into one open object. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AuthorizedClient {
         /**For `LWA`: the applications allowed.
 */
@@ -793,15 +708,8 @@ into one open object. Added in 2.0.0.
 its subtype `AuthorizedClientLwaApplicationAndroid`, merged into one open object. Added in
 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AuthorizedClientApplication {
         /**For `LWA_ANDROID`: the app's ID in the app store.
 */
@@ -831,15 +739,8 @@ its subtype `AuthorizedClientLwaApplicationAndroid`, merged into one open object
     /**Locales whose interaction model and listing are cloned from another locale. Source: SMAPI
 model `v1.skill.Manifest.AutomaticClonedLocale`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AutomaticClonedLocale {
         ///One entry per source locale.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -857,15 +758,8 @@ model `v1.skill.Manifest.AutomaticClonedLocale`. Added in 2.0.0.
     /**Publish the skill automatically to further locales of a language it supports. Source: SMAPI
 model `v1.skill.Manifest.AutomaticDistribution`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AutomaticDistribution {
         ///Whether automatic distribution is on.
         #[serde(
@@ -892,15 +786,8 @@ model `v1.skill.Manifest.AutomaticDistribution`. Added in 2.0.0.
     /**The steps of an interaction-model build and how each went. Not shown on the pages;
 carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct BuildDetails {
         ///The build steps, in the order they ran.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -912,15 +799,8 @@ carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
         }
     }
     ///One step of an interaction-model build.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct BuildStep {
         ///Why the step failed.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -942,14 +822,8 @@ carried by Amazon's SDK model for interaction-model builds. Added in spec 1.1.0.
 `CAN_FULFILL_INTENT_REQUEST`. Source: SMAPI model `v1.skill.Manifest.InterfaceType`. Added
 in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CanFulfillIntentRequestInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -973,9 +847,9 @@ in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum CanFulfillIntentRequestInterfaceType {
         #[serde(rename = "CAN_FULFILL_INTENT_REQUEST")]
         CanFulfillIntentRequest,
@@ -1019,15 +893,8 @@ in 2.0.0.
     }
     /**Where an app is listed. Source: SMAPI model `v1.skill.Manifest.CatalogInfo`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CatalogInfo {
         ///The app's ID in that store.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1045,15 +912,8 @@ in 2.0.0.
     /**Type and version of a connection's payload. Source: SMAPI model
 `v1.skill.Manifest.ConnectionsPayload`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ConnectionPayload {
         ///Payload type.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1070,17 +930,11 @@ in 2.0.0.
         }
     }
     ///Body of `createDiscoverySession`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateDiscoverySessionRequest {
         #[serde(rename = "endpointReporter")]
-        pub endpoint_reporter: EndpointReporter,
+        pub endpoint_reporter: EndpointReporterBody,
     }
     impl CreateDiscoverySessionRequest {
         pub fn builder() -> builder::CreateDiscoverySessionRequest {
@@ -1088,17 +942,7 @@ in 2.0.0.
         }
     }
     ///`CreateDiscoverySessionUnit`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateDiscoverySessionUnit(::std::string::String);
     impl ::std::ops::Deref for CreateDiscoverySessionUnit {
@@ -1152,20 +996,14 @@ in 2.0.0.
         }
     }
     ///Body of `createSkillForVendor`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateSkillRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hosting: ::std::option::Option<HostingConfiguration>,
         pub manifest: SkillManifest,
         #[serde(rename = "vendorId")]
-        pub vendor_id: VendorId,
+        pub vendor_id: crate::ids::VendorId,
     }
     impl CreateSkillRequest {
         pub fn builder() -> builder::CreateSkillRequest {
@@ -1173,14 +1011,8 @@ in 2.0.0.
         }
     }
     ///Body of a successful `createSkillForVendor`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateSkillResponse {
         ///ID of the new skill.
         #[serde(rename = "skillId")]
@@ -1195,15 +1027,8 @@ in 2.0.0.
 skill-operations page and SMAPI model `v1.skill.Manifest.CustomApis` (2.0.0 added everything
 but `endpoint`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomApis {
         #[serde(
             rename = "appLink",
@@ -1257,15 +1082,8 @@ but `endpoint`).
     /**Connections (skill-to-skill requests) the skill uses and offers. Source: SMAPI model
 `v1.skill.Manifest.CustomConnections`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomConnections {
         ///Connections the skill serves.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1284,14 +1102,8 @@ but `endpoint`).
     /**The skill talks to gadgets through custom interfaces. `type` is `CUSTOM_INTERFACE`. Source:
 SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomInterfaceControllerInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -1315,9 +1127,9 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum CustomInterfaceControllerInterfaceType {
         #[serde(rename = "CUSTOM_INTERFACE")]
         CustomInterface,
@@ -1360,15 +1172,8 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
     /**Dialog management settings in one locale. Source: SMAPI model
 `v1.skill.Manifest.CustomLocalizedInformationDialogManagement`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomLocalizedDialogManagement {
         #[serde(
             rename = "sessionStartDelegationStrategy",
@@ -1388,15 +1193,8 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
     /**Settings of the custom API in one locale. Source: SMAPI model
 `v1.skill.Manifest.CustomLocalizedInformation`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomLocalizedInformation {
         #[serde(
             rename = "dialogManagement",
@@ -1414,15 +1212,8 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
     /**What Alexa says when offering and confirming the purchase of a paid skill, in one locale.
 Source: SMAPI model `v1.skill.Manifest.CustomProductPrompts`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomProductPrompts {
         ///Description read when the purchase is confirmed.
         #[serde(
@@ -1449,15 +1240,8 @@ Source: SMAPI model `v1.skill.Manifest.CustomProductPrompts`. Added in 2.0.0.
     /**A task the skill offers to other skills. Source: SMAPI model `v1.skill.Manifest.CustomTask`.
 Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CustomTask {
         ///Task name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1476,14 +1260,8 @@ Added in 2.0.0.
     /**The skill keeps data on devices with the DataStore. `type` is `ALEXA_DATA_STORE`. Source:
 SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DataStoreInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -1507,9 +1285,9 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum DataStoreInterfaceType {
         #[serde(rename = "ALEXA_DATA_STORE")]
         AlexaDataStore,
@@ -1551,15 +1329,8 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
     /**A DataStore package installed on devices. Source: SMAPI model
 `v1.skill.Manifest.DataStorePackage`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct DataStorePackage {
         /**Package ID: a word character, then up to 255 word characters, dots or dashes.
 */
@@ -1577,14 +1348,8 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
 `ALEXA_DATASTORE_PACKAGEMANAGER`. Source: SMAPI model
 `v1.skill.Manifest.AlexaDataStorePackageManagerInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DataStorePackageManagerInterface {
         ///The packages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1611,9 +1376,9 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum DataStorePackageManagerInterfaceType {
         #[serde(rename = "ALEXA_DATASTORE_PACKAGEMANAGER")]
         AlexaDatastorePackagemanager,
@@ -1660,15 +1425,8 @@ SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
     /**The demand response API of a skill (energy providers shifting device consumption). Source:
 SMAPI model `v1.skill.Manifest.DemandResponseApis`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct DemandResponseApis {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<LambdaEndpoint>,
@@ -1694,15 +1452,8 @@ SMAPI model `v1.skill.Manifest.DemandResponseApis`. Added in 2.0.0.
     /**Which dialog manager handles a new session. Source: SMAPI model
 `v1.skill.Manifest.DialogDelegationStrategy`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct DialogDelegationStrategy {
         ///The dialog manager, for example `AMAZON.Conversations`, or `skill`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1718,15 +1469,8 @@ SMAPI model `v1.skill.Manifest.DemandResponseApis`. Added in 2.0.0.
     /**Dialog managers (for example Alexa Conversations) that run the skill's dialogs. Source:
 SMAPI model `v1.skill.Manifest.DialogManagement`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct DialogManagement {
         ///The dialog managers.
         #[serde(
@@ -1752,15 +1496,8 @@ SMAPI model `v1.skill.Manifest.DialogManagement`. Added in 2.0.0.
     /**A dialog manager, named by `type` (for example `AMAZON.Conversations`). Source: SMAPI model
 `v1.skill.Manifest.DialogManager`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct DialogManager {
         ///The dialog manager, for example `AMAZON.Conversations`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1776,14 +1513,8 @@ SMAPI model `v1.skill.Manifest.DialogManagement`. Added in 2.0.0.
     /**Error body of the Discovery Session operations. `message` is for debugging and logs
 only: do not show it to end users and do not base program logic on its wording.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DiscoveryError {
         ///Human-readable explanation of the error.
         pub message: ::std::string::String,
@@ -1797,14 +1528,8 @@ only: do not show it to end users and do not base program logic on its wording.
         }
     }
     ///Body of a successful `createDiscoverySession`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DiscoverySession {
         ///ID of the new discovery session.
         pub id: ::std::string::String,
@@ -1815,14 +1540,8 @@ only: do not show it to end users and do not base program logic on its wording.
         }
     }
     ///Body of `getDiscoverySession`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DiscoverySessionStatus {
         pub status: DiscoverySessionStatusStatus,
     }
@@ -1832,14 +1551,8 @@ only: do not show it to end users and do not base program logic on its wording.
         }
     }
     ///Current state of the session.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DiscoverySessionStatusStatus {
         pub value: crate::generated::open_enums::DiscoverySessionStatusValue,
     }
@@ -1848,73 +1561,11 @@ only: do not show it to end users and do not base program logic on its wording.
             Default::default()
         }
     }
-    ///The stage of the skill whose endpoints are discovered.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum DiscoverySkillStage {
-        #[serde(rename = "development")]
-        Development,
-        #[serde(rename = "live")]
-        Live,
-    }
-    impl ::std::fmt::Display for DiscoverySkillStage {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Development => f.write_str("development"),
-                Self::Live => f.write_str("live"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DiscoverySkillStage {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "development" => Ok(Self::Development),
-                "live" => Ok(Self::Live),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DiscoverySkillStage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DiscoverySkillStage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     /**The skill shows display templates on screen devices (Display interface). `type` is
 `RENDER_TEMPLATE`. Source: SMAPI model `v1.skill.Manifest.DisplayInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DisplayInterface {
         #[serde(
             rename = "minimumApmlVersion",
@@ -1952,9 +1603,9 @@ only: do not show it to end users and do not base program logic on its wording.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum DisplayInterfaceType {
         #[serde(rename = "RENDER_TEMPLATE")]
         RenderTemplate,
@@ -1997,14 +1648,8 @@ only: do not show it to end users and do not base program logic on its wording.
 `ALEXA_AUGMENTATION_EFFECTS_CONTROLLER`. Source: SMAPI model
 `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct EffectsControllerInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -2028,9 +1673,9 @@ only: do not show it to end users and do not base program logic on its wording.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum EffectsControllerInterfaceType {
         #[serde(rename = "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER")]
         AlexaAugmentationEffectsController,
@@ -2075,21 +1720,15 @@ only: do not show it to end users and do not base program logic on its wording.
         }
     }
     ///The entity that reports the unit's endpoints to Alexa.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct EndpointReporter {
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct EndpointReporterBody {
         #[serde(rename = "type")]
         pub type_: EndpointReporterType,
         pub value: SkillEndpointReporter,
     }
-    impl EndpointReporter {
-        pub fn builder() -> builder::EndpointReporter {
+    impl EndpointReporterBody {
+        pub fn builder() -> builder::EndpointReporterBody {
             Default::default()
         }
     }
@@ -2104,9 +1743,9 @@ only: do not show it to end users and do not base program logic on its wording.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum EndpointReporterType {
         #[serde(rename = "SKILL")]
         Skill,
@@ -2145,47 +1784,11 @@ only: do not show it to end users and do not base program logic on its wording.
             value.parse()
         }
     }
-    /**Error body of Skill Operations, Skill Publishing and Resource Schema. `message` is
-meant for people (logs, debugging): do not base program logic on its wording; use the
-HTTP status and `code`.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct Error {
-        ///Machine-readable error code, for example `INVALID_STRING_LENGTH`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
-        ///Human-readable explanation of the error.
-        pub message: ::std::string::String,
-        /**One entry per problem found in the request, when the server lists them (mostly with
-400). Not shown on the pages; carried by Amazon's SDK model.
-*/
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub violations: ::std::vec::Vec<ValidationViolation>,
-    }
-    impl Error {
-        pub fn builder() -> builder::Error {
-            Default::default()
-        }
-    }
     /**One proactive event schema the skill publishes. Source: SMAPI model
 `v1.skill.Manifest.EventPublications`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct EventPublication {
         ///The event schema, for example `AMAZON.WeatherAlert.Activated`.
         #[serde(
@@ -2204,15 +1807,8 @@ HTTP status and `code`.
     /**One event the skill subscribes to. Source: SMAPI model `v1.skill.Manifest.EventName`. Added
 in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct EventSubscription {
         #[serde(
             rename = "eventName",
@@ -2230,15 +1826,8 @@ in 2.0.0.
     /**An APL extension started with the skill, and its settings. Source: SMAPI model
 `v1.skill.Manifest.ExtensionInitializationRequest`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtensionInitializationRequest {
         ///Extension-specific settings.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2260,15 +1849,8 @@ in 2.0.0.
 `v1.skill.Manifest.ExtensionRequest`. The model's list of allowed URIs is not repeated here,
 as Amazon adds extensions over time. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ExtensionRequest {
         /**The extension's URI, for example `aplext:backstack:10`.
 */
@@ -2285,15 +1867,8 @@ as Amazon adds extensions over time. Added in 2.0.0.
     /**The flash briefing API of a skill: feeds Alexa reads or plays in the user's briefing.
 Source: SMAPI model `v1.skill.Manifest.FlashBriefingApis`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct FlashBriefingApis {
         ///Feeds per locale, keyed by locale.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2314,15 +1889,8 @@ Source: SMAPI model `v1.skill.Manifest.FlashBriefingApis`. Added in 2.0.0.
     /**One feed of a flash briefing. Source: SMAPI model
 `v1.skill.Manifest.LocalizedFlashBriefingInfoItems`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct FlashBriefingFeed {
         #[serde(
             rename = "contentType",
@@ -2385,15 +1953,8 @@ characters, no `<`.
     /**A free trial before a subscription is charged. Source: SMAPI model
 `v1.skill.Manifest.FreeTrialInformation`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct FreeTrialInformation {
         ///Length of the trial as an ISO 8601 duration in days, 1 to 31 (`P7D`).
         #[serde(
@@ -2412,15 +1973,8 @@ characters, no `<`.
     /**The name Alexa uses for an app, with translations. Source: SMAPI model
 `v1.skill.Manifest.FriendlyName`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct FriendlyName {
         ///The name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2443,14 +1997,8 @@ characters, no `<`.
 `GADGET_CONTROLLER`. Source: SMAPI model `v1.skill.Manifest.GadgetControllerInterface`.
 Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct GadgetControllerInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -2474,9 +2022,9 @@ Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum GadgetControllerInterfaceType {
         #[serde(rename = "GADGET_CONTROLLER")]
         GadgetController,
@@ -2519,15 +2067,8 @@ Added in 2.0.0.
     /**Whether the skill needs Echo Buttons (gadgets) and how many players and buttons it supports.
 Source: SMAPI model `v1.skill.Manifest.ManifestGadgetSupport`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct GadgetSupport {
         ///Most buttons the skill works with (1 to 4).
         #[serde(
@@ -2568,14 +2109,8 @@ Source: SMAPI model `v1.skill.Manifest.ManifestGadgetSupport`. Added in 2.0.0.
     /**The skill receives Echo Button input events (GameEngine interface). `type` is `GAME_ENGINE`.
 Source: SMAPI model `v1.skill.Manifest.GameEngineInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct GameEngineInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -2599,9 +2134,9 @@ Source: SMAPI model `v1.skill.Manifest.GameEngineInterface`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum GameEngineInterfaceType {
         #[serde(rename = "GAME_ENGINE")]
         GameEngine,
@@ -2641,17 +2176,7 @@ Source: SMAPI model `v1.skill.Manifest.GameEngineInterface`. Added in 2.0.0.
         }
     }
     ///`GetDiscoverySessionId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct GetDiscoverySessionId(::std::string::String);
     impl ::std::ops::Deref for GetDiscoverySessionId {
@@ -2715,9 +2240,9 @@ Source: SMAPI model `v1.skill.Manifest.GameEngineInterface`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum GetSkillPublicationAcceptLanguage {
         #[serde(rename = "en-US")]
         EnUs,
@@ -2765,15 +2290,8 @@ Source: SMAPI model `v1.skill.Manifest.GameEngineInterface`. Added in 2.0.0.
 (`v1/skill/manifest/health_alias.py`), the last SMAPI model release that carried the health
 API. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct HealthAlias {
         ///The name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2790,15 +2308,8 @@ API. Added in 2.0.0.
 for Python (`v1/skill/manifest/health_apis.py`), the last SMAPI model release that carried
 the health API. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct HealthApis {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<SkillEndpoint>,
@@ -2828,15 +2339,8 @@ the health API. Added in 2.0.0.
 for Python (`v1/skill/manifest/health_interface.py`), the last SMAPI model release that
 carried the health API. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct HealthInterface {
         ///Per-locale settings, keyed by locale.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2864,15 +2368,8 @@ carried the health API. Added in 2.0.0.
 (`v1/skill/manifest/health_request.py`), the last SMAPI model release that carried the
 health API. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct HealthRequest {
         ///Request name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2898,9 +2395,9 @@ SMAPI model `v1.skill.AlexaHosted.HostedSkillRegion`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum HostedSkillRegion {
         #[serde(rename = "US_EAST_1")]
         UsEast1,
@@ -2960,9 +2457,9 @@ values. Source: SMAPI model `v1.skill.AlexaHosted.HostedSkillRuntime`. Added in 
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum HostedSkillRuntime {
         #[serde(rename = "NODE_10_X")]
         Node10X,
@@ -3016,14 +2513,8 @@ values. Source: SMAPI model `v1.skill.AlexaHosted.HostedSkillRuntime`. Added in 
     /**How Amazon hosts a new skill's code (Alexa-hosted skills). Only on create. Source: SMAPI
 model `v1.skill.AlexaHosted.HostingConfiguration`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct HostingConfiguration {
         #[serde(
             rename = "alexaHosted",
@@ -3041,15 +2532,7 @@ model `v1.skill.AlexaHosted.HostingConfiguration`. Added in 2.0.0.
     /**The household list API of a skill: it has no settings; subscribe to list events under
 `events`. Source: SMAPI model `v1.skill.Manifest.HouseHoldList`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(transparent)]
     pub struct HouseholdListApis(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3080,15 +2563,8 @@ model `v1.skill.AlexaHosted.HostingConfiguration`. Added in 2.0.0.
     /**The knowledge API of a skill: answers Alexa gives from the skill's content. Source: SMAPI
 model `v1.skill.Manifest.KnowledgeApis`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct KnowledgeApis {
         #[serde(
             rename = "enablementChannel",
@@ -3116,15 +2592,8 @@ model `v1.skill.Manifest.KnowledgeApis`. Added in 2.0.0.
     /**An AWS Lambda function that receives the skill's directives. Source: SMAPI model
 `v1.skill.Manifest.LambdaEndpoint`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LambdaEndpoint {
         /**Only in ASK CLI 1 project files (`skill.json`): the local directory holding the endpoint's
 code, which the CLI deploys and replaces with `uri` before uploading. Source: ASK CLI 1
@@ -3157,15 +2626,8 @@ project format, as found in real skill.json files.
     /**The Lambda function for one region, overriding the default there. Source: SMAPI model
 `v1.skill.Manifest.LambdaRegion`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LambdaRegion {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<LambdaEndpoint>,
@@ -3178,14 +2640,8 @@ project format, as found in real skill.json files.
         }
     }
     ///The most recent create or update of the resource and how its build went.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct LastUpdateRequest {
         #[serde(
             rename = "buildDetails",
@@ -3209,14 +2665,8 @@ project format, as found in real skill.json files.
         }
     }
     ///One HAL link.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Link {
         ///Relative URL of the linked resource.
         pub href: ::std::string::String,
@@ -3229,15 +2679,8 @@ project format, as found in real skill.json files.
     /**A common Android intent the skill fires. Source: SMAPI model
 `v1.skill.Manifest.LinkedAndroidCommonIntent`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LinkedAndroidCommonIntent {
         #[serde(
             rename = "catalogType",
@@ -3264,15 +2707,8 @@ project format, as found in real skill.json files.
     /**An app the skill opens. Source: SMAPI model `v1.skill.Manifest.LinkedApplication`. Added in
 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LinkedApplication {
         ///Custom Android intents of the app.
         #[serde(
@@ -3314,15 +2750,8 @@ project format, as found in real skill.json files.
     /**Common URL schemes (maps, phone) the skill opens, per app store. Source: SMAPI model
 `v1.skill.Manifest.LinkedCommonSchemes`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LinkedCommonSchemes {
         ///Schemes on Android.
         #[serde(
@@ -3349,15 +2778,8 @@ project format, as found in real skill.json files.
         }
     }
     ///HAL (Hypertext Application Language) links to related resources.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Links {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<Link>,
@@ -3370,17 +2792,7 @@ project format, as found in real skill.json files.
         }
     }
     ///`ListSkillsForVendorNextToken`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ListSkillsForVendorNextToken(::std::string::String);
     impl ::std::ops::Deref for ListSkillsForVendorNextToken {
@@ -3438,14 +2850,8 @@ project format, as found in real skill.json files.
         }
     }
     ///One page of `listSkillsForVendor`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ListSkillsResponse {
         ///`true` when more pages follow; `false` on the last page.
         #[serde(
@@ -3475,15 +2881,8 @@ project format, as found in real skill.json files.
     /**A source locale and the locales cloned from it. Source: SMAPI model
 `v1.skill.Manifest.LocalesByAutomaticClonedLocale`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalesByAutomaticClonedLocale {
         ///Locale cloned from, for example `en-US`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3502,15 +2901,8 @@ project format, as found in real skill.json files.
     /**The feeds of a flash briefing in one locale. Source: SMAPI model
 `v1.skill.Manifest.LocalizedFlashBriefingInfo`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalizedFlashBriefingInfo {
         ///What Alexa says when no feed can be read. 1 to 100 characters, no `<`.
         #[serde(
@@ -3533,15 +2925,8 @@ project format, as found in real skill.json files.
 (`v1/skill/manifest/localized_health_info.py`), the last SMAPI model release that carried
 the health API. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalizedHealthInfo {
         ///Other names users say for the skill.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3563,15 +2948,8 @@ the health API. Added in 2.0.0.
     /**Knowledge settings in one locale. Source: SMAPI model
 `v1.skill.Manifest.LocalizedKnowledgeInformation`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalizedKnowledgeInformation {
         ///Attribution Alexa reads with an answer. At most 75 letters, digits, spaces and `.,"'`.
         #[serde(
@@ -3590,15 +2968,8 @@ the health API. Added in 2.0.0.
     /**Music settings in one locale. Source: SMAPI model `v1.skill.Manifest.LocalizedMusicInfo`.
 Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalizedMusicInfo {
         ///Other names users say for the service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3630,15 +3001,8 @@ Added in 2.0.0.
 model's fixed list of locales is not repeated, as Amazon adds locales over time. Added in
 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalizedName {
         ///The locale, for example `de-DE`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3655,15 +3019,8 @@ model's fixed list of locales is not repeated, as Amazon adds locales over time.
         }
     }
     ///Policy links of the skill in one locale.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalizedPrivacyAndCompliance {
         ///URL of the skill's privacy policy.
         #[serde(
@@ -3689,15 +3046,8 @@ model's fixed list of locales is not repeated, as Amazon adds locales over time.
 model `v1.skill.Manifest.SkillManifestLocalizedPublishingInformation` (2.0.0 added
 `customProductPrompts`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct LocalizedPublishingInformation {
         #[serde(
             rename = "customProductPrompts",
@@ -3755,15 +3105,8 @@ characters.
     /**One offer of a paid skill in one marketplace. Source: SMAPI model
 `v1.skill.Manifest.MarketplacePricing`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MarketplacePricing {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<crate::generated::open_enums::Currency>,
@@ -3796,15 +3139,8 @@ characters.
     /**Another name for the service. Source: SMAPI model `v1.skill.Manifest.MusicAlias`. Added in
 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicAlias {
         ///The name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3820,15 +3156,8 @@ characters.
     /**The music API of a skill: Alexa sends music directives to a Lambda function. Source: SMAPI
 model `v1.skill.Manifest.MusicApis`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicApis {
         ///Music capabilities the skill implements.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3864,15 +3193,8 @@ model `v1.skill.Manifest.MusicApis`. Added in 2.0.0.
     }
     /**A music capability. Source: SMAPI model `v1.skill.Manifest.MusicCapability`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicCapability {
         ///Capability name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3894,15 +3216,8 @@ model `v1.skill.Manifest.MusicApis`. Added in 2.0.0.
     /**A kind of content the service offers. Source: SMAPI model
 `v1.skill.Manifest.MusicContentType`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicContentType {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<crate::generated::open_enums::MusicContentName>,
@@ -3917,15 +3232,8 @@ model `v1.skill.Manifest.MusicApis`. Added in 2.0.0.
     /**A feature of the service. Source: SMAPI model `v1.skill.Manifest.MusicFeature`. Added in
 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicFeature {
         ///The feature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3941,15 +3249,8 @@ model `v1.skill.Manifest.MusicApis`. Added in 2.0.0.
     /**A music interface and the requests the skill serves in it. Source: SMAPI model
 `v1.skill.Manifest.MusicInterfaces`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicInterface {
         ///Interface namespace.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3971,15 +3272,8 @@ model `v1.skill.Manifest.MusicApis`. Added in 2.0.0.
     /**A request of a music interface. Source: SMAPI model `v1.skill.Manifest.MusicRequest`. Added
 in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicRequest {
         ///Request name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3994,15 +3288,8 @@ in 2.0.0.
     }
     /**A wordmark logo. Source: SMAPI model `v1.skill.Manifest.MusicWordmark`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MusicWordmark {
         ///URL of the logo.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4018,15 +3305,8 @@ in 2.0.0.
     /**Price and tax category of a paid skill. Source: SMAPI model
 `v1.skill.Manifest.PaidSkillInformation`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct PaidSkillInformation {
         ///Prices per marketplace, keyed by marketplace (for example `US`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4052,15 +3332,8 @@ in 2.0.0.
     /**A permission the skill asks the user to grant. Source: SMAPI model
 `v1.skill.Manifest.PermissionItems`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Permission {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<crate::generated::open_enums::PermissionName>,
@@ -4076,14 +3349,8 @@ in 2.0.0.
 `ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER`. Source: SMAPI model
 `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct PhotoCaptureControllerInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -4107,9 +3374,9 @@ in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoCaptureControllerInterfaceType {
         #[serde(rename = "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER")]
         AlexaCameraPhotoCaptureController,
@@ -4157,15 +3424,8 @@ in 2.0.0.
 skill-operations page and SMAPI model `v1.skill.Manifest.SkillManifestPrivacyAndCompliance`
 (2.0.0 added `shoppingKit`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct PrivacyAndCompliance {
         ///Whether users can buy things or spend real money through the skill.
         #[serde(
@@ -4235,9 +3495,9 @@ skill-operations page and SMAPI model `v1.skill.Manifest.SkillManifestPrivacyAnd
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PublishSkillAcceptLanguage {
         #[serde(rename = "en-US")]
         EnUs,
@@ -4290,16 +3550,9 @@ SDK model (`PublishSkillRequest`), the ASK CLI (`ask smapi publish-skill
 service reads that name; this document uses `publishesAtDate` (until 2.0.0 it followed
 the example, and a scheduled publication was published at once).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct PublishSkillRequest {
         /**When to publish, ISO 8601 (`YYYY-MM-DDThh:mm:ssZ`). At most six months after the
 current date; OpenAPI cannot express that bound, so servers answer 400 beyond it.
@@ -4322,15 +3575,8 @@ skill-operations page and SMAPI model `v1.skill.Manifest.SkillManifestPublishing
 (2.0.0 added `name`, `description`, `gadgetSupport`, `automaticClonedLocale`,
 `paidSkillInformation` and typed `automaticDistribution`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct PublishingInformation {
         #[serde(
             rename = "automaticClonedLocale",
@@ -4411,15 +3657,8 @@ it only in `distributionCountries`.
     /**The endpoint for one region, overriding the default endpoint there. Source: SMAPI model
 `v1.skill.Manifest.Region`. (renamed: `Region` is the crate's SMAPI region). Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct RegionalEndpoint {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<SkillEndpoint>,
@@ -4432,14 +3671,8 @@ it only in `distributionCountries`.
         }
     }
     ///Where to download a resource schema, and until when.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceSchemaLocation {
         ///When `schemaLocationUrl` stops working, ISO 8601 (`YYYY-MM-DDThh:mm:ssZ`).
         #[serde(rename = "expiryTime")]
@@ -4456,15 +3689,8 @@ it only in `distributionCountries`.
         }
     }
     ///Build state of one resource (the manifest, or one locale's interaction model).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ResourceStatus {
         ///Version tag of the resource the build is for.
         #[serde(rename = "eTag", skip_serializing_if = "::std::option::Option::is_none")]
@@ -4491,9 +3717,9 @@ it only in `distributionCountries`.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum SchemaOperation {
         #[serde(rename = "CREATE_SKILL")]
         CreateSkill,
@@ -4557,9 +3783,9 @@ a skill package directory.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum SchemaResource {
         #[serde(rename = "manifest")]
         Manifest,
@@ -4602,18 +3828,34 @@ a skill package directory.
             value.parse()
         }
     }
+    /**Error body of Skill Operations, Skill Publishing and Resource Schema. `message` is
+meant for people (logs, debugging): do not base program logic on its wording; use the
+HTTP status and `code`.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServerError {
+        ///Machine-readable error code, for example `INVALID_STRING_LENGTH`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Human-readable explanation of the error.
+        pub message: ::std::string::String,
+        /**One entry per problem found in the request, when the server lists them (mostly with
+400). Not shown on the pages; carried by Amazon's SDK model.
+*/
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub violations: ::std::vec::Vec<ValidationViolation>,
+    }
+    impl ServerError {
+        pub fn builder() -> builder::ServerError {
+            Default::default()
+        }
+    }
     /**Whether the skill uses Alexa Shopping Kit features. Source: SMAPI model
 `v1.skill.Manifest.ShoppingKit`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ShoppingKit {
         ///Whether the skill earns Amazon Associates commission through Alexa.
         #[serde(
@@ -4640,15 +3882,8 @@ this spec does not model are kept as they are. Source: the skill-operations page
 model `v1.skill.Manifest.SkillManifestApis` (2.0.0 models every kind; `health` comes from
 ask-smapi-model 1.8 for Python, where the SMAPI model last carried it).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillApis {
         #[serde(
             rename = "alexaForBusiness",
@@ -4696,15 +3931,8 @@ ask-smapi-model 1.8 for Python, where the SMAPI model last carried it).
     /**One connection: a name and the payload it carries. Source: SMAPI model
 `v1.skill.Manifest.Custom.Connection`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillConnection {
         ///Connection name, for example `AMAZON.PrintPDF`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4723,15 +3951,8 @@ ask-smapi-model 1.8 for Python, where the SMAPI model last carried it).
 skill-operations page and SMAPI model `v1.skill.Manifest.SkillManifestEndpoint` (2.0.0 made
 `uri` required with its pattern).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillEndpoint {
         /**Only in ASK CLI 1 project files (`skill.json`): the local directory holding the endpoint's
 code, which the CLI deploys and replaces with `uri` before uploading. Source: ASK CLI 1
@@ -4762,22 +3983,16 @@ project format, as found in real skill.json files.
         }
     }
     ///The skill that reports the endpoints.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillEndpointReporter {
         #[serde(rename = "skillId")]
-        pub skill_id: SkillId,
+        pub skill_id: crate::ids::SkillId,
         #[serde(
             rename = "skillStage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub skill_stage: ::std::option::Option<DiscoverySkillStage>,
+        pub skill_stage: ::std::option::Option<crate::generated::open_enums::Stage>,
     }
     impl SkillEndpointReporter {
         pub fn builder() -> builder::SkillEndpointReporter {
@@ -4788,15 +4003,8 @@ project format, as found in real skill.json files.
 publishes, and where they are delivered. Source: SMAPI model
 `v1.skill.Manifest.SkillManifestEvents`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillEvents {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<SkillEndpoint>,
@@ -4819,75 +4027,6 @@ publishes, and where they are delivered. Source: SMAPI model
             Default::default()
         }
     }
-    /**ID of a skill, for example `amzn1.ask.skill.6acdbdf8-8420-440e-823e-aaaaaaaabbbb`.
-1 to 255 characters.
-*/
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct SkillId(::std::string::String);
-    impl ::std::ops::Deref for SkillId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<SkillId> for ::std::string::String {
-        fn from(value: SkillId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for SkillId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SkillId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SkillId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SkillId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     /**The JSON description of a skill: store listing, privacy and compliance answers, the APIs
 (kinds of skill) it implements, the permissions it asks for, the events it subscribes to and
 the clients allowed to call it. Every object of the manifest is open: fields this version of
@@ -4895,15 +4034,8 @@ the spec does not model must be kept unchanged on read-modify-write. Source: SMA
 `v1.skill.Manifest.SkillManifest` (2.0.0 models all of it; 1.x modelled only what the pages
 show).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillManifest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apis: ::std::option::Option<SkillApis>,
@@ -4943,14 +4075,8 @@ show).
         }
     }
     ///The body of `getSkillManifest` and `updateSkillManifest`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillManifestEnvelope {
         pub manifest: SkillManifest,
     }
@@ -4966,15 +4092,8 @@ property table, Amazon's SDK model (`SkillPublicationResponse`) and Amazon's cli
 all say `publishesAtDate`, which is what the service sends; this document uses
 `publishesAtDate` (until 2.0.0 it followed the example).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillPublication {
         ///When the skill is (or was) to be published, ISO 8601 (`YYYY-MM-DDThh:mm:ssZ`).
         #[serde(
@@ -4995,14 +4114,8 @@ all say `publishesAtDate`, which is what the service sends; this document uses
         }
     }
     ///Build state of a skill's resources. Only the requested resources are present.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillStatus {
         ///Build state of the interaction model, per locale.
         #[serde(
@@ -5025,14 +4138,8 @@ all say `publishesAtDate`, which is what the service sends; this document uses
         }
     }
     ///Summary of one stage of one skill.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SkillSummary {
         ///The interfaces the skill implements, by name.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5074,7 +4181,7 @@ all say `publishesAtDate`, which is what the service sends; this document uses
         #[serde(rename = "skillId")]
         pub skill_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stage: ::std::option::Option<crate::generated::open_enums::SkillStage>,
+        pub stage: ::std::option::Option<crate::generated::open_enums::Stage>,
     }
     impl SkillSummary {
         pub fn builder() -> builder::SkillSummary {
@@ -5086,15 +4193,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
 `protocolVersion`; real smart home manifests omit it, so it stays optional here. Added in
 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SmartHomeApis {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<LambdaEndpoint>,
@@ -5126,15 +4226,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
     /**For one language, the locale automatic distribution copies from. Source: SMAPI model
 `v1.skill.Manifest.SourceLanguageForLocales`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SourceLanguageForLocales {
         ///Two-letter language code, for example `en`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5153,77 +4246,9 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
             Default::default()
         }
     }
-    /**A stage of a skill whose manifest can be read: `development` (being edited),
-`certified` (passed certification, awaiting or in publication) or `live` (published).
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum StageName {
-        #[serde(rename = "development")]
-        Development,
-        #[serde(rename = "certified")]
-        Certified,
-        #[serde(rename = "live")]
-        Live,
-    }
-    impl ::std::fmt::Display for StageName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Development => f.write_str("development"),
-                Self::Certified => f.write_str("certified"),
-                Self::Live => f.write_str("live"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StageName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "development" => Ok(Self::Development),
-                "certified" => Ok(Self::Certified),
-                "live" => Ok(Self::Live),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StageName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for StageName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///One error or warning of a build.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct StatusMessage {
         ///Machine-readable code, when the server gives one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5257,9 +4282,9 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StatusResource {
         #[serde(rename = "manifest")]
         Manifest,
@@ -5305,15 +4330,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
     /**How often a subscription is charged. Source: SMAPI model
 `v1.skill.Manifest.SubscriptionInformation`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SubscriptionInformation {
         #[serde(
             rename = "subscriptionPaymentFrequency",
@@ -5333,15 +4351,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
     /**Special kinds of device control the skill supports. Source: SMAPI model
 `v1.skill.Manifest.SupportedControls`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SupportedControls {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<
@@ -5358,15 +4369,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
     /**A runtime the skill targets, named by `type` (for example `DEVICE`). Source: SMAPI model
 `v1.skill.Manifest.Custom.TargetRuntime`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct TargetRuntime {
         ///The runtime, for example `DEVICE`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -5382,15 +4386,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
     /**How a paid skill is taxed. Source: SMAPI model `v1.skill.Manifest.TaxInformation`. Added in
 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct TaxInformation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<
@@ -5415,9 +4412,9 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UnpublishReason {
         #[serde(rename = "Changing invocation name")]
         ChangingInvocationName,
@@ -5494,9 +4491,9 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UnpublishSkillAcceptLanguage {
         #[serde(rename = "en-US")]
         EnUs,
@@ -5541,14 +4538,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
         }
     }
     ///Body of `unpublishSkill`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UnpublishSkillRequest {
         pub reason: UnpublishReason,
         #[serde(rename = "type")]
@@ -5572,9 +4563,9 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UnpublishType {
         #[serde(rename = "HIDE")]
         Hide,
@@ -5620,15 +4611,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
     /**A channel for notifications from the skill to Alexa. Source: SMAPI model
 `v1.skill.Manifest.UpChannelItems`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct UpChannel {
         ///Channel kind, for example `SNS`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -5645,17 +4629,7 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
         }
     }
     ///`UpdateSkillManifestIfMatch`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateSkillManifestIfMatch(::std::string::String);
     impl ::std::ops::Deref for UpdateSkillManifestIfMatch {
@@ -5719,9 +4693,9 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UpdateSkillManifestStage {
         #[serde(rename = "development")]
         Development,
@@ -5763,14 +4737,8 @@ SMAPI model `v1.skill.Manifest.SmartHomeApis`. Resolved: the model requires
     /**The skill uploads files from the device. `type` is `ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER`.
 Source: SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UploadControllerInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -5794,9 +4762,9 @@ Source: SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UploadControllerInterfaceType {
         #[serde(rename = "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER")]
         AlexaFileManagerUploadController,
@@ -5841,14 +4809,8 @@ Source: SMAPI model `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
         }
     }
     ///One problem found in a request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ValidationViolation {
         ///Machine-readable code of the problem.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5873,85 +4835,11 @@ describes them. Kept open: its shape varies by problem.
             Default::default()
         }
     }
-    ///ID of a vendor (developer account), for example `MT25O3ZVSAXZOAX`. 1 to 255 characters.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct VendorId(::std::string::String);
-    impl ::std::ops::Deref for VendorId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<VendorId> for ::std::string::String {
-        fn from(value: VendorId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for VendorId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for VendorId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for VendorId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VendorId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     /**The video API of a skill: Alexa sends video directives (play, search, channel) to a Lambda
 function. Source: SMAPI model `v1.skill.Manifest.VideoApis`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoApis {
         ///Per-country catalogs, keyed by country code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5981,15 +4869,8 @@ function. Source: SMAPI model `v1.skill.Manifest.VideoApis`. Added in 2.0.0.
     /**Video settings in one locale. Source: SMAPI model `v1.skill.Manifest.VideoApisLocale`. Added
 in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoApisLocale {
         ///Optional video features the skill supports.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6032,14 +4913,8 @@ in 2.0.0.
     /**The skill plays video files with the VideoApp interface. `type` is `VIDEO_APP`. Source:
 SMAPI model `v1.skill.Manifest.VideoAppInterface`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoAppInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -6063,9 +4938,9 @@ SMAPI model `v1.skill.Manifest.VideoAppInterface`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoAppInterfaceType {
         #[serde(rename = "VIDEO_APP")]
         VideoApp,
@@ -6108,14 +4983,8 @@ SMAPI model `v1.skill.Manifest.VideoAppInterface`. Added in 2.0.0.
 `ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER`. Source: SMAPI model
 `v1.skill.Manifest.InterfaceType`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoCaptureControllerInterface {
         ///The interface kind.
         #[serde(rename = "type")]
@@ -6139,9 +5008,9 @@ SMAPI model `v1.skill.Manifest.VideoAppInterface`. Added in 2.0.0.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoCaptureControllerInterfaceType {
         #[serde(rename = "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER")]
         AlexaCameraVideoCaptureController,
@@ -6189,15 +5058,8 @@ SMAPI model `v1.skill.Manifest.VideoAppInterface`. Added in 2.0.0.
 `v1.skill.Manifest.VideoCatalogInfo`. `type` is from the manifest reference's video example.
 Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoCatalogInfo {
         ///Catalog source ID.
         #[serde(
@@ -6219,15 +5081,8 @@ Added in 2.0.0.
     /**The video catalogs of one country. Source: SMAPI model `v1.skill.Manifest.VideoCountryInfo`.
 Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoCountryInfo {
         ///The catalogs.
         #[serde(
@@ -6249,15 +5104,8 @@ Added in 2.0.0.
 SMAPI model `v1.skill.Manifest.VideoFeature`. and its subtype `VoiceProfileFeature`. Added
 in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoFeature {
         ///The feature, for example `VIDEO_VOICE_PROFILE`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6276,15 +5124,8 @@ in 2.0.0.
     /**Whether the provider's catalog is ingested for Fire TV. Source: SMAPI model
 `v1.skill.Manifest.VideoFireTvCatalogIngestion`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoFireTvCatalogIngestion {
         ///Catalog source ID.
         #[serde(
@@ -6311,15 +5152,8 @@ in 2.0.0.
     /**A name Alexa uses for the provider in prompts. Source: SMAPI model
 `v1.skill.Manifest.VideoPromptName`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoPromptName {
         ///The name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6339,15 +5173,8 @@ in 2.0.0.
     /**The video endpoint of one region and where its upstream notifications go. Source: SMAPI
 model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VideoRegion {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint: ::std::option::Option<SkillEndpoint>,
@@ -6365,15 +5192,8 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
     /**A class of screen the skill's APL documents are designed for. Source: SMAPI model
 `v1.skill.Manifest.ViewportSpecification`. Added in 2.0.0.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ViewportSpecification {
         ///Largest height in pixels.
         #[serde(
@@ -8323,7 +7143,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
         #[derive(Clone, Debug)]
         pub struct CreateDiscoverySessionRequest {
             endpoint_reporter: ::std::result::Result<
-                super::EndpointReporter,
+                super::EndpointReporterBody,
                 ::std::string::String,
             >,
         }
@@ -8339,7 +7159,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
         impl CreateDiscoverySessionRequest {
             pub fn endpoint_reporter<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::EndpointReporter>,
+                T: ::std::convert::TryInto<super::EndpointReporterBody>,
                 T::Error: ::std::fmt::Display,
             {
                 self.endpoint_reporter = value
@@ -8378,7 +7198,10 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
                 ::std::string::String,
             >,
             manifest: ::std::result::Result<super::SkillManifest, ::std::string::String>,
-            vendor_id: ::std::result::Result<super::VendorId, ::std::string::String>,
+            vendor_id: ::std::result::Result<
+                crate::ids::VendorId,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateSkillRequest {
             fn default() -> Self {
@@ -8418,7 +7241,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
             }
             pub fn vendor_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::VendorId>,
+                T: ::std::convert::TryInto<crate::ids::VendorId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vendor_id = value
@@ -10174,7 +8997,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
             }
         }
         #[derive(Clone, Debug)]
-        pub struct EndpointReporter {
+        pub struct EndpointReporterBody {
             type_: ::std::result::Result<
                 super::EndpointReporterType,
                 ::std::string::String,
@@ -10184,7 +9007,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for EndpointReporter {
+        impl ::std::default::Default for EndpointReporterBody {
             fn default() -> Self {
                 Self {
                     type_: Err("no value supplied for type_".to_string()),
@@ -10192,7 +9015,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
                 }
             }
         }
-        impl EndpointReporter {
+        impl EndpointReporterBody {
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointReporterType>,
@@ -10218,10 +9041,11 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
                 self
             }
         }
-        impl ::std::convert::TryFrom<EndpointReporter> for super::EndpointReporter {
+        impl ::std::convert::TryFrom<EndpointReporterBody>
+        for super::EndpointReporterBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: EndpointReporter,
+                value: EndpointReporterBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     type_: value.type_?,
@@ -10229,91 +9053,11 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
                 })
             }
         }
-        impl ::std::convert::From<super::EndpointReporter> for EndpointReporter {
-            fn from(value: super::EndpointReporter) -> Self {
+        impl ::std::convert::From<super::EndpointReporterBody> for EndpointReporterBody {
+            fn from(value: super::EndpointReporterBody) -> Self {
                 Self {
                     type_: Ok(value.type_),
                     value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Error {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            violations: ::std::result::Result<
-                ::std::vec::Vec<super::ValidationViolation>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Error {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    message: Err("no value supplied for message".to_string()),
-                    violations: Ok(Default::default()),
-                }
-            }
-        }
-        impl Error {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn violations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ValidationViolation>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.violations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for violations: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Error> for super::Error {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Error,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    message: value.message?,
-                    violations: value.violations?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Error> for Error {
-            fn from(value: super::Error) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    message: Ok(value.message),
-                    violations: Ok(value.violations),
                 }
             }
         }
@@ -15613,6 +14357,86 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ServerError {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            violations: ::std::result::Result<
+                ::std::vec::Vec<super::ValidationViolation>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServerError {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Err("no value supplied for message".to_string()),
+                    violations: Ok(Default::default()),
+                }
+            }
+        }
+        impl ServerError {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn violations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ValidationViolation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.violations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for violations: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerError> for super::ServerError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                    violations: value.violations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerError> for ServerError {
+            fn from(value: super::ServerError) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                    violations: Ok(value.violations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ShoppingKit {
             is_amazon_associates_on_alexa_enabled: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -16156,9 +14980,9 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
         }
         #[derive(Clone, Debug)]
         pub struct SkillEndpointReporter {
-            skill_id: ::std::result::Result<super::SkillId, ::std::string::String>,
+            skill_id: ::std::result::Result<crate::ids::SkillId, ::std::string::String>,
             skill_stage: ::std::result::Result<
-                ::std::option::Option<super::DiscoverySkillStage>,
+                ::std::option::Option<crate::generated::open_enums::Stage>,
                 ::std::string::String,
             >,
         }
@@ -16173,7 +14997,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
         impl SkillEndpointReporter {
             pub fn skill_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::SkillId>,
+                T: ::std::convert::TryInto<crate::ids::SkillId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.skill_id = value
@@ -16186,7 +15010,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
             pub fn skill_stage<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscoverySkillStage>,
+                    ::std::option::Option<crate::generated::open_enums::Stage>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -16799,7 +15623,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
                 ::std::string::String,
             >,
             stage: ::std::result::Result<
-                ::std::option::Option<crate::generated::open_enums::SkillStage>,
+                ::std::option::Option<crate::generated::open_enums::Stage>,
                 ::std::string::String,
             >,
         }
@@ -16922,7 +15746,7 @@ model `v1.skill.Manifest.VideoRegion`. Added in 2.0.0.
             pub fn stage<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::open_enums::SkillStage>,
+                    ::std::option::Option<crate::generated::open_enums::Stage>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -19768,8 +18592,8 @@ pub mod builder {
         client: &'a super::Client,
         max_results: Result<Option<::std::num::NonZeroU32>, String>,
         next_token: Result<Option<types::ListSkillsForVendorNextToken>, String>,
-        skill_id: Result<Option<::std::vec::Vec<types::SkillId>>, String>,
-        vendor_id: Result<types::VendorId, String>,
+        skill_id: Result<Option<::std::vec::Vec<crate::ids::SkillId>>, String>,
+        vendor_id: Result<crate::ids::VendorId, String>,
     }
     impl<'a> ListSkillsForVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -19809,32 +18633,36 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::SkillId>>,
+            V: std::convert::TryInto<::std::vec::Vec<crate::ids::SkillId>>,
         {
             self.skill_id = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < SkillId >` for skill_id failed"
+                    "conversion to `:: std :: vec :: Vec < crate :: ids :: SkillId >` for skill_id failed"
                         .to_string()
                 });
             self
         }
         pub fn vendor_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::VendorId>,
+            V: std::convert::TryInto<crate::ids::VendorId>,
         {
             self.vendor_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `VendorId` for vendor_id failed".to_string()
+                    "conversion to `crate :: ids :: VendorId` for vendor_id failed"
+                        .to_string()
                 });
             self
         }
         ///Sends a `GET` request to `/v1/skills`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ListSkillsResponse>, Error<types::Error>> {
+        ) -> Result<
+            ResponseValue<types::ListSkillsResponse>,
+            Error<types::ServerError>,
+        > {
             let Self { client, max_results, next_token, skill_id, vendor_id } = self;
             let max_results = max_results.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
@@ -19953,7 +18781,10 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/skills`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CreateSkillResponse>, Error<types::Error>> {
+        ) -> Result<
+            ResponseValue<types::CreateSkillResponse>,
+            Error<types::ServerError>,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -20050,7 +18881,7 @@ pub mod builder {
         client: &'a super::Client,
         resource: Result<types::SchemaResource, String>,
         operation: Result<Option<types::SchemaOperation>, String>,
-        vendor_id: Result<types::VendorId, String>,
+        vendor_id: Result<crate::ids::VendorId, String>,
     }
     impl<'a> GetResourceSchema<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -20086,19 +18917,23 @@ pub mod builder {
         }
         pub fn vendor_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::VendorId>,
+            V: std::convert::TryInto<crate::ids::VendorId>,
         {
             self.vendor_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `VendorId` for vendor_id failed".to_string()
+                    "conversion to `crate :: ids :: VendorId` for vendor_id failed"
+                        .to_string()
                 });
             self
         }
         ///Sends a `GET` request to `/v1/skills/resourceSchema/{resource}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ResourceSchemaLocation>, Error<types::Error>> {
+        ) -> Result<
+            ResponseValue<types::ResourceSchemaLocation>,
+            Error<types::ServerError>,
+        > {
             let Self { client, resource, operation, vendor_id } = self;
             let resource = resource.map_err(Error::InvalidRequest)?;
             let operation = operation.map_err(Error::InvalidRequest)?;
@@ -20195,7 +19030,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteSkill<'a> {
         client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
+        skill_id: Result<crate::ids::SkillId, String>,
     }
     impl<'a> DeleteSkill<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -20206,15 +19041,18 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SkillId>,
+            V: std::convert::TryInto<crate::ids::SkillId>,
         {
             self.skill_id = value
                 .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: SkillId` for skill_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/v1/skills/{skillId}/`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -20306,7 +19144,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PublishSkill<'a> {
         client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
+        skill_id: Result<crate::ids::SkillId, String>,
         accept_language: Result<Option<types::PublishSkillAcceptLanguage>, String>,
         body: Result<types::builder::PublishSkillRequest, String>,
     }
@@ -20321,11 +19159,14 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SkillId>,
+            V: std::convert::TryInto<crate::ids::SkillId>,
         {
             self.skill_id = value
                 .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: SkillId` for skill_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -20366,7 +19207,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v1/skills/{skillId}/publications`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id, accept_language, body } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -20476,7 +19317,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetSkillPublication<'a> {
         client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
+        skill_id: Result<crate::ids::SkillId, String>,
         accept_language: Result<
             Option<types::GetSkillPublicationAcceptLanguage>,
             String,
@@ -20492,11 +19333,14 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SkillId>,
+            V: std::convert::TryInto<crate::ids::SkillId>,
         {
             self.skill_id = value
                 .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: SkillId` for skill_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -20515,7 +19359,7 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/skills/{skillId}/publications/~latest`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SkillPublication>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::SkillPublication>, Error<types::ServerError>> {
             let Self { client, skill_id, accept_language } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -20612,8 +19456,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetSkillManifest<'a> {
         client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
-        stage: Result<types::StageName, String>,
+        skill_id: Result<crate::ids::SkillId, String>,
+        stage: Result<crate::generated::open_enums::Stage, String>,
     }
     impl<'a> GetSkillManifest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -20625,26 +19469,35 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SkillId>,
+            V: std::convert::TryInto<crate::ids::SkillId>,
         {
             self.skill_id = value
                 .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: SkillId` for skill_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn stage<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::StageName>,
+            V: std::convert::TryInto<crate::generated::open_enums::Stage>,
         {
             self.stage = value
                 .try_into()
-                .map_err(|_| "conversion to `StageName` for stage failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: Stage` for stage failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/skills/{skillId}/stages/{stage}/manifest`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SkillManifestEnvelope>, Error<types::Error>> {
+        ) -> Result<
+            ResponseValue<types::SkillManifestEnvelope>,
+            Error<types::ServerError>,
+        > {
             let Self { client, skill_id, stage } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let stage = stage.map_err(Error::InvalidRequest)?;
@@ -20738,7 +19591,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateSkillManifest<'a> {
         client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
+        skill_id: Result<crate::ids::SkillId, String>,
         stage: Result<types::UpdateSkillManifestStage, String>,
         if_match: Result<Option<types::UpdateSkillManifestIfMatch>, String>,
         body: Result<types::builder::SkillManifestEnvelope, String>,
@@ -20755,11 +19608,14 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SkillId>,
+            V: std::convert::TryInto<crate::ids::SkillId>,
         {
             self.skill_id = value
                 .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: SkillId` for skill_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn stage<V>(mut self, value: V) -> Self
@@ -20814,7 +19670,7 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/v1/skills/{skillId}/stages/{stage}/manifest`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id, stage, if_match, body } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let stage = stage.map_err(Error::InvalidRequest)?;
@@ -20939,7 +19795,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetSkillStatus<'a> {
         client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
+        skill_id: Result<crate::ids::SkillId, String>,
         resource: Result<Option<::std::vec::Vec<types::StatusResource>>, String>,
     }
     impl<'a> GetSkillStatus<'a> {
@@ -20952,11 +19808,14 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SkillId>,
+            V: std::convert::TryInto<crate::ids::SkillId>,
         {
             self.skill_id = value
                 .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: SkillId` for skill_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn resource<V>(mut self, value: V) -> Self
@@ -20975,7 +19834,7 @@ pub mod builder {
         ///Sends a `GET` request to `/v1/skills/{skillId}/status`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::SkillStatus>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::SkillStatus>, Error<types::ServerError>> {
             let Self { client, skill_id, resource } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let resource = resource.map_err(Error::InvalidRequest)?;
@@ -21070,7 +19929,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UnpublishSkill<'a> {
         client: &'a super::Client,
-        skill_id: Result<types::SkillId, String>,
+        skill_id: Result<crate::ids::SkillId, String>,
         accept_language: Result<Option<types::UnpublishSkillAcceptLanguage>, String>,
         body: Result<types::builder::UnpublishSkillRequest, String>,
     }
@@ -21085,11 +19944,14 @@ pub mod builder {
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SkillId>,
+            V: std::convert::TryInto<crate::ids::SkillId>,
         {
             self.skill_id = value
                 .try_into()
-                .map_err(|_| "conversion to `SkillId` for skill_id failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: ids :: SkillId` for skill_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
@@ -21132,7 +19994,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/v1/skills/{skillId}/unpublish`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id, accept_language, body } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -21241,12 +20103,16 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The `info.version` of the spec this client was generated from. The crate has its own
+/// version, judged by Rust's semver rules; the README maps one to the other.
+pub const SPEC_VERSION: &str = "2.0.0";
 /// Open enumerations: response enums that keep decoding when Amazon adds a value.
 pub mod open_enums {
     /**State of a build. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`BuildStatus::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum BuildStatus {
         ///`IN_PROGRESS`
         InProgress,
@@ -21318,24 +20184,11 @@ Open enumeration: a value this version of the spec does not list decodes as [`Bu
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for BuildStatus {
-        fn schema_name() -> ::std::string::String {
-            "BuildStatus".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**State of a publication request. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`PublicationStatus::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PublicationStatus {
         ///`IN_PROGRESS`
         InProgress,
@@ -21417,25 +20270,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Pu
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for PublicationStatus {
-        fn schema_name() -> ::std::string::String {
-            "PublicationStatus".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**State of a discovery session. The page shows only `IN_PROGRESS`; `SUCCEEDED` and
 `FAILED` are the terminal states clients should expect. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`DiscoverySessionStatusValue::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DiscoverySessionStatusValue {
         ///`IN_PROGRESS`
         InProgress,
@@ -21507,24 +20347,11 @@ Open enumeration: a value this version of the spec does not list decodes as [`Di
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for DiscoverySessionStatusValue {
-        fn schema_name() -> ::std::string::String {
-            "DiscoverySessionStatusValue".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Where a skill stage is in its lifecycle, as listed by `listSkillsForVendor`. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`PublicationStatusSummary::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PublicationStatusSummary {
         ///`DEVELOPMENT`
         Development,
@@ -21611,113 +20438,11 @@ Open enumeration: a value this version of the spec does not list decodes as [`Pu
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for PublicationStatusSummary {
-        fn schema_name() -> ::std::string::String {
-            "PublicationStatusSummary".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
-    /**A stage of a skill, as reported in responses. Open: accept values not listed here.
-
-Open enumeration: a value this version of the spec does not list decodes as [`SkillStage::Unknown`] and encodes back unchanged.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum SkillStage {
-        ///`development`
-        Development,
-        ///`certified`
-        Certified,
-        ///`live`
-        Live,
-        /// A value not listed in the spec this client was generated from.
-        Unknown(::std::string::String),
-    }
-    impl SkillStage {
-        /// Every value the spec lists, in spec order.
-        pub const KNOWN: &'static [SkillStage] = &[
-            SkillStage::Development,
-            SkillStage::Certified,
-            SkillStage::Live,
-        ];
-        /// The wire form of this value.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SkillStage::Development => "development",
-                SkillStage::Certified => "certified",
-                SkillStage::Live => "live",
-                SkillStage::Unknown(other) => other.as_str(),
-            }
-        }
-        /// Whether this value is one the spec lists.
-        pub fn is_known(&self) -> bool {
-            !matches!(self, SkillStage::Unknown(_))
-        }
-    }
-    impl ::std::convert::From<&str> for SkillStage {
-        fn from(value: &str) -> Self {
-            match value {
-                "development" => SkillStage::Development,
-                "certified" => SkillStage::Certified,
-                "live" => SkillStage::Live,
-                other => SkillStage::Unknown(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SkillStage {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::std::fmt::Display for SkillStage {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for SkillStage {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SkillStage {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-    impl ::schemars::JsonSchema for SkillStage {
-        fn schema_name() -> ::std::string::String {
-            "SkillStage".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Store category of the skill. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`ManifestCategory::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ManifestCategory {
         ///`ALARMS_AND_CLOCKS`
         AlarmsAndClocks,
@@ -22105,24 +20830,11 @@ Open enumeration: a value this version of the spec does not list decodes as [`Ma
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for ManifestCategory {
-        fn schema_name() -> ::std::string::String {
-            "ManifestCategory".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Kind of certificate an HTTPS endpoint presents. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`SslCertificateType::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SslCertificateType {
         ///`SelfSigned`
         SelfSigned,
@@ -22194,24 +20906,11 @@ Open enumeration: a value this version of the spec does not list decodes as [`Ss
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for SslCertificateType {
-        fn schema_name() -> ::std::string::String {
-            "SslCertificateType".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**`PUBLIC`: listed in the skill store. `PRIVATE`: offered only to chosen organisations. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`DistributionMode::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DistributionMode {
         ///`PRIVATE`
         Private,
@@ -22278,24 +20977,11 @@ Open enumeration: a value this version of the spec does not list decodes as [`Di
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for DistributionMode {
-        fn schema_name() -> ::std::string::String {
-            "DistributionMode".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Name of an interface a skill implements, as listed by `listSkillsForVendor`. Open.
 
 Open enumeration: a value this version of the spec does not list decodes as [`SkillApiKind::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SkillApiKind {
         ///`custom`
         Custom,
@@ -22397,26 +21083,13 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sk
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for SkillApiKind {
-        fn schema_name() -> ::std::string::String {
-            "SkillApiKind".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**A country the skill is offered in, as an ISO 3166-1 alpha-2 code (two capital letters).
 Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.DistributionCountries`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`DistributionCountry::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DistributionCountry {
         ///`AF`
         Af,
@@ -23678,25 +22351,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Di
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for DistributionCountry {
-        fn schema_name() -> ::std::string::String {
-            "DistributionCountry".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Whether gadgets are `REQUIRED` or `OPTIONAL` for the skill. Open: accept values not listed
 here. Source: SMAPI model `v1.skill.Manifest.GadgetSupportRequirement`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`GadgetSupportRequirement::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum GadgetSupportRequirement {
         ///`REQUIRED`
         Required,
@@ -23763,25 +22423,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Ga
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for GadgetSupportRequirement {
-        fn schema_name() -> ::std::string::String {
-            "GadgetSupportRequirement".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**`SUBSCRIPTION` (recurring) or `ENTITLEMENT` (one-time purchase). Open: accept values not
 listed here. Source: SMAPI model `v1.skill.Manifest.OfferType`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`OfferType::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum OfferType {
         ///`SUBSCRIPTION`
         Subscription,
@@ -23848,25 +22495,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Of
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for OfferType {
-        fn schema_name() -> ::std::string::String {
-            "OfferType".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Currency of a price, as an ISO 4217 code. Open: accept values not listed here. Source: SMAPI
 model `v1.skill.Manifest.Currency`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`Currency::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Currency {
         ///`USD`
         Usd,
@@ -23926,25 +22560,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Cu
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for Currency {
-        fn schema_name() -> ::std::string::String {
-            "Currency".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**`MONTHLY` or `YEARLY`. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.SubscriptionPaymentFrequency`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`SubscriptionPaymentFrequency::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SubscriptionPaymentFrequency {
         ///`MONTHLY`
         Monthly,
@@ -24011,25 +22632,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Su
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for SubscriptionPaymentFrequency {
-        fn schema_name() -> ::std::string::String {
-            "SubscriptionPaymentFrequency".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Tax category of a paid skill. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.TaxInformationCategory`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`TaxInformationCategory::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum TaxInformationCategory {
         ///`SOFTWARE`
         Software,
@@ -24121,25 +22729,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Ta
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for TaxInformationCategory {
-        fn schema_name() -> ::std::string::String {
-            "TaxInformationCategory".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Name of a skill event. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.EventNameType`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`EventName::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EventName {
         ///`Legacy.AudioPlayerGui.LyricsViewedEvent`
         LegacyAudioPlayerGuiLyricsViewedEvent,
@@ -26111,25 +24706,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Ev
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for EventName {
-        fn schema_name() -> ::std::string::String {
-            "EventName".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Name of a permission (customer data or capability) a skill can ask for. Open: accept values
 not listed here. Source: SMAPI model `v1.skill.Manifest.PermissionName`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`PermissionName::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PermissionName {
         ///`alexa::device_id:read`
         AlexaDeviceIdRead,
@@ -26486,20 +25068,6 @@ Open enumeration: a value this version of the spec does not list decodes as [`Pe
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for PermissionName {
-        fn schema_name() -> ::std::string::String {
-            "PermissionName".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Kinds of device interface a custom skill can use. Open: accept values not listed here.
 Source: SMAPI model `v1.skill.Manifest.InterfaceType`, plus `ALEXA_PRESENTATION_HTML`, which
 the model uses as the discriminator of `AlexaPresentationHtmlInterface` but leaves out of
@@ -26507,6 +25075,7 @@ the enumeration (Resolved: listed here). Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`InterfaceType::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum InterfaceType {
         ///`AUDIO_PLAYER`
         AudioPlayer,
@@ -26678,25 +25247,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`In
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for InterfaceType {
-        fn schema_name() -> ::std::string::String {
-            "InterfaceType".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Lowest display template version the skill needs. Open: accept values not listed here.
 Source: SMAPI model `v1.skill.Manifest.DisplayInterfaceTemplateVersion`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`DisplayTemplateVersion::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DisplayTemplateVersion {
         ///`1`
         V1,
@@ -26758,25 +25314,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Di
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for DisplayTemplateVersion {
-        fn schema_name() -> ::std::string::String {
-            "DisplayTemplateVersion".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Lowest APML version the skill needs. Open: accept values not listed here. Source: SMAPI
 model `v1.skill.Manifest.DisplayInterfaceApmlVersion`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`DisplayApmlVersion::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DisplayApmlVersion {
         ///`0.2`
         V0_2,
@@ -26836,25 +25379,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Di
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for DisplayApmlVersion {
-        fn schema_name() -> ::std::string::String {
-            "DisplayApmlVersion".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**How the device is used: `HUB`, `TV`, `MOBILE`, `PC` or `AUTO`. Open: accept values not
 listed here. Source: SMAPI model `v1.skill.Manifest.ViewportMode`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`ViewportMode::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ViewportMode {
         ///`HUB`
         Hub,
@@ -26936,25 +25466,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Vi
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for ViewportMode {
-        fn schema_name() -> ::std::string::String {
-            "ViewportMode".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Screen shape: `RECTANGLE` or `ROUND`. Open: accept values not listed here. Source: SMAPI
 model `v1.skill.Manifest.ViewportShape`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`ViewportShape::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ViewportShape {
         ///`RECTANGLE`
         Rectangle,
@@ -27021,26 +25538,13 @@ Open enumeration: a value this version of the spec does not list decodes as [`Vi
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for ViewportShape {
-        fn schema_name() -> ::std::string::String {
-            "ViewportShape".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**An app store: `IOS_APP_STORE` or `GOOGLE_PLAY_STORE`. Open: accept values not listed here.
 Source: SMAPI model `v1.skill.Manifest.CatalogType`. and `CatalogName` (the same values).
 Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`AppCatalog::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AppCatalog {
         ///`IOS_APP_STORE`
         IosAppStore,
@@ -27107,25 +25611,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Ap
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for AppCatalog {
-        fn schema_name() -> ::std::string::String {
-            "AppCatalog".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**A common Android intent. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.AndroidCommonIntentName`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`AndroidCommonIntentName::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AndroidCommonIntentName {
         ///`SHOW_IN_MAP`
         ShowInMap,
@@ -27207,26 +25698,13 @@ Open enumeration: a value this version of the spec does not list decodes as [`An
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for AndroidCommonIntentName {
-        fn schema_name() -> ::std::string::String {
-            "AndroidCommonIntentName".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**A common URL scheme: `MAPS` or `TEL`. Open: accept values not listed here. Source: SMAPI
 model `v1.skill.Manifest.IOSAppStoreCommonSchemeName`. and `PlayStoreCommonSchemeName` (the
 same values). Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`CommonSchemeName::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CommonSchemeName {
         ///`MAPS`
         Maps,
@@ -27293,25 +25771,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Co
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for CommonSchemeName {
-        fn schema_name() -> ::std::string::String {
-            "CommonSchemeName".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Version of the smart home message format (payload version). Open: accept values not listed
 here. Source: SMAPI model `v1.skill.Manifest.SmartHomeProtocol`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`SmartHomeProtocol::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SmartHomeProtocol {
         ///`2`
         V2,
@@ -27388,25 +25853,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sm
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for SmartHomeProtocol {
-        fn schema_name() -> ::std::string::String {
-            "SmartHomeProtocol".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**A special kind of device control. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.SupportedControlsType`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`SupportedControlsType::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SupportedControlsType {
         ///`REMOTE_VEHICLE_CONTROL`
         RemoteVehicleControl,
@@ -27468,25 +25920,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Su
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for SupportedControlsType {
-        fn schema_name() -> ::std::string::String {
-            "SupportedControlsType".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Kind of prompt name. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.VideoPromptNameType`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`VideoPromptNameType::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum VideoPromptNameType {
         ///`Default`
         Default,
@@ -27548,25 +25987,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Vi
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for VideoPromptNameType {
-        fn schema_name() -> ::std::string::String {
-            "VideoPromptNameType".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Kind of music content: `ON_DEMAND`, `RADIO` or `PODCAST`. Open: accept values not listed
 here. Source: SMAPI model `v1.skill.Manifest.MusicContentName`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`MusicContentName::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum MusicContentName {
         ///`ON_DEMAND`
         OnDemand,
@@ -27638,25 +26064,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Mu
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for MusicContentName {
-        fn schema_name() -> ::std::string::String {
-            "MusicContentName".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Whether a feed is `TEXT` or `AUDIO`. Open: accept values not listed here. Source: SMAPI
 model `v1.skill.Manifest.FlashBriefingContentType`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`FlashBriefingContentType::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum FlashBriefingContentType {
         ///`TEXT`
         Text,
@@ -27723,25 +26136,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Fl
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for FlashBriefingContentType {
-        fn schema_name() -> ::std::string::String {
-            "FlashBriefingContentType".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Genre of a feed. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.FlashBriefingGenre`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`FlashBriefingGenre::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum FlashBriefingGenre {
         ///`HEADLINE_NEWS`
         HeadlineNews,
@@ -27867,25 +26267,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Fl
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for FlashBriefingGenre {
-        fn schema_name() -> ::std::string::String {
-            "FlashBriefingGenre".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**How often a feed changes. Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.FlashBriefingUpdateFrequency`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`FlashBriefingUpdateFrequency::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum FlashBriefingUpdateFrequency {
         ///`HOURLY`
         Hourly,
@@ -27957,25 +26344,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Fl
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for FlashBriefingUpdateFrequency {
-        fn schema_name() -> ::std::string::String {
-            "FlashBriefingUpdateFrequency".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Version of an Alexa for Business interface. Open: accept values not listed here. Source:
 SMAPI model `v1.skill.Manifest.Version`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`AlexaForBusinessInterfaceVersion::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AlexaForBusinessInterfaceVersion {
         ///`1.0`
         V1_0,
@@ -28037,25 +26411,12 @@ Open enumeration: a value this version of the spec does not list decodes as [`Al
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for AlexaForBusinessInterfaceVersion {
-        fn schema_name() -> ::std::string::String {
-            "AlexaForBusinessInterfaceVersion".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**A request: `Search`, `Create` or `Update`. Open: accept values not listed here. Source:
 SMAPI model `v1.skill.Manifest.AlexaForBusinessInterfaceRequestName`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`AlexaForBusinessRequestName::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AlexaForBusinessRequestName {
         ///`Search`
         Search,
@@ -28127,26 +26488,13 @@ Open enumeration: a value this version of the spec does not list decodes as [`Al
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for AlexaForBusinessRequestName {
-        fn schema_name() -> ::std::string::String {
-            "AlexaForBusinessRequestName".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Version of the health message format. Open: accept values not listed here. Source:
 ask-smapi-model 1.8 for Python (`v1/skill/manifest/health_protocol_version.py`), the last
 SMAPI model release that carried the health API. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`HealthProtocolVersion::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum HealthProtocolVersion {
         ///`1`
         V1,
@@ -28213,26 +26561,13 @@ Open enumeration: a value this version of the spec does not list decodes as [`He
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for HealthProtocolVersion {
-        fn schema_name() -> ::std::string::String {
-            "HealthProtocolVersion".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
     /**Where a knowledge skill is offered: `PUBLIC`, `ASP` (Alexa Smart Properties) or `A4B` (Alexa
 for Business). Open: accept values not listed here. Source: SMAPI model
 `v1.skill.Manifest.KnowledgeApisEnablementChannel`. Added in 2.0.0.
 
 Open enumeration: a value this version of the spec does not list decodes as [`KnowledgeEnablementChannel::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum KnowledgeEnablementChannel {
         ///`PUBLIC`
         Public,
@@ -28304,18 +26639,97 @@ Open enumeration: a value this version of the spec does not list decodes as [`Kn
             Ok(Self::from(value.as_ref()))
         }
     }
-    impl ::schemars::JsonSchema for KnowledgeEnablementChannel {
-        fn schema_name() -> ::std::string::String {
-            "KnowledgeEnablementChannel".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                ..Default::default()
+    /**A stage of a skill: the one Rust type for the spec's `SkillStage` and `StageName` and `DiscoverySkillStage`. Which stages an operation accepts is listed per schema (for example [`Stage::STAGE_NAME`]); the wrapper checks a request's stage against it before sending.
+
+Open enumeration: a value this version of the spec does not list decodes as [`Stage::Unknown`] and encodes back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum Stage {
+        ///`development`
+        Development,
+        ///`certified`
+        Certified,
+        ///`live`
+        Live,
+        /// A value not listed in the spec this client was generated from.
+        Unknown(::std::string::String),
+    }
+    impl Stage {
+        /// Every value the spec lists, in spec order.
+        pub const KNOWN: &'static [Stage] = &[
+            Stage::Development,
+            Stage::Certified,
+            Stage::Live,
+        ];
+        ///The values the spec's `SkillStage` schema allows.
+        pub const SKILL_STAGE: &'static [Stage] = &[
+            Stage::Development,
+            Stage::Certified,
+            Stage::Live,
+        ];
+        ///The values the spec's `StageName` schema allows.
+        pub const STAGE_NAME: &'static [Stage] = &[
+            Stage::Development,
+            Stage::Certified,
+            Stage::Live,
+        ];
+        ///The values the spec's `DiscoverySkillStage` schema allows.
+        pub const DISCOVERY_SKILL_STAGE: &'static [Stage] = &[
+            Stage::Development,
+            Stage::Live,
+        ];
+        /// The wire form of this value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Stage::Development => "development",
+                Stage::Certified => "certified",
+                Stage::Live => "live",
+                Stage::Unknown(other) => other.as_str(),
             }
-                .into()
+        }
+        /// Whether this value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Stage::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for Stage {
+        fn from(value: &str) -> Self {
+            match value {
+                "development" => Stage::Development,
+                "certified" => Stage::Certified,
+                "live" => Stage::Live,
+                other => Stage::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Stage {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for Stage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Stage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Stage {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
         }
     }
 }
@@ -28328,6 +26742,7 @@ does not list is a valid interface too; clients must keep it unchanged. Source: 
 
 Open union on `type`: an object whose `type` this version of the spec does not list decodes as [`Interface::Unknown`] and encodes back unchanged.*/
     #[derive(Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub enum Interface {
         ///`type` is `AUDIO_PLAYER` ([`crate::generated::types::AudioInterface`]).
         Audio(crate::generated::types::AudioInterface),
@@ -28737,20 +27152,6 @@ Open union on `type`: an object whose `type` this version of the spec does not l
             }
         }
     }
-    impl ::schemars::JsonSchema for Interface {
-        fn schema_name() -> ::std::string::String {
-            "Interface".to_owned()
-        }
-        fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
-        ) -> ::schemars::schema::Schema {
-            ::schemars::schema::SchemaObject {
-                instance_type: Some(::schemars::schema::InstanceType::Object.into()),
-                ..Default::default()
-            }
-                .into()
-        }
-    }
 }
 /// Which schemas of the spec are open (see codegen `OPEN_ENUMS` and `OPEN_UNIONS`).
 pub mod open_schemas {
@@ -28760,7 +27161,6 @@ pub mod open_schemas {
         "PublicationStatus",
         "DiscoverySessionStatusValue",
         "PublicationStatusSummary",
-        "SkillStage",
         "ManifestCategory",
         "SslCertificateType",
         "DistributionMode",
