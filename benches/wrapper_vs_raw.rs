@@ -252,7 +252,7 @@ fn main() {
         .expect("manifest");
         let skill = smapi
             .skills()
-            .create(sim.default_vendor_id(), manifest)
+            .create(manifest)
             .await
             .expect("create")
             .skill_id;

@@ -95,14 +95,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
     let mut sim = None;
-    let (smapi, vendor, discovery_region) = if has_credentials {
+    let (smapi, discovery_region) = if has_credentials {
         let smapi = Smapi::from_env()?;
         let vendor = smapi.vendor_id().ok_or("set ASK_VENDOR_ID")?.to_owned();
         println!(
             "Talking to real SMAPI at {} as vendor {vendor}",
             smapi.base_url()
         );
-        (smapi, vendor, Region::Na)
+        (smapi, Region::Na)
     } else {
         let handle = alexa_smapi_sim::Simulator::builder()
             .async_delay(Duration::from_millis(1500))
@@ -126,14 +126,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .initial_interval(Duration::from_millis(200))
                     .max_interval(Duration::from_millis(500)),
             )
+            .vendor_id(handle.default_vendor_id())
             .build()?;
-        let vendor = handle.default_vendor_id().to_owned();
         sim = Some(handle);
-        (
-            smapi,
-            vendor,
-            Region::for_country("DE").unwrap_or(Region::Eu),
-        )
+        (smapi, Region::for_country("DE").unwrap_or(Region::Eu))
     };
     let mut steps = Steps {
         n: 0,
@@ -143,7 +139,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let skills = smapi.skills();
 
     steps.start("Create a skill");
-    let created = skills.create(&vendor, sample_manifest()).await?;
+    let created = skills.create(sample_manifest()).await?;
     steps.ok(format!(
         "{} (follow the build at {})",
         created.skill_id,
@@ -178,12 +174,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ));
 
     steps.start("List the vendor's skills (all pages)");
-    let listed: Vec<_> = skills
-        .list(&vendor)
-        .page_size(50)
-        .stream()
-        .try_collect()
-        .await?;
+    let listed: Vec<_> = skills.list().page_size(50).stream().try_collect().await?;
     let ours = listed.iter().filter(|s| s.skill_id == id).count();
     steps.ok(format!(
         "{} skill stages, {ours} of them ours",
@@ -263,7 +254,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     steps.start("Download the SUBMIT_SKILL manifest schema (presigned URL, no credentials) and validate locally");
     let report = smapi
         .resource_schema()
-        .validate_manifest(&vendor, &after.manifest, SchemaOperation::SubmitSkill)
+        .validate_manifest(&after.manifest, SchemaOperation::SubmitSkill)
         .await?;
     if report.is_valid() {
         steps.ok("the manifest satisfies the submission schema");

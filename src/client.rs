@@ -446,7 +446,10 @@ impl SmapiBuilder {
         self
     }
 
-    /// Default vendor ID, readable with [`Smapi::vendor_id`].
+    /// The vendor ID of every call that needs one (create, list and list by IDs, resource
+    /// schemas) unless the handle names another (`smapi.skills().vendor_id(..)`); readable
+    /// with [`Smapi::vendor_id`]. Without one, such calls fail with [`Error::Validation`] for
+    /// `vendorId` before sending.
     pub fn vendor_id(mut self, vendor_id: impl Into<String>) -> Self {
         self.vendor_id = Some(vendor_id.into());
         self

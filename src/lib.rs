@@ -9,8 +9,8 @@
 //! use futures::TryStreamExt;
 //! # async fn demo() -> Result<(), alexa_smapi::Error> {
 //! let smapi = Smapi::from_env()?;                       // ASK_* variables, as the ASK CLI reads them
-//! let vendor = smapi.vendor_id().unwrap_or("M1VENDOR").to_owned();
-//! let skills: Vec<_> = smapi.skills().list(&vendor).stream().try_collect().await?;
+//! // For the configured vendor (ASK_VENDOR_ID); `.skills().vendor_id("M2..")` for another.
+//! let skills: Vec<_> = smapi.skills().list().stream().try_collect().await?;
 //! let m = smapi.skills().manifest(&skills[0].skill_id, Stage::Development).await?;
 //! smapi.skills().modify_manifest(&skills[0].skill_id, |m| {
 //!     m.manifest_version = Some("1.0".into());

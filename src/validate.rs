@@ -105,6 +105,18 @@ pub fn vendor_id(value: &str) -> Result<(), Error> {
     path_safe("vendorId", value)
 }
 
+/// The vendor ID of a call that needs one: given (per handle) or configured, and valid.
+pub(crate) fn required_vendor_id(value: Option<crate::VendorId>) -> Result<crate::VendorId, Error> {
+    let value = value.ok_or_else(|| Error::Validation {
+        field: "vendorId",
+        rule: "required: none configured (SmapiBuilder::vendor_id, ASK_VENDOR_ID or the ASK CLI \
+               profile's vendor_id) and none given (.vendor_id(..) on the handle)"
+            .into(),
+    })?;
+    vendor_id(&value)?;
+    Ok(value)
+}
+
 /// `unit` of a discovery session: non-empty, no control characters.
 pub fn unit(value: &str) -> Result<(), Error> {
     bounded("unit", value, 1, None)

@@ -17,7 +17,7 @@ async fn thousand_concurrent_calls_on_an_expired_token_refresh_once() {
     let seed = client(&sim);
     let skill = seed
         .skills()
-        .create(sim.default_vendor_id(), manifest("auth"))
+        .create(manifest("auth"))
         .await
         .unwrap()
         .skill_id;
@@ -57,7 +57,7 @@ async fn a_rejected_token_is_refreshed_once_and_the_requests_replayed() {
     let sim = sim().await;
     let skill = client(&sim)
         .skills()
-        .create(sim.default_vendor_id(), manifest("replay"))
+        .create(manifest("replay"))
         .await
         .unwrap()
         .skill_id;
@@ -115,7 +115,7 @@ async fn the_refresh_form_is_properly_encoded() {
         .build()
         .unwrap();
     let listed: Vec<_> =
-        futures::TryStreamExt::try_collect(smapi.skills().list("M1ENCODED").stream())
+        futures::TryStreamExt::try_collect(smapi.skills().vendor_id("M1ENCODED").list().stream())
             .await
             .unwrap();
     assert!(listed.is_empty());
@@ -203,9 +203,8 @@ async fn short_lived_tokens_are_renewed_before_they_expire() {
         ))
         .build()
         .unwrap();
-    let vendor = sim.default_vendor_id().to_owned();
     for _ in 0..3 {
-        let _: Vec<_> = futures::TryStreamExt::try_collect(smapi.skills().list(&vendor).stream())
+        let _: Vec<_> = futures::TryStreamExt::try_collect(smapi.skills().list().stream())
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(1100)).await;

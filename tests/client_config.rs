@@ -237,14 +237,7 @@ async fn an_ask_cli_login_just_works_against_the_simulator() {
         ]))
         .unwrap();
     let smapi = builder(&sim).credentials(creds).build().unwrap();
-    let vendor = profile.vendor_id.clone().unwrap();
-    let listed: Vec<_> = smapi
-        .skills()
-        .list(&vendor)
-        .stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let listed: Vec<_> = smapi.skills().list().stream().try_collect().await.unwrap();
     assert!(listed.is_empty());
     assert_eq!(
         sim.counters().refreshes,

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use alexa_smapi::poll::Progress;
 use alexa_smapi::types::SkillManifest;
 use alexa_smapi::{Error, Smapi, Stage};
-use alexa_smapi_sim::{Fault, SimHandle};
+use alexa_smapi_sim::Fault;
 use client_support::{client, manifest, sim};
 use futures::TryStreamExt;
 
@@ -22,10 +22,10 @@ const APPLIED: [Fault; 5] = [
     Fault::Malformed,
 ];
 
-async fn built_skill(smapi: &Smapi, sim: &SimHandle, name: &str) -> String {
+async fn built_skill(smapi: &Smapi, name: &str) -> String {
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest(name))
+        .create(manifest(name))
         .await
         .unwrap()
         .skill_id;
@@ -33,10 +33,10 @@ async fn built_skill(smapi: &Smapi, sim: &SimHandle, name: &str) -> String {
     id.into()
 }
 
-async fn skill_count(smapi: &Smapi, sim: &SimHandle) -> usize {
+async fn skill_count(smapi: &Smapi) -> usize {
     smapi
         .skills()
-        .list(sim.default_vendor_id())
+        .list()
         .stream()
         .try_collect::<Vec<_>>()
         .await
@@ -57,7 +57,7 @@ async fn an_update_whose_answer_was_lost_returns_ok_when_the_manifest_holds_it()
     let smapi = client(&sim);
     for fault in APPLIED {
         for with_if_match in [true, false] {
-            let id = built_skill(&smapi, &sim, "update").await;
+            let id = built_skill(&smapi, "update").await;
             let read = smapi
                 .skills()
                 .manifest(&id, Stage::Development)
@@ -94,7 +94,7 @@ async fn an_update_whose_answer_was_lost_returns_ok_when_the_manifest_holds_it()
 async fn a_real_412_is_still_precondition_failed_and_nothing_is_written() {
     let sim = sim().await;
     let smapi = client(&sim);
-    let id = built_skill(&smapi, &sim, "stale").await;
+    let id = built_skill(&smapi, "stale").await;
     let read = smapi
         .skills()
         .manifest(&id, Stage::Development)
@@ -153,7 +153,7 @@ async fn a_real_412_is_still_precondition_failed_and_nothing_is_written() {
 async fn modify_never_applies_an_edit_twice() {
     let sim = sim().await;
     let smapi = client(&sim);
-    let id = built_skill(&smapi, &sim, "counter").await;
+    let id = built_skill(&smapi, "counter").await;
     let mut expected = 0;
     for fault in APPLIED
         .into_iter()
@@ -212,12 +212,12 @@ async fn an_ambiguous_create_is_outcome_unknown_and_never_retried() {
         (Fault::InternalError, false),
     ];
     for (fault, stored) in ambiguous {
-        let before_count = skill_count(&smapi, &sim).await;
+        let before_count = skill_count(&smapi).await;
         let before = sim.counters().operation("createSkillForVendor");
         sim.fail_next("createSkillForVendor", 1, fault).unwrap();
         let err = smapi
             .skills()
-            .create(sim.default_vendor_id(), manifest("ambiguous"))
+            .create(manifest("ambiguous"))
             .await
             .unwrap_err();
         assert!(
@@ -235,7 +235,7 @@ async fn an_ambiguous_create_is_outcome_unknown_and_never_retried() {
             "{fault:?}: never retried"
         );
         assert_eq!(
-            skill_count(&smapi, &sim).await,
+            skill_count(&smapi).await,
             before_count + usize::from(stored),
             "{fault:?}"
         );
@@ -247,14 +247,14 @@ async fn an_ambiguous_create_is_outcome_unknown_and_never_retried() {
             retry_after_secs: 0,
         },
     ] {
-        let before_count = skill_count(&smapi, &sim).await;
+        let before_count = skill_count(&smapi).await;
         sim.fail_next("createSkillForVendor", 1, fault).unwrap();
         smapi
             .skills()
-            .create(sim.default_vendor_id(), manifest("retried"))
+            .create(manifest("retried"))
             .await
             .unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
-        assert_eq!(skill_count(&smapi, &sim).await, before_count + 1);
+        assert_eq!(skill_count(&smapi).await, before_count + 1);
     }
     sim.shutdown().await.unwrap();
 }
@@ -269,7 +269,7 @@ async fn delete_concludes_already_deleted_only_after_an_attempt_that_may_have_de
         Fault::AppliedThenReset,
         Fault::AppliedThenTruncate,
     ] {
-        let id = built_skill(&smapi, &sim, "del").await;
+        let id = built_skill(&smapi, "del").await;
         sim.fail_next("deleteSkill", 1, fault).unwrap();
         smapi
             .skills()
@@ -299,7 +299,7 @@ async fn delete_concludes_already_deleted_only_after_an_attempt_that_may_have_de
         assert!(matches!(err, Error::NotFound { .. }), "{fault:?}: {err:?}");
     }
     // Every attempt ambiguous: outcome unknown, not retryable.
-    let id = built_skill(&smapi, &sim, "del-unknown").await;
+    let id = built_skill(&smapi, "del-unknown").await;
     sim.fail_next("deleteSkill", 100, Fault::InternalError)
         .unwrap();
     let err = smapi.skills().delete(&id).await.unwrap_err();
@@ -315,7 +315,7 @@ async fn updates_wait_out_a_running_build_and_return_the_new_etag() {
     let smapi = client(&sim);
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("busy"))
+        .create(manifest("busy"))
         .await
         .unwrap()
         .skill_id;

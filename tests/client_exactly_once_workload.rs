@@ -36,11 +36,11 @@ const EDITS: usize = 5;
 
 /// The skills named `name`. One page of 50 holds every skill alive at once (at most 32 are in
 /// flight), so concurrent deletes cannot shift a page boundary past the one looked for.
-async fn find_by_name(smapi: &Smapi, vendor: &str, name: &str) -> Vec<String> {
+async fn find_by_name(smapi: &Smapi, name: &str) -> Vec<String> {
     loop {
         let listed: Result<Vec<_>, _> = smapi
             .skills()
-            .list(vendor)
+            .list()
             .page_size(50)
             .stream()
             .try_collect()
@@ -73,13 +73,13 @@ async fn tokens(smapi: &Smapi, id: &str) -> Option<Vec<String>> {
     }
 }
 
-async fn create(smapi: &Smapi, vendor: &str, name: &str, ledger: &Ledger) -> String {
+async fn create(smapi: &Smapi, name: &str, ledger: &Ledger) -> String {
     loop {
         Ledger::bump(&ledger.ops);
-        match smapi.skills().create(vendor, manifest(name)).await {
+        match smapi.skills().create(manifest(name)).await {
             Ok(created) => return created.skill_id.into(),
             Err(e) => {
-                let found = find_by_name(smapi, vendor, name).await;
+                let found = find_by_name(smapi, name).await;
                 if matches!(e, Error::OutcomeUnknown { .. }) {
                     Ledger::bump(&ledger.outcome_unknown);
                 } else {
@@ -187,18 +187,16 @@ async fn thousand_mixed_writes_at_concurrency_32_under_twenty_percent_faults_are
         .build()
         .unwrap();
     sim.set_faults(faults).unwrap();
-    let vendor = sim.default_vendor_id().to_owned();
     let ledger = Ledger::default();
     let started = Instant::now();
     // Per skill: create, 5 edits, read, delete, read after delete, list by name = 10 calls.
     let finals: Vec<(String, Option<Vec<String>>)> = futures::stream::iter(0..SKILLS)
         .map(|i| {
             let smapi = smapi.clone();
-            let vendor = vendor.clone();
             let ledger = &ledger;
             async move {
                 let name = format!("exactly-once-{i:03}");
-                let id = create(&smapi, &vendor, &name, ledger).await;
+                let id = create(&smapi, &name, ledger).await;
                 for k in 0..EDITS {
                     append(&smapi, &id, &format!("{name}/{k}"), ledger).await;
                 }
@@ -208,7 +206,7 @@ async fn thousand_mixed_writes_at_concurrency_32_under_twenty_percent_faults_are
                 Ledger::bump(&ledger.ops);
                 assert!(tokens(&smapi, &id).await.is_none(), "{name} still there");
                 Ledger::bump(&ledger.ops);
-                let left = find_by_name(&smapi, &vendor, &name).await;
+                let left = find_by_name(&smapi, &name).await;
                 assert!(left.is_empty(), "{name}: duplicate left over: {left:?}");
                 (name, after_edits)
             }
@@ -233,13 +231,7 @@ async fn thousand_mixed_writes_at_concurrency_32_under_twenty_percent_faults_are
             }
         }
     }
-    let leftovers: Vec<_> = smapi
-        .skills()
-        .list(&vendor)
-        .stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let leftovers: Vec<_> = smapi.skills().list().stream().try_collect().await.unwrap();
     let duplicated = leftovers
         .iter()
         .filter(|s| {

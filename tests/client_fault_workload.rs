@@ -60,12 +60,12 @@ impl<S: tracing::Subscriber> Layer<S> for Forward {
 
 /// Creates a skill named `name` exactly once despite ambiguous failures: after an error that
 /// may hide a success, look for the skill before trying again.
-async fn create_exactly_once(smapi: &alexa_smapi::Smapi, vendor: &str, name: &str) -> String {
+async fn create_exactly_once(smapi: &alexa_smapi::Smapi, name: &str) -> String {
     for _ in 0..10 {
-        match smapi.skills().create(vendor, manifest(name)).await {
+        match smapi.skills().create(manifest(name)).await {
             Ok(created) => return created.skill_id.into(),
             Err(_) => {
-                let found = find_by_name(smapi, vendor, name).await;
+                let found = find_by_name(smapi, name).await;
                 if let Some(id) = found {
                     return id;
                 }
@@ -75,11 +75,11 @@ async fn create_exactly_once(smapi: &alexa_smapi::Smapi, vendor: &str, name: &st
     panic!("could not create {name}");
 }
 
-async fn find_by_name(smapi: &alexa_smapi::Smapi, vendor: &str, name: &str) -> Option<String> {
+async fn find_by_name(smapi: &alexa_smapi::Smapi, name: &str) -> Option<String> {
     for _ in 0..10 {
         let listed: Result<Vec<_>, _> = smapi
             .skills()
-            .list(vendor)
+            .list()
             .page_size(50)
             .stream()
             .try_collect()
@@ -121,18 +121,16 @@ async fn five_hundred_operations_under_twenty_percent_faults_lose_nothing_and_du
         .build()
         .unwrap();
     sim.set_faults(faults).unwrap();
-    let vendor = sim.default_vendor_id().to_owned();
     const SKILLS: usize = 50;
     // Ten operations per skill: create, wait built, get, modify x2, status, get, list by id,
     // delete, get after delete (404) = 500 operations.
     let outcomes: Vec<(String, usize)> = futures::stream::iter(0..SKILLS)
         .map(|i| {
             let smapi = smapi.clone();
-            let vendor = vendor.clone();
             async move {
                 let name = format!("fault-workload-{i:03}");
                 let mut ops = 0;
-                let id = create_exactly_once(&smapi, &vendor, &name).await;
+                let id = create_exactly_once(&smapi, &name).await;
                 ops += 1;
                 smapi.skills().wait_until_built(&id).await.expect("built");
                 ops += 1;
@@ -183,7 +181,7 @@ async fn five_hundred_operations_under_twenty_percent_faults_lose_nothing_and_du
                 ops += 1;
                 let found: Vec<_> = smapi
                     .skills()
-                    .list_by_ids(&vendor, [id.clone()])
+                    .list_by_ids([id.clone()])
                     .try_collect()
                     .await
                     .expect("list");
@@ -217,13 +215,7 @@ async fn five_hundred_operations_under_twenty_percent_faults_lose_nothing_and_du
         "{counters:?}"
     );
     // No duplicate: every skill was deleted, so nothing of ours may be left over.
-    let left: Vec<_> = smapi
-        .skills()
-        .list(&vendor)
-        .stream()
-        .try_collect()
-        .await
-        .unwrap();
+    let left: Vec<_> = smapi.skills().list().stream().try_collect().await.unwrap();
     let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
     for s in &left {
         if let Some(n) = s.name_by_locale.get("en-US") {

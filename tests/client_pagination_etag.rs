@@ -10,15 +10,13 @@ use futures::{StreamExt, TryStreamExt};
 async fn listing_streams_across_pages_and_chunks_ids_by_ten() {
     let sim = sim().await;
     let smapi = client(&sim);
-    let vendor = sim.default_vendor_id().to_owned();
     let ids: Vec<alexa_smapi::SkillId> = futures::stream::iter(0..23)
         .map(|i| {
             let smapi = smapi.clone();
-            let vendor = vendor.clone();
             async move {
                 smapi
                     .skills()
-                    .create(&vendor, manifest(&format!("page-{i}")))
+                    .create(manifest(&format!("page-{i}")))
                     .await
                     .unwrap()
                     .skill_id
@@ -31,7 +29,7 @@ async fn listing_streams_across_pages_and_chunks_ids_by_ten() {
     let before = sim.counters().operation("listSkillsForVendor");
     let pages: Vec<_> = smapi
         .skills()
-        .list(&vendor)
+        .list()
         .page_size(5)
         .pages()
         .try_collect()
@@ -41,7 +39,7 @@ async fn listing_streams_across_pages_and_chunks_ids_by_ten() {
     assert_eq!(sim.counters().operation("listSkillsForVendor") - before, 5);
     let all: Vec<_> = smapi
         .skills()
-        .list(&vendor)
+        .list()
         .page_size(5)
         .stream()
         .try_collect()
@@ -57,7 +55,7 @@ async fn listing_streams_across_pages_and_chunks_ids_by_ten() {
     let before = sim.counters().operation("listSkillsForVendor");
     let found: Vec<_> = smapi
         .skills()
-        .list_by_ids(&vendor, ids.clone())
+        .list_by_ids(ids.clone())
         .try_collect()
         .await
         .unwrap();
@@ -75,11 +73,7 @@ async fn manifest_comes_with_its_etag_and_a_stale_etag_is_precondition_failed() 
     let sim = sim().await;
     let smapi = client(&sim);
     let skills = smapi.skills();
-    let id = skills
-        .create(sim.default_vendor_id(), manifest("etag"))
-        .await
-        .unwrap()
-        .skill_id;
+    let id = skills.create(manifest("etag")).await.unwrap().skill_id;
     skills.wait_until_built(&id).await.unwrap();
     let first = skills.manifest(&id, Stage::Development).await.unwrap();
     let etag = first.etag.clone().expect("ETag header");
@@ -120,7 +114,7 @@ async fn concurrent_modifications_both_land_and_unknown_fields_survive() {
     let original = manifest("rmw");
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), original.clone())
+        .create(original.clone())
         .await
         .unwrap()
         .skill_id;
@@ -195,7 +189,7 @@ async fn modify_manifest_gives_up_after_bounded_rounds_of_412() {
     let smapi = client(&sim);
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("bounded"))
+        .create(manifest("bounded"))
         .await
         .unwrap()
         .skill_id;

@@ -25,11 +25,7 @@ async fn slow_sim() -> alexa_smapi_sim::SimHandle {
 async fn wait_until_built_reports_progress_and_returns_on_success() {
     let sim = slow_sim().await;
     let smapi = client(&sim);
-    let created = smapi
-        .skills()
-        .create(sim.default_vendor_id(), manifest("poll"))
-        .await
-        .unwrap();
+    let created = smapi.skills().create(manifest("poll")).await.unwrap();
     assert!(
         created
             .location
@@ -65,12 +61,7 @@ async fn a_failed_build_stops_the_wait_at_once_with_the_servers_errors() {
         serde_json::json!({"manifestVersion": "1.0", "publishingInformation": {"locales": {}}}),
     )
     .unwrap();
-    let id = smapi
-        .skills()
-        .create(sim.default_vendor_id(), broken)
-        .await
-        .unwrap()
-        .skill_id;
+    let id = smapi.skills().create(broken).await.unwrap().skill_id;
     let started = Instant::now();
     let err = smapi.skills().wait_until_built(&id).await.unwrap_err();
     match &err {
@@ -95,7 +86,7 @@ async fn a_wait_gives_up_after_its_overall_timeout() {
     let smapi = client(&sim);
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("slow"))
+        .create(manifest("slow"))
         .await
         .unwrap()
         .skill_id;
@@ -128,7 +119,7 @@ async fn publish_wait_status_then_unpublish() {
     let smapi = client(&sim);
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("pub"))
+        .create(manifest("pub"))
         .await
         .unwrap()
         .skill_id;
@@ -172,7 +163,7 @@ async fn discovery_sessions_live_in_their_region() {
     let smapi = client(&sim);
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("disc"))
+        .create(manifest("disc"))
         .await
         .unwrap()
         .skill_id;

@@ -13,14 +13,9 @@ use client_support::{client, manifest, sim};
 async fn the_presigned_schema_fetch_carries_no_authorization_and_validates_locally() {
     let sim = sim().await;
     let smapi = client(&sim);
-    let vendor = sim.default_vendor_id();
     let schemas = smapi.resource_schema();
     let schema = schemas
-        .fetch(
-            vendor,
-            SchemaResource::Manifest,
-            Some(SchemaOperation::SubmitSkill),
-        )
+        .fetch(SchemaResource::Manifest, Some(SchemaOperation::SubmitSkill))
         .await
         .unwrap();
     assert!(schema.expires_at > chrono::Utc::now());
@@ -33,7 +28,7 @@ async fn the_presigned_schema_fetch_carries_no_authorization_and_validates_local
     );
 
     let good = schemas
-        .validate_manifest(vendor, &manifest("valid"), SchemaOperation::SubmitSkill)
+        .validate_manifest(&manifest("valid"), SchemaOperation::SubmitSkill)
         .await
         .unwrap();
     assert!(good.is_valid(), "{good:?}");
@@ -49,7 +44,7 @@ async fn the_presigned_schema_fetch_carries_no_authorization_and_validates_local
     }))
     .unwrap();
     let report = schemas
-        .validate_manifest(vendor, &bad, SchemaOperation::SubmitSkill)
+        .validate_manifest(&bad, SchemaOperation::SubmitSkill)
         .await
         .unwrap();
     assert!(!report.is_valid());
@@ -72,7 +67,7 @@ async fn the_presigned_schema_fetch_carries_no_authorization_and_validates_local
         assert!(!v.message.is_empty());
     }
     let create = schemas
-        .validate_manifest(vendor, &bad, SchemaOperation::CreateSkill)
+        .validate_manifest(&bad, SchemaOperation::CreateSkill)
         .await
         .unwrap();
     assert!(
@@ -91,19 +86,18 @@ async fn an_expired_schema_url_is_never_used_and_a_new_one_is_requested() {
         .unwrap();
     let smapi = client(&sim);
     let schemas = smapi.resource_schema();
-    let vendor = sim.default_vendor_id();
     schemas
-        .fetch(vendor, SchemaResource::SkillPackageStructure, None)
+        .fetch(SchemaResource::SkillPackageStructure, None)
         .await
         .unwrap();
     schemas
-        .fetch(vendor, SchemaResource::SkillPackageStructure, None)
+        .fetch(SchemaResource::SkillPackageStructure, None)
         .await
         .unwrap();
     assert_eq!(sim.counters().operation("getResourceSchema"), 1);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     schemas
-        .fetch(vendor, SchemaResource::SkillPackageStructure, None)
+        .fetch(SchemaResource::SkillPackageStructure, None)
         .await
         .unwrap();
     let c = sim.counters();

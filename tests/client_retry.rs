@@ -15,7 +15,7 @@ async fn retry_after_in_seconds_is_honoured() {
     let smapi = client(&sim);
     let skill = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("ra"))
+        .create(manifest("ra"))
         .await
         .unwrap()
         .skill_id;
@@ -88,7 +88,7 @@ async fn transient_statuses_and_resets_are_retried_for_reads() {
     let smapi = client(&sim);
     let skill = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("tr"))
+        .create(manifest("tr"))
         .await
         .unwrap()
         .skill_id;
@@ -160,7 +160,6 @@ async fn attempts_are_bounded_by_the_policy() {
 async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
     let sim = sim().await;
     let smapi = client(&sim);
-    let vendor = sim.default_vendor_id().to_owned();
     for fault in [
         Fault::InternalError,
         Fault::Reset,
@@ -171,11 +170,7 @@ async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
     ] {
         let before = sim.counters().operation("createSkillForVendor");
         sim.fail_next("createSkillForVendor", 1, fault).unwrap();
-        let err = smapi
-            .skills()
-            .create(&vendor, manifest("once"))
-            .await
-            .unwrap_err();
+        let err = smapi.skills().create(manifest("once")).await.unwrap_err();
         assert_eq!(
             sim.counters().operation("createSkillForVendor") - before,
             1,
@@ -191,11 +186,7 @@ async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
     ] {
         let before = sim.counters().operation("createSkillForVendor");
         sim.fail_next("createSkillForVendor", 1, fault).unwrap();
-        smapi
-            .skills()
-            .create(&vendor, manifest("after-429"))
-            .await
-            .unwrap();
+        smapi.skills().create(manifest("after-429")).await.unwrap();
         assert_eq!(sim.counters().operation("createSkillForVendor") - before, 2);
     }
     // Opting in retries the rest too.
@@ -204,7 +195,7 @@ async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
         .unwrap();
     smapi
         .skills()
-        .create(&vendor, manifest("opt-in"))
+        .create(manifest("opt-in"))
         .retry_unsafe()
         .await
         .unwrap();

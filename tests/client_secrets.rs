@@ -57,7 +57,7 @@ async fn secrets_appear_in_no_trace_log_debug_output_or_error() {
     // 401 → refresh → replay; a create; a retried read; an error; a schema fetch.
     let id = smapi
         .skills()
-        .create(sim.default_vendor_id(), manifest("secret"))
+        .create(manifest("secret"))
         .await
         .unwrap()
         .skill_id;
@@ -75,21 +75,13 @@ async fn secrets_appear_in_no_trace_log_debug_output_or_error() {
         .unwrap_err();
     smapi
         .resource_schema()
-        .fetch(
-            sim.default_vendor_id(),
-            SchemaResource::Manifest,
-            Some(SchemaOperation::CreateSkill),
-        )
+        .fetch(SchemaResource::Manifest, Some(SchemaOperation::CreateSkill))
         .await
         .unwrap();
     // The presigned URL's signature is a credential too: never logged.
     let location = smapi
         .resource_schema()
-        .location(
-            sim.default_vendor_id(),
-            SchemaResource::Manifest,
-            Some(SchemaOperation::CreateSkill),
-        )
+        .location(SchemaResource::Manifest, Some(SchemaOperation::CreateSkill))
         .await
         .unwrap();
     let signature = location

@@ -21,7 +21,7 @@ fn expired(creds: LwaCredentials) -> LwaCredentials {
 async fn a_skill(sim: &SimHandle) -> String {
     client(sim)
         .skills()
-        .create(sim.default_vendor_id(), manifest("sf"))
+        .create(manifest("sf"))
         .await
         .unwrap()
         .skill_id

@@ -36,7 +36,7 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
     let list_first = |vendor: String, size: Option<u32>| {
         let smapi = smapi.clone();
         async move {
-            let mut l = smapi.skills().list(&vendor);
+            let mut l = smapi.skills().vendor_id(&vendor).list();
             if let Some(s) = size {
                 l = l.page_size(s);
             }
@@ -46,11 +46,10 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
     };
     let by_ids = |ids: Vec<String>| {
         let smapi = smapi.clone();
-        let vendor = vendor.to_owned();
         async move {
             smapi
                 .skills()
-                .list_by_ids(&vendor, ids)
+                .list_by_ids(ids)
                 .try_collect::<Vec<_>>()
                 .await
                 .map(|_| ())
@@ -178,7 +177,8 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
             "create: empty vendorId",
             "vendorId",
             skills
-                .create("", m.clone())
+                .vendor_id("")
+                .create(m.clone())
                 .into_future()
                 .map(|r| r.map(|_| ()))
                 .boxed(),
@@ -187,7 +187,8 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
             "create: long vendorId",
             "vendorId",
             skills
-                .create(&long, m.clone())
+                .vendor_id(&long)
+                .create(m.clone())
                 .into_future()
                 .map(|r| r.map(|_| ()))
                 .boxed(),
@@ -363,11 +364,8 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
             "vendorId",
             smapi
                 .resource_schema()
-                .location(
-                    "",
-                    SchemaResource::Manifest,
-                    Some(SchemaOperation::CreateSkill),
-                )
+                .vendor_id("")
+                .location(SchemaResource::Manifest, Some(SchemaOperation::CreateSkill))
                 .map(|r| r.map(|_| ()))
                 .boxed(),
         ),
@@ -376,7 +374,7 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
             "operation",
             smapi
                 .resource_schema()
-                .location(vendor, SchemaResource::Manifest, None)
+                .location(SchemaResource::Manifest, None)
                 .map(|r| r.map(|_| ()))
                 .boxed(),
         ),
@@ -385,7 +383,8 @@ async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
             "vendorId",
             smapi
                 .resource_schema()
-                .validate_manifest(&long, &m, SchemaOperation::SubmitSkill)
+                .vendor_id(&long)
+                .validate_manifest(&m, SchemaOperation::SubmitSkill)
                 .map(|r| r.map(|_| ()))
                 .boxed(),
         ),
@@ -506,14 +505,14 @@ async fn ids_that_would_change_the_path_are_rejected_before_the_network() {
             (
                 "list by ids",
                 skills
-                    .list_by_ids(sim.default_vendor_id(), [id])
+                    .list_by_ids([id])
                     .try_collect::<Vec<_>>()
                     .await
                     .map(|_| ()),
             ),
             (
                 "create vendor",
-                skills.create(id, m.clone()).await.map(|_| ()),
+                skills.vendor_id(id).create(m.clone()).await.map(|_| ()),
             ),
         ];
         for (label, outcome) in outcomes {

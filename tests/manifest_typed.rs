@@ -83,10 +83,7 @@ fn validation_lists_every_violation_with_its_pointer() {
 async fn create_and_update_reject_an_invalid_manifest_before_the_network() {
     let sim = sim().await;
     let smapi = client(&sim);
-    let created = smapi
-        .skills()
-        .create(sim.default_vendor_id(), invalid_manifest())
-        .await;
+    let created = smapi.skills().create(invalid_manifest()).await;
     let updated = smapi
         .skills()
         .update_manifest("amzn1.ask.skill.any", &invalid_manifest())
@@ -116,7 +113,7 @@ async fn skip_validation_sends_the_manifest_anyway() {
     let smapi = client(&sim);
     let _ = smapi
         .skills()
-        .create(sim.default_vendor_id(), invalid_manifest())
+        .create(invalid_manifest())
         .skip_validation()
         .await;
     assert_eq!(sim.counters().requests_total, 1, "the create was sent");
@@ -134,10 +131,7 @@ async fn a_typed_manifest_and_an_unknown_interface_survive_create_get_modify_get
             .unwrap();
     assert!(!unknown.is_known());
     m.custom_mut().interfaces.as_mut().unwrap().push(unknown);
-    let created = skills
-        .create(sim.default_vendor_id(), m.clone())
-        .await
-        .unwrap();
+    let created = skills.create(m.clone()).await.unwrap();
     skills.wait_until_built(&created.skill_id).await.unwrap();
 
     let read = skills

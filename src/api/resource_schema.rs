@@ -59,26 +59,49 @@ impl ValidationReport {
 }
 
 /// Resource Schema operations. Get one with [`Smapi::resource_schema`].
+///
+/// Every call is for the vendor ID the client was configured with
+/// ([`SmapiBuilder::vendor_id`](crate::SmapiBuilder::vendor_id), `ASK_VENDOR_ID`, the ASK CLI
+/// profile), unless [`ResourceSchemas::vendor_id`] names another for this handle.
 #[derive(Clone, Copy, Debug)]
 pub struct ResourceSchemas<'a> {
     smapi: &'a Smapi,
+    vendor_id: Option<&'a str>,
 }
 
 impl<'a> ResourceSchemas<'a> {
     pub(crate) fn new(smapi: &'a Smapi) -> Self {
-        ResourceSchemas { smapi }
+        ResourceSchemas {
+            smapi,
+            vendor_id: None,
+        }
+    }
+
+    /// Use `vendor_id` instead of the configured vendor ID for the calls made through this
+    /// handle.
+    pub fn vendor_id(mut self, vendor_id: &'a str) -> Self {
+        self.vendor_id = Some(vendor_id);
+        self
+    }
+
+    /// This handle's vendor ID, else the client's, checked; [`Error::Validation`] for
+    /// `vendorId` when neither is set.
+    fn vendor(&self) -> Result<VendorId, Error> {
+        validate::required_vendor_id(
+            self.vendor_id
+                .or(self.smapi.vendor_id())
+                .map(VendorId::from),
+        )
     }
 
     /// Where to download a schema, and until when (`getResourceSchema`). `operation` is
     /// required for [`SchemaResource::Manifest`].
     pub async fn location(
         self,
-        vendor_id: impl Into<VendorId>,
         resource: SchemaResource,
         operation: Option<SchemaOperation>,
     ) -> Result<ResourceSchemaLocation, Error> {
-        let vendor_id = vendor_id.into();
-        validate::vendor_id(&vendor_id)?;
+        let vendor_id = self.vendor()?;
         if resource == SchemaResource::Manifest && operation.is_none() {
             return Err(Error::Validation {
                 field: "operation",
@@ -107,25 +130,24 @@ impl<'a> ResourceSchemas<'a> {
     /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
     /// use alexa_smapi::types::{SchemaOperation, SchemaResource};
     /// let schema = smapi.resource_schema()
-    ///     .fetch("M1VENDOR", SchemaResource::Manifest, Some(SchemaOperation::SubmitSkill)).await?;
+    ///     .fetch(SchemaResource::Manifest, Some(SchemaOperation::SubmitSkill)).await?;
     /// println!("{}", schema.document["$schema"]);
     /// # Ok(()) }
     /// ```
     pub async fn fetch(
         self,
-        vendor_id: impl Into<VendorId>,
         resource: SchemaResource,
         operation: Option<SchemaOperation>,
     ) -> Result<ResourceSchema, Error> {
-        let vendor_id: VendorId = vendor_id.into();
-        let key = (vendor_id.clone(), resource, operation);
+        let vendor_id = self.vendor()?;
+        let key = (vendor_id, resource, operation);
         if let Some(hit) = self.cached(&key) {
             return Ok(hit);
         }
         // An URL that expired on its way to us is asked for once more.
-        let mut location = self.location(&vendor_id, resource, operation).await?;
+        let mut location = self.location(resource, operation).await?;
         if location.expiry_time <= Utc::now() {
-            location = self.location(&vendor_id, resource, operation).await?;
+            location = self.location(resource, operation).await?;
             if location.expiry_time <= Utc::now() {
                 return Err(Error::UrlExpired {
                     operation: "getResourceSchema",
@@ -154,18 +176,17 @@ impl<'a> ResourceSchemas<'a> {
     /// # async fn demo(smapi: alexa_smapi::Smapi, manifest: alexa_smapi::types::SkillManifest) -> Result<(), alexa_smapi::Error> {
     /// use alexa_smapi::types::SchemaOperation;
     /// let report = smapi.resource_schema()
-    ///     .validate_manifest("M1VENDOR", &manifest, SchemaOperation::SubmitSkill).await?;
+    ///     .validate_manifest(&manifest, SchemaOperation::SubmitSkill).await?;
     /// for v in &report.violations { eprintln!("{}: {}", v.pointer, v.message); }
     /// # Ok(()) }
     /// ```
     pub async fn validate_manifest(
         self,
-        vendor_id: impl Into<VendorId>,
         manifest: &SkillManifest,
         operation: SchemaOperation,
     ) -> Result<ValidationReport, Error> {
         let schema = self
-            .fetch(vendor_id, SchemaResource::Manifest, Some(operation))
+            .fetch(SchemaResource::Manifest, Some(operation))
             .await?;
         validate_against(&schema.document, manifest)
     }

@@ -47,9 +47,14 @@ pub struct CreatedSkill {
 }
 
 /// Skill Operations. Get one with [`Smapi::skills`].
+///
+/// Calls that need a vendor ID (create, list) use the one the client was configured with
+/// ([`SmapiBuilder::vendor_id`](crate::SmapiBuilder::vendor_id), `ASK_VENDOR_ID`, the ASK CLI
+/// profile); [`Skills::vendor_id`] overrides it for the calls made through this handle.
 #[derive(Clone, Copy, Debug)]
 pub struct Skills<'a> {
     smapi: &'a Smapi,
+    vendor_id: Option<&'a str>,
 }
 
 /// Most read-edit-write rounds of [`Skills::modify_manifest`] before the last 412 is returned.
@@ -57,11 +62,36 @@ pub const MODIFY_ATTEMPTS: u32 = 5;
 
 impl<'a> Skills<'a> {
     pub(crate) fn new(smapi: &'a Smapi) -> Self {
-        Skills { smapi }
+        Skills {
+            smapi,
+            vendor_id: None,
+        }
     }
 
-    /// Creates a skill owned by `vendor_id` (`createSkillForVendor`). Await the returned
-    /// builder.
+    /// Use `vendor_id` instead of the configured vendor ID for the calls made through this
+    /// handle.
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use futures::TryStreamExt;
+    /// let theirs: Vec<_> = smapi.skills().vendor_id("M2OTHER").list().stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn vendor_id(mut self, vendor_id: &'a str) -> Self {
+        self.vendor_id = Some(vendor_id);
+        self
+    }
+
+    /// The vendor ID for a call: this handle's, else the client's; `None` when neither is set
+    /// (the call then fails with [`Error::Validation`] for `vendorId` before sending).
+    fn vendor(&self) -> Option<VendorId> {
+        self.vendor_id
+            .or(self.smapi.vendor_id())
+            .map(VendorId::from)
+    }
+
+    /// Creates a skill owned by the vendor (`createSkillForVendor`; the configured vendor ID
+    /// unless [`Skills::vendor_id`] says otherwise). Await the returned builder.
     ///
     /// **Exactly once, or it says it cannot know.** The create is retried only when the
     /// server certainly did not process it (the connection could not be opened, `429`,
@@ -72,18 +102,14 @@ impl<'a> Skills<'a> {
     ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi, manifest: alexa_smapi::types::SkillManifest) -> Result<(), alexa_smapi::Error> {
-    /// let created = smapi.skills().create("M1VENDOR", manifest).await?;
+    /// let created = smapi.skills().create(manifest).await?;
     /// smapi.skills().wait_until_built(&created.skill_id).await?;
     /// # Ok(()) }
     /// ```
-    pub fn create(
-        &self,
-        vendor_id: impl Into<VendorId>,
-        manifest: SkillManifest,
-    ) -> CreateSkill<'a> {
+    pub fn create(&self, manifest: SkillManifest) -> CreateSkill<'a> {
         CreateSkill {
             smapi: self.smapi,
-            vendor_id: vendor_id.into(),
+            vendor_id: self.vendor(),
             manifest,
             hosting: None,
             retry_unsafe: false,
@@ -299,21 +325,22 @@ impl<'a> Skills<'a> {
         }
     }
 
-    /// Lists the vendor's skills page by page (`listSkillsForVendor`). Configure the page size
+    /// Lists the vendor's skills page by page (`listSkillsForVendor`; the configured vendor ID
+    /// unless [`Skills::vendor_id`] says otherwise). Configure the page size
     /// on the returned value, then take [`stream`](ListSkills::stream) or
     /// [`pages`](ListSkills::pages).
     ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
     /// use futures::TryStreamExt;
-    /// let all: Vec<_> = smapi.skills().list("M1VENDOR").page_size(50).stream().try_collect().await?;
+    /// let all: Vec<_> = smapi.skills().list().page_size(50).stream().try_collect().await?;
     /// println!("{} skill stages", all.len());
     /// # Ok(()) }
     /// ```
-    pub fn list(&self, vendor_id: impl Into<VendorId>) -> ListSkills<'a> {
+    pub fn list(&self) -> ListSkills<'a> {
         ListSkills {
             smapi: self.smapi,
-            vendor_id: vendor_id.into(),
+            vendor_id: self.vendor(),
             page_size: None,
         }
     }
@@ -324,12 +351,11 @@ impl<'a> Skills<'a> {
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi, ids: Vec<String>) -> Result<(), alexa_smapi::Error> {
     /// use futures::TryStreamExt;
-    /// let found: Vec<_> = smapi.skills().list_by_ids("M1VENDOR", ids).try_collect().await?;
+    /// let found: Vec<_> = smapi.skills().list_by_ids(ids).try_collect().await?;
     /// # Ok(()) }
     /// ```
     pub fn list_by_ids<I, S>(
         &self,
-        vendor_id: impl Into<VendorId>,
         ids: I,
     ) -> impl Stream<Item = Result<SkillSummary, Error>> + Send + 'a
     where
@@ -337,25 +363,28 @@ impl<'a> Skills<'a> {
         S: Into<SkillId>,
     {
         let smapi = self.smapi;
-        let vendor: VendorId = vendor_id.into();
         let ids: Vec<SkillId> = ids.into_iter().map(Into::into).collect();
-        let checked = validate::vendor_id(&vendor).and_then(|()| {
+        let checked = validate::required_vendor_id(self.vendor()).and_then(|vendor| {
             if ids.is_empty() {
                 return Err(Error::Validation {
                     field: "skillId",
                     rule: "at least one skill ID is required".into(),
                 });
             }
-            ids.iter().try_for_each(|id| validate::skill_id(id))
+            ids.iter().try_for_each(|id| validate::skill_id(id))?;
+            Ok(vendor)
         });
         let chunks: Vec<Vec<SkillId>> = ids
             .chunks(validate::MAX_SKILL_IDS_PER_REQUEST)
             .map(<[SkillId]>::to_vec)
             .collect();
         let pages = stream::iter(chunks.into_iter().map(Ok::<_, Error>));
-        let pages = match checked {
-            Ok(()) => pages.boxed(),
-            Err(e) => stream::once(async move { Err(e) }).boxed(),
+        let (pages, vendor) = match checked {
+            Ok(vendor) => (pages.boxed(), vendor),
+            Err(e) => (
+                stream::once(async move { Err(e) }).boxed(),
+                VendorId::from(""),
+            ),
         };
         pages
             .and_then(move |chunk| {
@@ -383,7 +412,7 @@ impl<'a> Skills<'a> {
 #[derive(Clone, Debug)]
 pub struct ListSkills<'a> {
     smapi: &'a Smapi,
-    vendor_id: VendorId,
+    vendor_id: Option<VendorId>,
     page_size: Option<u32>,
 }
 
@@ -397,26 +426,24 @@ impl<'a> ListSkills<'a> {
     /// The pages, following `nextToken` until the last one. An invalid input yields one
     /// [`Error::Validation`] and sends nothing.
     pub fn pages(self) -> impl Stream<Item = Result<ListSkillsResponse, Error>> + Send + 'a {
-        let checked = validate::vendor_id(&self.vendor_id)
-            .and_then(|()| self.page_size.map_or(Ok(()), validate::page_size));
+        let checked = validate::required_vendor_id(self.vendor_id.clone()).and_then(|vendor| {
+            self.page_size.map_or(Ok(()), validate::page_size)?;
+            Ok(vendor)
+        });
         let state = match checked {
-            Ok(()) => Some((self, None::<String>, true)),
+            Ok(vendor) => Some((self, vendor, None::<String>, true)),
             Err(e) => {
                 return stream::once(async move { Err(e) }).boxed();
             }
         };
         stream::try_unfold(state, |state| async move {
-            let Some((this, token, first)) = state else {
+            let Some((this, vendor, token, first)) = state else {
                 return Ok(None);
             };
             if !first && token.is_none() {
                 return Ok(None);
             }
-            let mut request = this
-                .smapi
-                .raw()
-                .list_skills_for_vendor()
-                .vendor_id(&this.vendor_id);
+            let mut request = this.smapi.raw().list_skills_for_vendor().vendor_id(&vendor);
             if let Some(size) = this.page_size {
                 request = request.max_results(size);
             }
@@ -434,7 +461,7 @@ impl<'a> ListSkills<'a> {
                 None
             };
             let done = next.is_none();
-            Ok(Some((page, (!done).then_some((this, next, false)))))
+            Ok(Some((page, (!done).then_some((this, vendor, next, false)))))
         })
         .boxed()
     }
@@ -452,7 +479,7 @@ impl<'a> ListSkills<'a> {
 #[must_use = "a create does nothing until awaited"]
 pub struct CreateSkill<'a> {
     smapi: &'a Smapi,
-    vendor_id: VendorId,
+    vendor_id: Option<VendorId>,
     manifest: SkillManifest,
     hosting: Option<HostingConfiguration>,
     retry_unsafe: bool,
@@ -488,7 +515,7 @@ impl<'a> IntoFuture for CreateSkill<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            validate::vendor_id(&self.vendor_id)?;
+            let vendor_id = validate::required_vendor_id(self.vendor_id)?;
             if self.validate {
                 crate::manifest::validate_or_error(&self.manifest)?;
             }
@@ -496,7 +523,7 @@ impl<'a> IntoFuture for CreateSkill<'a> {
             let body = CreateSkillRequest {
                 hosting: self.hosting,
                 manifest: self.manifest,
-                vendor_id: self.vendor_id,
+                vendor_id,
             };
             let unsafe_client;
             let raw = if self.retry_unsafe {
