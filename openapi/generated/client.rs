@@ -21001,6 +21001,8 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sk
         AlexaForBusiness,
         ///`demandResponse`
         DemandResponse,
+        ///`knowledge`
+        Knowledge,
         /// A value not listed in the spec this client was generated from.
         Unknown(::std::string::String),
     }
@@ -21016,6 +21018,7 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sk
             SkillApiKind::Health,
             SkillApiKind::AlexaForBusiness,
             SkillApiKind::DemandResponse,
+            SkillApiKind::Knowledge,
         ];
         /// The wire form of this value.
         pub fn as_str(&self) -> &str {
@@ -21029,6 +21032,7 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sk
                 SkillApiKind::Health => "health",
                 SkillApiKind::AlexaForBusiness => "alexaForBusiness",
                 SkillApiKind::DemandResponse => "demandResponse",
+                SkillApiKind::Knowledge => "knowledge",
                 SkillApiKind::Unknown(other) => other.as_str(),
             }
         }
@@ -21049,6 +21053,7 @@ Open enumeration: a value this version of the spec does not list decodes as [`Sk
                 "health" => SkillApiKind::Health,
                 "alexaForBusiness" => SkillApiKind::AlexaForBusiness,
                 "demandResponse" => SkillApiKind::DemandResponse,
+                "knowledge" => SkillApiKind::Knowledge,
                 other => SkillApiKind::Unknown(other.to_owned()),
             }
         }

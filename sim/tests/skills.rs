@@ -470,3 +470,25 @@ async fn delete_then_gone() {
     assert_eq!(list["skills"], json!([]));
     assert_eq!(sim.counters().operation("deleteSkill"), 4);
 }
+
+#[tokio::test]
+async fn list_names_only_the_api_kinds_the_spec_knows_and_the_manifest_keeps_the_rest() {
+    // Schemathesis (tools/conformance.sh) created skills whose `apis` had keys the spec's
+    // `SkillApiKind` does not list ("" among them); the listing echoed them and broke its own
+    // schema. Unknown keys stay in the manifest; the listing names the known kinds.
+    let sim = start().await;
+    let api = Api::new(&sim, VENDOR);
+    let mut m = manifest("Open apis");
+    m["apis"][""] = json!({});
+    m["apis"]["quantumWidget"] = json!({ "endpoint": { "uri": "https://example.com" } });
+    m["apis"]["knowledge"] = json!({});
+    let id = api.create_skill(VENDOR, m.clone()).await;
+
+    let listing = api.get_json(&format!("/v1/skills?vendorId={VENDOR}")).await;
+    let row = &listing["skills"][0];
+    assert_eq!(row["skillId"], id.as_str());
+    assert_eq!(row["apis"], json!(["custom", "knowledge"]));
+
+    let stored = api.get_json(&manifest_path(&id, "development")).await;
+    assert_eq!(stored["manifest"]["apis"], m["apis"]);
+}

@@ -285,6 +285,23 @@ fn derived_tag(etag: &str, locale: &str) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The API kinds a listing names: the values of the spec's `SkillApiKind` (a test keeps the
+/// two equal). A manifest may carry other keys under `apis` (the spec keeps unknown fields as
+/// they are); they stay in the manifest but are not listed, so every listing is valid against
+/// the spec (Schemathesis found the listing echoing such keys, "" among them).
+const LISTED_API_KINDS: &[&str] = &[
+    "custom",
+    "smartHome",
+    "flashBriefing",
+    "video",
+    "music",
+    "householdList",
+    "health",
+    "alexaForBusiness",
+    "demandResponse",
+    "knowledge",
+];
+
 /// One row of the listing: a skill in one stage.
 struct Row<'a> {
     skill: &'a Skill,
@@ -327,7 +344,12 @@ fn summary(row: &Row<'_>, now: DateTime<Utc>) -> Value {
     let apis: Vec<&str> = manifest
         .and_then(|m| m.get("apis"))
         .and_then(Value::as_object)
-        .map(|apis| apis.keys().map(String::as_str).collect())
+        .map(|apis| {
+            apis.keys()
+                .map(String::as_str)
+                .filter(|kind| LISTED_API_KINDS.contains(kind))
+                .collect()
+        })
         .unwrap_or_default();
     let mut names = Map::new();
     if let Some(Value::Object(locales)) =
@@ -572,6 +594,18 @@ pub(crate) async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_api_kinds_are_the_specs_skill_api_kinds() {
+        let spec: Value = serde_norway::from_str(crate::config::EMBEDDED_SPEC).unwrap();
+        let in_spec: Vec<&str> = spec["components"]["schemas"]["SkillApiKind"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(in_spec, LISTED_API_KINDS);
+    }
 
     #[test]
     fn if_match_forms() {
