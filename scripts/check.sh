@@ -21,3 +21,6 @@ bash scripts/downstream.sh
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "conformance: Amazon's ASK CLI and Node SMAPI SDK, and Schemathesis, against the simulator"
+bash tools/conformance.sh
