@@ -4,6 +4,7 @@
 //! [`generate`], so the checked-in snapshot under `openapi/generated/` is byte-for-byte what the
 //! build compiles. Change generator settings here and nowhere else.
 
+pub mod manifest_schema;
 use progenitor::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
 };
@@ -398,6 +399,7 @@ fn generate_with(
 ) -> Result<String, CodegenError> {
     let spec = parse_for_generation(file, text)?;
     check_open_enums(file, &spec, open_enums)?;
+    let manifest_schema = manifest_schema_const(file, text, open_enums, open_unions)?;
     let mut settings = settings_with_open_enums(open_enums, open_unions);
     for name in default_structs(&spec) {
         settings.with_patch(&name, TypePatch::default().with_derive("Default"));
@@ -422,8 +424,7 @@ fn generate_with(
     let open_enums = open_enums_module(&spec, open_enums);
     let (operations, progenitor_ids) = operations_module(file, &spec)?;
     let version = spec_version(&spec);
-    let tokens =
-        quote::quote! { #tokens #version #open_enums #open_unions #open_schemas #operations };
+    let tokens = quote::quote! { #tokens #version #manifest_schema #open_enums #open_unions #open_schemas #operations };
     let mut ast: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
         file: file.to_owned(),
         message: e.to_string(),
@@ -954,6 +955,31 @@ fn post_process(file: &str, ast: &mut syn::File) -> Result<(), CodegenError> {
     };
     ast.items.splice(position..=position, replacement.items);
     Ok(())
+}
+
+/// `pub const MANIFEST_SCHEMA` (see [`manifest_schema`]), when the spec has a `SkillManifest`.
+fn manifest_schema_const(
+    file: &str,
+    text: &str,
+    open_enums: &[&str],
+    open_unions: &[&str],
+) -> Result<proc_macro2::TokenStream, CodegenError> {
+    let fail = |message: String| CodegenError::Generate {
+        file: file.to_owned(),
+        message: format!("manifest schema: {message}"),
+    };
+    let doc: serde_json::Value = serde_norway::from_str(text).map_err(|e| CodegenError::Parse {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    if doc
+        .pointer(&format!("/components/schemas/{}", manifest_schema::ROOT))
+        .is_none()
+    {
+        return Ok(proc_macro2::TokenStream::new());
+    }
+    let schema = manifest_schema::manifest_schema(&doc, open_enums, open_unions).map_err(fail)?;
+    manifest_schema::manifest_schema_tokens(&schema).map_err(fail)
 }
 
 /// `pub const SPEC_VERSION`: the spec's `info.version`.

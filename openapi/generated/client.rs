@@ -20106,6 +20106,2329 @@ pub mod prelude {
 /// The `info.version` of the spec this client was generated from. The crate has its own
 /// version, judged by Rust's semver rules; the README maps one to the other.
 pub const SPEC_VERSION: &str = "2.0.0";
+/// The JSON Schema (draft 2020-12) of `SkillManifest`, derived from the spec when this
+/// client was generated: what `alexa_smapi::manifest::validate` checks. Open
+/// enumerations and open unions are relaxed (see codegen's `manifest_schema`).
+pub const MANIFEST_SCHEMA: &str = r##"{
+  "$defs": {
+    "AlexaExtensionInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "autoInitializedExtensions": {
+          "items": {
+            "$ref": "#/$defs/ExtensionInitializationRequest"
+          },
+          "type": "array"
+        },
+        "requestedExtensions": {
+          "items": {
+            "$ref": "#/$defs/ExtensionRequest"
+          },
+          "type": "array"
+        },
+        "type": {
+          "enum": [
+            "ALEXA_EXTENSION"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AlexaForBusinessApis": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/SkillEndpoint"
+        },
+        "interfaces": {
+          "items": {
+            "$ref": "#/$defs/AlexaForBusinessInterface"
+          },
+          "type": "array"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/RegionalEndpoint"
+          },
+          "type": "object"
+        }
+      },
+      "type": "object"
+    },
+    "AlexaForBusinessInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "namespace": {
+          "type": "string"
+        },
+        "requests": {
+          "items": {
+            "$ref": "#/$defs/AlexaForBusinessInterfaceRequest"
+          },
+          "type": "array"
+        },
+        "version": {
+          "$ref": "#/$defs/AlexaForBusinessInterfaceVersion"
+        }
+      },
+      "required": [
+        "namespace",
+        "requests",
+        "version"
+      ],
+      "type": "object"
+    },
+    "AlexaForBusinessInterfaceRequest": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/AlexaForBusinessRequestName"
+        }
+      },
+      "required": [
+        "name"
+      ],
+      "type": "object"
+    },
+    "AlexaForBusinessInterfaceVersion": {
+      "type": "string"
+    },
+    "AlexaForBusinessRequestName": {
+      "type": "string"
+    },
+    "AlexaPresentationAplInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "supportedViewports": {
+          "items": {
+            "$ref": "#/$defs/ViewportSpecification"
+          },
+          "type": "array"
+        },
+        "type": {
+          "enum": [
+            "ALEXA_PRESENTATION_APL"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AlexaPresentationHtmlInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "ALEXA_PRESENTATION_HTML"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AlexaSearchInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "ALEXA_SEARCH"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AndroidCommonIntentName": {
+      "type": "string"
+    },
+    "AndroidCustomIntent": {
+      "additionalProperties": {},
+      "properties": {
+        "action": {
+          "minLength": 1,
+          "type": "string"
+        },
+        "component": {
+          "minLength": 1,
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "AppCatalog": {
+      "type": "string"
+    },
+    "AppLink": {
+      "additionalProperties": {},
+      "properties": {
+        "linkedAndroidCommonIntents": {
+          "items": {
+            "$ref": "#/$defs/LinkedAndroidCommonIntent"
+          },
+          "type": "array"
+        },
+        "linkedApplications": {
+          "items": {
+            "$ref": "#/$defs/LinkedApplication"
+          },
+          "type": "array"
+        },
+        "linkedCommonSchemes": {
+          "$ref": "#/$defs/LinkedCommonSchemes"
+        },
+        "linkedWebDomains": {
+          "items": {
+            "minLength": 1,
+            "type": "string"
+          },
+          "type": "array"
+        }
+      },
+      "type": "object"
+    },
+    "AppLinkInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "APP_LINKS"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AppLinkV2Interface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "APP_LINKS_V2"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AudioInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "AUDIO_PLAYER"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AuthorizedClient": {
+      "additionalProperties": {},
+      "properties": {
+        "applications": {
+          "items": {
+            "$ref": "#/$defs/AuthorizedClientApplication"
+          },
+          "type": "array"
+        },
+        "authenticationProvider": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "authenticationProvider"
+      ],
+      "type": "object"
+    },
+    "AuthorizedClientApplication": {
+      "additionalProperties": {},
+      "properties": {
+        "appStoreAppId": {
+          "type": "string"
+        },
+        "clientId": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "AutomaticClonedLocale": {
+      "additionalProperties": {},
+      "properties": {
+        "locales": {
+          "items": {
+            "$ref": "#/$defs/LocalesByAutomaticClonedLocale"
+          },
+          "type": "array"
+        }
+      },
+      "required": [
+        "locales"
+      ],
+      "type": "object"
+    },
+    "AutomaticDistribution": {
+      "additionalProperties": {},
+      "properties": {
+        "isActive": {
+          "type": "boolean"
+        },
+        "sourceLocaleForLanguages": {
+          "items": {
+            "$ref": "#/$defs/SourceLanguageForLocales"
+          },
+          "type": "array"
+        }
+      },
+      "required": [
+        "isActive"
+      ],
+      "type": "object"
+    },
+    "CanFulfillIntentRequestInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "CAN_FULFILL_INTENT_REQUEST"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "CatalogInfo": {
+      "additionalProperties": {},
+      "properties": {
+        "identifier": {
+          "minLength": 1,
+          "type": "string"
+        },
+        "type": {
+          "$ref": "#/$defs/AppCatalog"
+        }
+      },
+      "required": [
+        "identifier",
+        "type"
+      ],
+      "type": "object"
+    },
+    "CommonSchemeName": {
+      "type": "string"
+    },
+    "ConnectionPayload": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "minLength": 1,
+          "type": "string"
+        },
+        "version": {
+          "minLength": 1,
+          "type": "string"
+        }
+      },
+      "required": [
+        "type",
+        "version"
+      ],
+      "type": "object"
+    },
+    "Currency": {
+      "type": "string"
+    },
+    "CustomApis": {
+      "additionalProperties": {},
+      "properties": {
+        "_targetRuntimes": {
+          "items": {
+            "$ref": "#/$defs/TargetRuntime"
+          },
+          "type": "array"
+        },
+        "appLink": {
+          "$ref": "#/$defs/AppLink"
+        },
+        "connections": {
+          "$ref": "#/$defs/CustomConnections"
+        },
+        "dialogManagement": {
+          "$ref": "#/$defs/DialogManagement"
+        },
+        "endpoint": {
+          "$ref": "#/$defs/SkillEndpoint"
+        },
+        "interfaces": {
+          "items": {
+            "$ref": "#/$defs/Interface"
+          },
+          "type": "array"
+        },
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/CustomLocalizedInformation"
+          },
+          "type": "object"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/RegionalEndpoint"
+          },
+          "type": "object"
+        },
+        "tasks": {
+          "items": {
+            "$ref": "#/$defs/CustomTask"
+          },
+          "type": "array"
+        }
+      },
+      "type": "object"
+    },
+    "CustomConnections": {
+      "additionalProperties": {},
+      "properties": {
+        "provides": {
+          "items": {
+            "$ref": "#/$defs/SkillConnection"
+          },
+          "type": "array"
+        },
+        "requires": {
+          "items": {
+            "$ref": "#/$defs/SkillConnection"
+          },
+          "type": "array"
+        }
+      },
+      "type": "object"
+    },
+    "CustomInterfaceControllerInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "CUSTOM_INTERFACE"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "CustomLocalizedDialogManagement": {
+      "additionalProperties": {},
+      "properties": {
+        "sessionStartDelegationStrategy": {
+          "$ref": "#/$defs/DialogDelegationStrategy"
+        }
+      },
+      "type": "object"
+    },
+    "CustomLocalizedInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "dialogManagement": {
+          "$ref": "#/$defs/CustomLocalizedDialogManagement"
+        }
+      },
+      "type": "object"
+    },
+    "CustomProductPrompts": {
+      "additionalProperties": {},
+      "properties": {
+        "purchaseConfirmationDescription": {
+          "type": "string"
+        },
+        "purchasePromptDescription": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "purchaseConfirmationDescription",
+        "purchasePromptDescription"
+      ],
+      "type": "object"
+    },
+    "CustomTask": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "minLength": 1,
+          "type": "string"
+        },
+        "version": {
+          "minLength": 1,
+          "type": "string"
+        }
+      },
+      "required": [
+        "name",
+        "version"
+      ],
+      "type": "object"
+    },
+    "DataStoreInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "ALEXA_DATA_STORE"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "DataStorePackage": {
+      "additionalProperties": {},
+      "properties": {
+        "id": {
+          "pattern": "^\\w[\\w.-]{0,255}$",
+          "type": "string"
+        }
+      },
+      "required": [
+        "id"
+      ],
+      "type": "object"
+    },
+    "DataStorePackageManagerInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "packages": {
+          "items": {
+            "$ref": "#/$defs/DataStorePackage"
+          },
+          "type": "array"
+        },
+        "type": {
+          "enum": [
+            "ALEXA_DATASTORE_PACKAGEMANAGER"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "DemandResponseApis": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/LambdaEndpoint"
+        },
+        "enrollmentUrl": {
+          "type": "string"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LambdaRegion"
+          },
+          "type": "object"
+        }
+      },
+      "type": "object"
+    },
+    "DialogDelegationStrategy": {
+      "additionalProperties": {},
+      "properties": {
+        "target": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "target"
+      ],
+      "type": "object"
+    },
+    "DialogManagement": {
+      "additionalProperties": {},
+      "properties": {
+        "dialogManagers": {
+          "items": {
+            "$ref": "#/$defs/DialogManager"
+          },
+          "type": "array"
+        },
+        "sessionStartDelegationStrategy": {
+          "$ref": "#/$defs/DialogDelegationStrategy"
+        }
+      },
+      "required": [
+        "dialogManagers"
+      ],
+      "type": "object"
+    },
+    "DialogManager": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "DisplayApmlVersion": {
+      "type": "string"
+    },
+    "DisplayInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "minimumApmlVersion": {
+          "$ref": "#/$defs/DisplayApmlVersion"
+        },
+        "minimumTemplateVersion": {
+          "$ref": "#/$defs/DisplayTemplateVersion"
+        },
+        "type": {
+          "enum": [
+            "RENDER_TEMPLATE"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "DisplayTemplateVersion": {
+      "type": "string"
+    },
+    "DistributionCountry": {
+      "pattern": "^[A-Z]{2}$",
+      "type": "string"
+    },
+    "DistributionMode": {
+      "type": "string"
+    },
+    "EffectsControllerInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "EventName": {
+      "type": "string"
+    },
+    "EventPublication": {
+      "additionalProperties": {},
+      "properties": {
+        "eventName": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "EventSubscription": {
+      "additionalProperties": {},
+      "properties": {
+        "eventName": {
+          "$ref": "#/$defs/EventName"
+        }
+      },
+      "type": "object"
+    },
+    "ExtensionInitializationRequest": {
+      "additionalProperties": {},
+      "properties": {
+        "settings": {
+          "additionalProperties": {},
+          "type": "object"
+        },
+        "uri": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "uri"
+      ],
+      "type": "object"
+    },
+    "ExtensionRequest": {
+      "additionalProperties": {},
+      "properties": {
+        "uri": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "uri"
+      ],
+      "type": "object"
+    },
+    "FlashBriefingApis": {
+      "additionalProperties": {},
+      "properties": {
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LocalizedFlashBriefingInfo"
+          },
+          "type": "object"
+        }
+      },
+      "required": [
+        "locales"
+      ],
+      "type": "object"
+    },
+    "FlashBriefingContentType": {
+      "type": "string"
+    },
+    "FlashBriefingFeed": {
+      "additionalProperties": {},
+      "properties": {
+        "contentType": {
+          "$ref": "#/$defs/FlashBriefingContentType"
+        },
+        "genre": {
+          "$ref": "#/$defs/FlashBriefingGenre"
+        },
+        "imageUri": {
+          "type": "string"
+        },
+        "isDefault": {
+          "type": "boolean"
+        },
+        "logicalName": {
+          "maxLength": 255,
+          "type": "string"
+        },
+        "name": {
+          "maxLength": 255,
+          "type": "string"
+        },
+        "updateFrequency": {
+          "$ref": "#/$defs/FlashBriefingUpdateFrequency"
+        },
+        "url": {
+          "type": "string"
+        },
+        "vuiPreamble": {
+          "maxLength": 70,
+          "pattern": "^[^<]*$",
+          "type": "string"
+        }
+      },
+      "required": [
+        "contentType",
+        "genre",
+        "isDefault",
+        "updateFrequency",
+        "url"
+      ],
+      "type": "object"
+    },
+    "FlashBriefingGenre": {
+      "type": "string"
+    },
+    "FlashBriefingUpdateFrequency": {
+      "type": "string"
+    },
+    "FreeTrialInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "freeTrialDuration": {
+          "pattern": "^P(0?[1-9]|[1-2][0-9]|3[0-1])D$",
+          "type": "string"
+        }
+      },
+      "required": [
+        "freeTrialDuration"
+      ],
+      "type": "object"
+    },
+    "FriendlyName": {
+      "additionalProperties": {},
+      "properties": {
+        "default": {
+          "minLength": 1,
+          "type": "string"
+        },
+        "localizedNames": {
+          "items": {
+            "$ref": "#/$defs/LocalizedName"
+          },
+          "type": "array"
+        }
+      },
+      "required": [
+        "default"
+      ],
+      "type": "object"
+    },
+    "GadgetControllerInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "GADGET_CONTROLLER"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "GadgetSupport": {
+      "additionalProperties": {},
+      "properties": {
+        "maxGadgetButtons": {
+          "maximum": 4,
+          "minimum": 1,
+          "type": "integer"
+        },
+        "minGadgetButtons": {
+          "maximum": 4,
+          "minimum": 1,
+          "type": "integer"
+        },
+        "numPlayersMax": {
+          "minimum": 1,
+          "type": "integer"
+        },
+        "numPlayersMin": {
+          "maximum": 16,
+          "minimum": 1,
+          "type": "integer"
+        },
+        "requirement": {
+          "$ref": "#/$defs/GadgetSupportRequirement"
+        }
+      },
+      "required": [
+        "requirement"
+      ],
+      "type": "object"
+    },
+    "GadgetSupportRequirement": {
+      "type": "string"
+    },
+    "GameEngineInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "GAME_ENGINE"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "HealthAlias": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "HealthApis": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/SkillEndpoint"
+        },
+        "interfaces": {
+          "$ref": "#/$defs/HealthInterface"
+        },
+        "protocolVersion": {
+          "$ref": "#/$defs/HealthProtocolVersion"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/RegionalEndpoint"
+          },
+          "type": "object"
+        }
+      },
+      "type": "object"
+    },
+    "HealthInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LocalizedHealthInfo"
+          },
+          "type": "object"
+        },
+        "namespace": {
+          "type": "string"
+        },
+        "requests": {
+          "items": {
+            "$ref": "#/$defs/HealthRequest"
+          },
+          "type": "array"
+        },
+        "version": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "namespace"
+      ],
+      "type": "object"
+    },
+    "HealthProtocolVersion": {
+      "type": "string"
+    },
+    "HealthRequest": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "HouseholdListApis": {
+      "additionalProperties": {},
+      "type": "object"
+    },
+    "Interface": {
+      "allOf": [
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_AUGMENTATION_EFFECTS_CONTROLLER"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/EffectsControllerInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/PhotoCaptureControllerInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/VideoCaptureControllerInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_DATASTORE_PACKAGEMANAGER"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/DataStorePackageManagerInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_DATA_STORE"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/DataStoreInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_EXTENSION"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/AlexaExtensionInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/UploadControllerInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_PRESENTATION_APL"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/AlexaPresentationAplInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_PRESENTATION_HTML"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/AlexaPresentationHtmlInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "ALEXA_SEARCH"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/AlexaSearchInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "APP_LINKS"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/AppLinkInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "APP_LINKS_V2"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/AppLinkV2Interface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "AUDIO_PLAYER"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/AudioInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "CAN_FULFILL_INTENT_REQUEST"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/CanFulfillIntentRequestInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "CUSTOM_INTERFACE"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/CustomInterfaceControllerInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "GADGET_CONTROLLER"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/GadgetControllerInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "GAME_ENGINE"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/GameEngineInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "RENDER_TEMPLATE"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/DisplayInterface"
+          }
+        },
+        {
+          "if": {
+            "properties": {
+              "type": {
+                "const": "VIDEO_APP"
+              }
+            },
+            "required": [
+              "type"
+            ]
+          },
+          "then": {
+            "$ref": "#/$defs/VideoAppInterface"
+          }
+        }
+      ],
+      "properties": {
+        "type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "InterfaceType": {
+      "type": "string"
+    },
+    "KnowledgeApis": {
+      "additionalProperties": {},
+      "properties": {
+        "enablementChannel": {
+          "$ref": "#/$defs/KnowledgeEnablementChannel"
+        },
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LocalizedKnowledgeInformation"
+          },
+          "type": "object"
+        }
+      },
+      "type": "object"
+    },
+    "KnowledgeEnablementChannel": {
+      "type": "string"
+    },
+    "LambdaEndpoint": {
+      "additionalProperties": {},
+      "properties": {
+        "sourceDir": {
+          "type": "string"
+        },
+        "sslCertificateType": {
+          "$ref": "#/$defs/SslCertificateType"
+        },
+        "uri": {
+          "pattern": "^(arn)",
+          "type": "string"
+        }
+      },
+      "required": [
+        "uri"
+      ],
+      "type": "object"
+    },
+    "LambdaRegion": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/LambdaEndpoint"
+        }
+      },
+      "required": [
+        "endpoint"
+      ],
+      "type": "object"
+    },
+    "LinkedAndroidCommonIntent": {
+      "additionalProperties": {},
+      "properties": {
+        "catalogType": {
+          "$ref": "#/$defs/AppCatalog"
+        },
+        "intentName": {
+          "$ref": "#/$defs/AndroidCommonIntentName"
+        }
+      },
+      "required": [
+        "catalogType",
+        "intentName"
+      ],
+      "type": "object"
+    },
+    "LinkedApplication": {
+      "additionalProperties": {},
+      "properties": {
+        "androidCustomIntents": {
+          "items": {
+            "$ref": "#/$defs/AndroidCustomIntent"
+          },
+          "type": "array"
+        },
+        "catalogInfo": {
+          "$ref": "#/$defs/CatalogInfo"
+        },
+        "customSchemes": {
+          "items": {
+            "minLength": 1,
+            "type": "string"
+          },
+          "type": "array"
+        },
+        "domains": {
+          "items": {
+            "minLength": 1,
+            "type": "string"
+          },
+          "type": "array"
+        },
+        "friendlyName": {
+          "$ref": "#/$defs/FriendlyName"
+        }
+      },
+      "required": [
+        "catalogInfo",
+        "friendlyName"
+      ],
+      "type": "object"
+    },
+    "LinkedCommonSchemes": {
+      "additionalProperties": {},
+      "properties": {
+        "GOOGLE_PLAY_STORE": {
+          "items": {
+            "$ref": "#/$defs/CommonSchemeName"
+          },
+          "type": "array"
+        },
+        "IOS_APP_STORE": {
+          "items": {
+            "$ref": "#/$defs/CommonSchemeName"
+          },
+          "type": "array"
+        }
+      },
+      "type": "object"
+    },
+    "LocalesByAutomaticClonedLocale": {
+      "additionalProperties": {},
+      "properties": {
+        "source": {
+          "type": "string"
+        },
+        "targets": {
+          "items": {
+            "type": "string"
+          },
+          "type": "array"
+        }
+      },
+      "required": [
+        "source"
+      ],
+      "type": "object"
+    },
+    "LocalizedFlashBriefingInfo": {
+      "additionalProperties": {},
+      "properties": {
+        "customErrorMessage": {
+          "maxLength": 100,
+          "minLength": 1,
+          "pattern": "^[^<]*$",
+          "type": "string"
+        },
+        "feeds": {
+          "items": {
+            "$ref": "#/$defs/FlashBriefingFeed"
+          },
+          "type": "array"
+        }
+      },
+      "type": "object"
+    },
+    "LocalizedHealthInfo": {
+      "additionalProperties": {},
+      "properties": {
+        "aliases": {
+          "items": {
+            "$ref": "#/$defs/HealthAlias"
+          },
+          "type": "array"
+        },
+        "promptName": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "LocalizedKnowledgeInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "answerAttribution": {
+          "maxLength": 75,
+          "pattern": "^[.a-zA-Z0-9,\"' ]*$",
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "LocalizedMusicInfo": {
+      "additionalProperties": {},
+      "properties": {
+        "aliases": {
+          "items": {
+            "$ref": "#/$defs/MusicAlias"
+          },
+          "type": "array"
+        },
+        "features": {
+          "items": {
+            "$ref": "#/$defs/MusicFeature"
+          },
+          "type": "array"
+        },
+        "promptName": {
+          "type": "string"
+        },
+        "wordmarkLogos": {
+          "items": {
+            "$ref": "#/$defs/MusicWordmark"
+          },
+          "type": "array"
+        }
+      },
+      "type": "object"
+    },
+    "LocalizedName": {
+      "additionalProperties": {},
+      "properties": {
+        "locale": {
+          "minLength": 1,
+          "type": "string"
+        },
+        "name": {
+          "minLength": 1,
+          "type": "string"
+        }
+      },
+      "required": [
+        "locale",
+        "name"
+      ],
+      "type": "object"
+    },
+    "LocalizedPrivacyAndCompliance": {
+      "additionalProperties": {},
+      "properties": {
+        "privacyPolicyUrl": {
+          "type": "string"
+        },
+        "termsOfUseUrl": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "LocalizedPublishingInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "customProductPrompts": {
+          "$ref": "#/$defs/CustomProductPrompts"
+        },
+        "description": {
+          "maxLength": 4000,
+          "type": "string"
+        },
+        "examplePhrases": {
+          "items": {
+            "maxLength": 200,
+            "type": "string"
+          },
+          "maxItems": 4,
+          "type": "array"
+        },
+        "keywords": {
+          "items": {
+            "maxLength": 150,
+            "type": "string"
+          },
+          "maxItems": 30,
+          "type": "array"
+        },
+        "largeIconUri": {
+          "type": "string"
+        },
+        "name": {
+          "minLength": 2,
+          "type": "string"
+        },
+        "smallIconUri": {
+          "type": "string"
+        },
+        "summary": {
+          "maxLength": 160,
+          "type": "string"
+        },
+        "updatesDescription": {
+          "maxLength": 4000,
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "ManifestCategory": {
+      "type": "string"
+    },
+    "MarketplacePricing": {
+      "additionalProperties": {},
+      "properties": {
+        "currency": {
+          "$ref": "#/$defs/Currency"
+        },
+        "freeTrialInformation": {
+          "$ref": "#/$defs/FreeTrialInformation"
+        },
+        "offerType": {
+          "$ref": "#/$defs/OfferType"
+        },
+        "price": {
+          "type": "number"
+        },
+        "subscriptionInformation": {
+          "$ref": "#/$defs/SubscriptionInformation"
+        }
+      },
+      "required": [
+        "currency",
+        "offerType",
+        "price"
+      ],
+      "type": "object"
+    },
+    "MusicAlias": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "MusicApis": {
+      "additionalProperties": {},
+      "properties": {
+        "capabilities": {
+          "items": {
+            "$ref": "#/$defs/MusicCapability"
+          },
+          "type": "array"
+        },
+        "contentTypes": {
+          "items": {
+            "$ref": "#/$defs/MusicContentType"
+          },
+          "type": "array"
+        },
+        "endpoint": {
+          "$ref": "#/$defs/LambdaEndpoint"
+        },
+        "interfaces": {
+          "items": {
+            "$ref": "#/$defs/MusicInterface"
+          },
+          "type": "array"
+        },
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LocalizedMusicInfo"
+          },
+          "type": "object"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LambdaRegion"
+          },
+          "type": "object"
+        }
+      },
+      "type": "object"
+    },
+    "MusicCapability": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        },
+        "namespace": {
+          "type": "string"
+        },
+        "version": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "MusicContentName": {
+      "type": "string"
+    },
+    "MusicContentType": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/MusicContentName"
+        }
+      },
+      "type": "object"
+    },
+    "MusicFeature": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "MusicInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "namespace": {
+          "type": "string"
+        },
+        "requests": {
+          "items": {
+            "$ref": "#/$defs/MusicRequest"
+          },
+          "type": "array"
+        },
+        "version": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "namespace"
+      ],
+      "type": "object"
+    },
+    "MusicRequest": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "MusicWordmark": {
+      "additionalProperties": {},
+      "properties": {
+        "uri": {
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "OfferType": {
+      "type": "string"
+    },
+    "PaidSkillInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "pricing": {
+          "additionalProperties": {
+            "items": {
+              "$ref": "#/$defs/MarketplacePricing"
+            },
+            "type": "array"
+          },
+          "type": "object"
+        },
+        "taxInformation": {
+          "$ref": "#/$defs/TaxInformation"
+        }
+      },
+      "required": [
+        "pricing",
+        "taxInformation"
+      ],
+      "type": "object"
+    },
+    "Permission": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/PermissionName"
+        }
+      },
+      "required": [
+        "name"
+      ],
+      "type": "object"
+    },
+    "PermissionName": {
+      "type": "string"
+    },
+    "PhotoCaptureControllerInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "ALEXA_CAMERA_PHOTO_CAPTURE_CONTROLLER"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "PrivacyAndCompliance": {
+      "additionalProperties": {},
+      "properties": {
+        "allowsPurchases": {
+          "type": "boolean"
+        },
+        "containsAds": {
+          "type": "boolean"
+        },
+        "isChildDirected": {
+          "type": "boolean"
+        },
+        "isExportCompliant": {
+          "type": "boolean"
+        },
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LocalizedPrivacyAndCompliance"
+          },
+          "type": "object"
+        },
+        "shoppingKit": {
+          "$ref": "#/$defs/ShoppingKit"
+        },
+        "usesHealthInfo": {
+          "type": "boolean"
+        },
+        "usesPersonalInfo": {
+          "type": "boolean"
+        }
+      },
+      "type": "object"
+    },
+    "PublishingInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "automaticClonedLocale": {
+          "$ref": "#/$defs/AutomaticClonedLocale"
+        },
+        "automaticDistribution": {
+          "$ref": "#/$defs/AutomaticDistribution"
+        },
+        "category": {
+          "$ref": "#/$defs/ManifestCategory"
+        },
+        "description": {
+          "type": "string"
+        },
+        "distributionCountries": {
+          "items": {
+            "$ref": "#/$defs/DistributionCountry"
+          },
+          "type": "array"
+        },
+        "distributionMode": {
+          "$ref": "#/$defs/DistributionMode"
+        },
+        "gadgetSupport": {
+          "$ref": "#/$defs/GadgetSupport"
+        },
+        "isAvailableWorldwide": {
+          "type": "boolean"
+        },
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LocalizedPublishingInformation"
+          },
+          "type": "object"
+        },
+        "name": {
+          "type": "string"
+        },
+        "paidSkillInformation": {
+          "$ref": "#/$defs/PaidSkillInformation"
+        },
+        "testingInstructions": {
+          "maxLength": 4000,
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "RegionalEndpoint": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/SkillEndpoint"
+        }
+      },
+      "required": [
+        "endpoint"
+      ],
+      "type": "object"
+    },
+    "ShoppingKit": {
+      "additionalProperties": {},
+      "properties": {
+        "isAmazonAssociatesOnAlexaEnabled": {
+          "type": "boolean"
+        },
+        "isShoppingActionsEnabled": {
+          "type": "boolean"
+        }
+      },
+      "type": "object"
+    },
+    "SkillApis": {
+      "additionalProperties": {},
+      "properties": {
+        "alexaForBusiness": {
+          "$ref": "#/$defs/AlexaForBusinessApis"
+        },
+        "custom": {
+          "$ref": "#/$defs/CustomApis"
+        },
+        "demandResponse": {
+          "$ref": "#/$defs/DemandResponseApis"
+        },
+        "flashBriefing": {
+          "$ref": "#/$defs/FlashBriefingApis"
+        },
+        "health": {
+          "$ref": "#/$defs/HealthApis"
+        },
+        "householdList": {
+          "$ref": "#/$defs/HouseholdListApis"
+        },
+        "knowledge": {
+          "$ref": "#/$defs/KnowledgeApis"
+        },
+        "music": {
+          "$ref": "#/$defs/MusicApis"
+        },
+        "smartHome": {
+          "$ref": "#/$defs/SmartHomeApis"
+        },
+        "video": {
+          "$ref": "#/$defs/VideoApis"
+        }
+      },
+      "type": "object"
+    },
+    "SkillConnection": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "minLength": 1,
+          "type": "string"
+        },
+        "payload": {
+          "$ref": "#/$defs/ConnectionPayload"
+        }
+      },
+      "required": [
+        "name",
+        "payload"
+      ],
+      "type": "object"
+    },
+    "SkillEndpoint": {
+      "additionalProperties": {},
+      "properties": {
+        "sourceDir": {
+          "type": "string"
+        },
+        "sslCertificateType": {
+          "$ref": "#/$defs/SslCertificateType"
+        },
+        "uri": {
+          "pattern": "^(arn|https://)",
+          "type": "string"
+        }
+      },
+      "required": [
+        "uri"
+      ],
+      "type": "object"
+    },
+    "SkillEvents": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/SkillEndpoint"
+        },
+        "publications": {
+          "items": {
+            "$ref": "#/$defs/EventPublication"
+          },
+          "type": "array"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/RegionalEndpoint"
+          },
+          "type": "object"
+        },
+        "subscriptions": {
+          "items": {
+            "$ref": "#/$defs/EventSubscription"
+          },
+          "type": "array"
+        }
+      },
+      "required": [
+        "endpoint"
+      ],
+      "type": "object"
+    },
+    "SkillManifest": {
+      "additionalProperties": {},
+      "properties": {
+        "apis": {
+          "$ref": "#/$defs/SkillApis"
+        },
+        "authorizedClients": {
+          "items": {
+            "$ref": "#/$defs/AuthorizedClient"
+          },
+          "type": "array"
+        },
+        "events": {
+          "$ref": "#/$defs/SkillEvents"
+        },
+        "manifestVersion": {
+          "type": "string"
+        },
+        "permissions": {
+          "items": {
+            "$ref": "#/$defs/Permission"
+          },
+          "type": "array"
+        },
+        "privacyAndCompliance": {
+          "$ref": "#/$defs/PrivacyAndCompliance"
+        },
+        "publishingInformation": {
+          "$ref": "#/$defs/PublishingInformation"
+        }
+      },
+      "type": "object"
+    },
+    "SmartHomeApis": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/LambdaEndpoint"
+        },
+        "protocolVersion": {
+          "$ref": "#/$defs/SmartHomeProtocol"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/LambdaRegion"
+          },
+          "type": "object"
+        },
+        "supportedControls": {
+          "$ref": "#/$defs/SupportedControls"
+        }
+      },
+      "type": "object"
+    },
+    "SmartHomeProtocol": {
+      "type": "string"
+    },
+    "SourceLanguageForLocales": {
+      "additionalProperties": {},
+      "properties": {
+        "language": {
+          "type": "string"
+        },
+        "sourceLocale": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "language",
+        "sourceLocale"
+      ],
+      "type": "object"
+    },
+    "SslCertificateType": {
+      "type": "string"
+    },
+    "SubscriptionInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "subscriptionPaymentFrequency": {
+          "$ref": "#/$defs/SubscriptionPaymentFrequency"
+        }
+      },
+      "required": [
+        "subscriptionPaymentFrequency"
+      ],
+      "type": "object"
+    },
+    "SubscriptionPaymentFrequency": {
+      "type": "string"
+    },
+    "SupportedControls": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "$ref": "#/$defs/SupportedControlsType"
+        }
+      },
+      "type": "object"
+    },
+    "SupportedControlsType": {
+      "type": "string"
+    },
+    "TargetRuntime": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "TaxInformation": {
+      "additionalProperties": {},
+      "properties": {
+        "category": {
+          "$ref": "#/$defs/TaxInformationCategory"
+        }
+      },
+      "required": [
+        "category"
+      ],
+      "type": "object"
+    },
+    "TaxInformationCategory": {
+      "type": "string"
+    },
+    "UpChannel": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "type": "string"
+        },
+        "uri": {
+          "pattern": "^arn:aws:sns",
+          "type": "string"
+        }
+      },
+      "type": "object"
+    },
+    "UploadControllerInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "ALEXA_FILE_MANAGER_UPLOAD_CONTROLLER"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "VideoApis": {
+      "additionalProperties": {},
+      "properties": {
+        "countries": {
+          "additionalProperties": {
+            "$ref": "#/$defs/VideoCountryInfo"
+          },
+          "type": "object"
+        },
+        "endpoint": {
+          "$ref": "#/$defs/LambdaEndpoint"
+        },
+        "locales": {
+          "additionalProperties": {
+            "$ref": "#/$defs/VideoApisLocale"
+          },
+          "type": "object"
+        },
+        "regions": {
+          "additionalProperties": {
+            "$ref": "#/$defs/VideoRegion"
+          },
+          "type": "object"
+        }
+      },
+      "type": "object"
+    },
+    "VideoApisLocale": {
+      "additionalProperties": {},
+      "properties": {
+        "features": {
+          "items": {
+            "$ref": "#/$defs/VideoFeature"
+          },
+          "type": "array"
+        },
+        "fireTvCatalogIngestion": {
+          "$ref": "#/$defs/VideoFireTvCatalogIngestion"
+        },
+        "promptNames": {
+          "items": {
+            "$ref": "#/$defs/VideoPromptName"
+          },
+          "type": "array"
+        },
+        "videoProviderLogoUri": {
+          "type": "string"
+        },
+        "videoProviderTargetingNames": {
+          "items": {
+            "type": "string"
+          },
+          "type": "array"
+        }
+      },
+      "required": [
+        "videoProviderTargetingNames"
+      ],
+      "type": "object"
+    },
+    "VideoAppInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "VIDEO_APP"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "VideoCaptureControllerInterface": {
+      "additionalProperties": {},
+      "properties": {
+        "type": {
+          "enum": [
+            "ALEXA_CAMERA_VIDEO_CAPTURE_CONTROLLER"
+          ],
+          "type": "string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "type": "object"
+    },
+    "VideoCatalogInfo": {
+      "additionalProperties": {},
+      "properties": {
+        "sourceId": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "sourceId"
+      ],
+      "type": "object"
+    },
+    "VideoCountryInfo": {
+      "additionalProperties": {},
+      "properties": {
+        "catalogInformation": {
+          "items": {
+            "$ref": "#/$defs/VideoCatalogInfo"
+          },
+          "type": "array"
+        }
+      },
+      "type": "object"
+    },
+    "VideoFeature": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        },
+        "version": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "name",
+        "version"
+      ],
+      "type": "object"
+    },
+    "VideoFireTvCatalogIngestion": {
+      "additionalProperties": {},
+      "properties": {
+        "fireTvCatalogIngestionSourceId": {
+          "type": "string"
+        },
+        "isFireTvCatalogIngestionEnabled": {
+          "type": "boolean"
+        }
+      },
+      "type": "object"
+    },
+    "VideoPromptName": {
+      "additionalProperties": {},
+      "properties": {
+        "name": {
+          "type": "string"
+        },
+        "type": {
+          "$ref": "#/$defs/VideoPromptNameType"
+        }
+      },
+      "required": [
+        "name",
+        "type"
+      ],
+      "type": "object"
+    },
+    "VideoPromptNameType": {
+      "type": "string"
+    },
+    "VideoRegion": {
+      "additionalProperties": {},
+      "properties": {
+        "endpoint": {
+          "$ref": "#/$defs/SkillEndpoint"
+        },
+        "upchannel": {
+          "items": {
+            "$ref": "#/$defs/UpChannel"
+          },
+          "type": "array"
+        }
+      },
+      "required": [
+        "endpoint"
+      ],
+      "type": "object"
+    },
+    "ViewportMode": {
+      "type": "string"
+    },
+    "ViewportShape": {
+      "type": "string"
+    },
+    "ViewportSpecification": {
+      "additionalProperties": {},
+      "properties": {
+        "maxHeight": {
+          "minimum": 1,
+          "type": "integer"
+        },
+        "maxWidth": {
+          "minimum": 1,
+          "type": "integer"
+        },
+        "minHeight": {
+          "minimum": 1,
+          "type": "integer"
+        },
+        "minWidth": {
+          "minimum": 1,
+          "type": "integer"
+        },
+        "mode": {
+          "$ref": "#/$defs/ViewportMode"
+        },
+        "shape": {
+          "$ref": "#/$defs/ViewportShape"
+        }
+      },
+      "required": [
+        "mode",
+        "shape"
+      ],
+      "type": "object"
+    }
+  },
+  "$ref": "#/$defs/SkillManifest",
+  "$schema": "https://json-schema.org/draft/2020-12/schema"
+}"##;
 /// Open enumerations: response enums that keep decoding when Amazon adds a value.
 pub mod open_enums {
     /**State of a build. Open.

@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::generated::types::{
-    ResourceSchemaLocation, SchemaOperation, SchemaResource, SkillManifest,
-};
+#[cfg(feature = "resource-schema-validation")]
+use crate::generated::types::SkillManifest;
+use crate::generated::types::{ResourceSchemaLocation, SchemaOperation, SchemaResource};
 use crate::{Error, Smapi, VendorId, validate};
 
 type Key = (VendorId, SchemaResource, Option<SchemaOperation>);
@@ -170,7 +170,8 @@ impl<'a> ResourceSchemas<'a> {
         Ok(schema)
     }
 
-    /// Downloads the manifest schema of `operation` and validates `manifest` against it.
+    /// Downloads the manifest schema of `operation` and validates `manifest` against it
+    /// (feature `resource-schema-validation`, on by default).
     ///
     /// ```no_run
     /// # async fn demo(smapi: alexa_smapi::Smapi, manifest: alexa_smapi::types::SkillManifest) -> Result<(), alexa_smapi::Error> {
@@ -180,6 +181,7 @@ impl<'a> ResourceSchemas<'a> {
     /// for v in &report.violations { eprintln!("{}: {}", v.pointer, v.message); }
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "resource-schema-validation")]
     pub async fn validate_manifest(
         self,
         manifest: &SkillManifest,
@@ -257,7 +259,8 @@ impl<'a> ResourceSchemas<'a> {
     }
 }
 
-/// Validates `manifest` against a JSON Schema document, locally. A schema whose root
+/// Validates `manifest` against a JSON Schema document, locally (feature
+/// `resource-schema-validation`, on by default: it links the `jsonschema` crate). A schema whose root
 /// requires a `manifest` property (Amazon's `skill.json` shape) is applied to the envelope
 /// `{"manifest": …}`; any other is applied to the manifest itself.
 ///
@@ -270,6 +273,7 @@ impl<'a> ResourceSchemas<'a> {
 /// assert_eq!(report.violations[0].pointer, "");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg(feature = "resource-schema-validation")]
 pub fn validate_against(
     schema: &Value,
     manifest: &SkillManifest,

@@ -30,6 +30,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+mod check;
 mod validate;
 
 pub use validate::{validate, validate_or_error};
