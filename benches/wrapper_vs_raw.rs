@@ -241,6 +241,7 @@ fn main() {
             .base_url(sim.url())
             .http_client(http_client())
             .access_token(token.as_str())
+            .vendor_id(sim.default_vendor_id())
             .retry_policy(RetryPolicy::default())
             .build()
             .expect("client");

@@ -1,7 +1,10 @@
 //! Retry policy, as data, and the one retry engine that applies it.
 //!
-//! The same engine ([`Retrier`]) drives every SMAPI request (in [`crate::transport`]) and every
-//! Login with Amazon token request (in [`crate::auth`]). Each failed attempt is first judged by
+//! The same engine ([`Retrier`]) drives every SMAPI request (in [`crate::transport`]), the
+//! wrapper's re-sending of a read whose success body does not decode ([`resend_undecodable`];
+//! the transport never parses a body just to check it, so the one decode into the response
+//! type is where a malformed body shows), and every Login with Amazon token request (in
+//! [`crate::auth`]). Each failed attempt is first judged by
 //! what it says about the server ([`AttemptOutcome`]):
 //! - **not sent**: the connection could not be opened;
 //! - **not processed**: the server answered `429` or `503` (the policy's
@@ -257,6 +260,52 @@ impl<D: Iterator<Item = Duration>> Retrier<'_, D> {
             None => self.delays.next()?,
         };
         (self.started.elapsed() + delay <= self.policy.max_elapsed).then_some(delay)
+    }
+}
+
+/// Sends a request (`send` builds and sends it afresh each time) and, for an operation the
+/// spec marks safe to repeat, sends it again through the policy while the answer is one whose
+/// body does not decode into the response type (a body cut short or garbled on the way: the
+/// server may have processed the request, so "maybe processed"). An operation not safe to
+/// repeat gets its first answer, whatever it is. `operation_id` is the spec's `operationId`.
+pub(crate) async fn resend_undecodable<T, E, F, Fut>(
+    policy: &RetryPolicy,
+    operation_id: &str,
+    mut send: F,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
+{
+    let idempotent = crate::generated::operations::ALL
+        .iter()
+        .any(|op| op.id == operation_id && op.idempotent);
+    let mut retrier = Retrier::new(policy);
+    loop {
+        let attempt = retrier.begin();
+        match send().await {
+            Err(progenitor_client::Error::InvalidResponsePayload(body, error)) if idempotent => {
+                match retrier.next_wait(AttemptOutcome::MaybeProcessed, true, None) {
+                    Some(delay) => {
+                        tracing::debug!(
+                            operation = operation_id,
+                            attempt,
+                            %error,
+                            "response body does not decode; sending again"
+                        );
+                        tokio::time::sleep(delay).await;
+                    }
+                    None => {
+                        return Err(progenitor_client::Error::InvalidResponsePayload(
+                            body, error,
+                        ));
+                    }
+                }
+            }
+            answer => return answer,
+        }
     }
 }
 

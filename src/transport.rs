@@ -21,7 +21,11 @@
 //! pass through the redactor ([`crate::redact`]) before anything reads or logs them.
 //!
 //! Because these hooks sit under the generated client, the raw client
-//! ([`Smapi::raw`](crate::Smapi::raw)) gets exactly the same behaviour as the wrapper.
+//! ([`Smapi::raw`](crate::Smapi::raw)) gets exactly the same behaviour as the wrapper, with one
+//! exception: a success body is never parsed here (the generated code decodes it once, into
+//! the response type), so a success whose body does not decode is re-sent by the wrapper's
+//! reads ([`crate::retry`]), while the raw client returns it as
+//! `RawError::InvalidResponsePayload`.
 
 use std::sync::{Arc, RwLock};
 
@@ -264,20 +268,6 @@ impl Transport {
                 }
             };
 
-            if status.is_success()
-                && idempotent
-                && !body.is_empty()
-                && is_json(&headers)
-                && !valid_json(&body)
-                && let Some(delay) =
-                    retrier.next_wait(AttemptOutcome::MaybeProcessed, idempotent, None)
-            {
-                tracing::debug!(attempt, "malformed JSON body; retrying");
-                maybe_applied = true;
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-
             if !status.is_success()
                 && let Some(outcome) = self.retry.status_outcome(code)
             {
@@ -420,18 +410,6 @@ fn rebuild(
     parts.version = version;
     parts.headers = headers;
     reqwest::Response::from(http::Response::from_parts(parts, body))
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers.get(CONTENT_TYPE).is_some_and(|v| {
-        v.as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"json"))
-    })
-}
-
-fn valid_json(body: &[u8]) -> bool {
-    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 /// Makes sure an error body decodes as the operation's error schema: a JSON object with a

@@ -202,3 +202,90 @@ async fn a_create_is_not_retried_once_it_may_have_reached_the_server() {
     assert_eq!(sim.counters().operation("createSkillForVendor") - before, 2);
     sim.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn every_read_sends_again_when_a_success_body_does_not_decode() {
+    use alexa_smapi::types::{SchemaOperation, SchemaResource};
+    use futures::TryStreamExt;
+
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let skill = smapi
+        .skills()
+        .create(manifest("garbled"))
+        .await
+        .unwrap()
+        .skill_id;
+    smapi.skills().wait_until_built(&skill).await.unwrap();
+
+    // Two garbled 200s, then the real answer: three requests, one good result.
+    let sent = |op: &str| sim.counters().operation(op);
+    let before = sent("getSkillStatus");
+    sim.fail_next("getSkillStatus", 2, Fault::Malformed)
+        .unwrap();
+    smapi.skills().status(&skill).await.unwrap();
+    assert_eq!(sent("getSkillStatus") - before, 3);
+
+    let before = sent("listSkillsForVendor");
+    sim.fail_next("listSkillsForVendor", 2, Fault::Malformed)
+        .unwrap();
+    let listed: Vec<_> = smapi.skills().list().stream().try_collect().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(sent("listSkillsForVendor") - before, 3);
+
+    let before = sent("listSkillsForVendor");
+    sim.fail_next("listSkillsForVendor", 1, Fault::Malformed)
+        .unwrap();
+    let by_id: Vec<_> = smapi
+        .skills()
+        .list_by_ids([&skill])
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(by_id.len(), 1);
+    assert_eq!(sent("listSkillsForVendor") - before, 2);
+
+    let before = sent("getResourceSchema");
+    sim.fail_next("getResourceSchema", 2, Fault::Malformed)
+        .unwrap();
+    smapi
+        .resource_schema()
+        .location(SchemaResource::Manifest, Some(SchemaOperation::CreateSkill))
+        .await
+        .unwrap();
+    assert_eq!(sent("getResourceSchema") - before, 3);
+
+    // Bounded by the policy: with three attempts, three garbled bodies are a decode error.
+    let before = sent("getSkillStatus");
+    sim.fail_next("getSkillStatus", 5, Fault::Malformed)
+        .unwrap();
+    let err = smapi.skills().status(&skill).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert_eq!(
+        sent("getSkillStatus") - before,
+        u64::from(fast_retry().max_attempts)
+    );
+    sim.clear_fault_scripts();
+
+    // The transport never parses a success body: the raw client gets the garbled body as
+    // its decode error, after one request.
+    let before = sent("getSkillStatus");
+    sim.fail_next("getSkillStatus", 1, Fault::Malformed)
+        .unwrap();
+    let raw = smapi
+        .raw()
+        .get_skill_status()
+        .skill_id(&skill)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            raw,
+            alexa_smapi::generated::RawError::InvalidResponsePayload(..)
+        ),
+        "{raw:?}"
+    );
+    assert_eq!(sent("getSkillStatus") - before, 1);
+    sim.shutdown().await.unwrap();
+}

@@ -141,7 +141,14 @@ impl<'a> Discovery<'a> {
     pub async fn status(self, session_id: &str) -> Result<DiscoverySessionStatusValue, Error> {
         validate::session_id(session_id)?;
         let raw = self.smapi.raw_discovery(self.region);
-        match raw.get_discovery_session().id(session_id).send().await {
+        let request = raw.get_discovery_session().id(session_id);
+        match crate::retry::resend_undecodable(
+            self.smapi.retry_policy(),
+            "getDiscoverySession",
+            || request.clone().send(),
+        )
+        .await
+        {
             Ok(rv) => Ok(rv.into_inner().status.value),
             Err(e) => Err(Error::from_generated("getDiscoverySession", e).await),
         }

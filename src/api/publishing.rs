@@ -50,13 +50,13 @@ impl<'a> Publishing<'a> {
     pub async fn status(self, skill_id: impl Into<SkillId>) -> Result<SkillPublication, Error> {
         let skill_id = skill_id.into();
         validate::skill_id(&skill_id)?;
-        match self
-            .smapi
-            .raw()
-            .get_skill_publication()
-            .skill_id(&skill_id)
-            .send()
-            .await
+        let request = self.smapi.raw().get_skill_publication().skill_id(&skill_id);
+        match crate::retry::resend_undecodable(
+            self.smapi.retry_policy(),
+            "getSkillPublication",
+            || request.clone().send(),
+        )
+        .await
         {
             Ok(rv) => Ok(rv.into_inner()),
             Err(e) => Err(Error::from_generated("getSkillPublication", e).await),

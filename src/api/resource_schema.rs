@@ -117,7 +117,13 @@ impl<'a> ResourceSchemas<'a> {
         if let Some(op) = operation {
             request = request.operation(op);
         }
-        match request.send().await {
+        let answer = crate::retry::resend_undecodable(
+            self.smapi.retry_policy(),
+            "getResourceSchema",
+            || request.clone().send(),
+        )
+        .await;
+        match answer {
             Ok(rv) => Ok(rv.into_inner()),
             Err(e) => Err(Error::from_generated("getResourceSchema", e).await),
         }

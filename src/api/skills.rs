@@ -135,14 +135,16 @@ impl<'a> Skills<'a> {
         validate::skill_id(&skill_id)?;
         validate::stage(&stage, Stage::STAGE_NAME)?;
         const OP: &str = "getSkillManifest";
-        let answer = self
+        let request = self
             .smapi
             .raw()
             .get_skill_manifest()
             .skill_id(&skill_id)
-            .stage(stage)
-            .send()
-            .await;
+            .stage(stage);
+        let answer = crate::retry::resend_undecodable(self.smapi.retry_policy(), OP, || {
+            request.clone().send()
+        })
+        .await;
         match answer {
             Ok(rv) => {
                 let etag = super::header(rv.headers(), reqwest::header::ETAG);
@@ -250,13 +252,11 @@ impl<'a> Skills<'a> {
     pub async fn status(self, skill_id: impl Into<SkillId>) -> Result<SkillStatus, Error> {
         let skill_id = skill_id.into();
         validate::skill_id(&skill_id)?;
-        match self
-            .smapi
-            .raw()
-            .get_skill_status()
-            .skill_id(&skill_id)
-            .send()
-            .await
+        let request = self.smapi.raw().get_skill_status().skill_id(&skill_id);
+        match crate::retry::resend_undecodable(self.smapi.retry_policy(), "getSkillStatus", || {
+            request.clone().send()
+        })
+        .await
         {
             Ok(rv) => Ok(rv.into_inner()),
             Err(e) => Err(Error::from_generated("getSkillStatus", e).await),
@@ -391,13 +391,17 @@ impl<'a> Skills<'a> {
                 let vendor = vendor.clone();
                 async move {
                     validate::skill_ids(&chunk)?;
-                    let answer = smapi
+                    let request = smapi
                         .raw()
                         .list_skills_for_vendor()
                         .vendor_id(&vendor)
-                        .skill_id(chunk)
-                        .send()
-                        .await;
+                        .skill_id(chunk);
+                    let answer = crate::retry::resend_undecodable(
+                        smapi.retry_policy(),
+                        "listSkillsForVendor",
+                        || request.clone().send(),
+                    )
+                    .await;
                     match answer {
                         Ok(rv) => Ok(stream::iter(rv.into_inner().skills.into_iter().map(Ok))),
                         Err(e) => Err(Error::from_generated("listSkillsForVendor", e).await),
@@ -451,7 +455,12 @@ impl<'a> ListSkills<'a> {
                 validate::next_token(token)?;
                 request = request.next_token(token.as_str());
             }
-            let page = match request.send().await {
+            let policy = this.smapi.retry_policy();
+            let answer = crate::retry::resend_undecodable(policy, "listSkillsForVendor", || {
+                request.clone().send()
+            })
+            .await;
+            let page = match answer {
                 Ok(rv) => rv.into_inner(),
                 Err(e) => return Err(Error::from_generated("listSkillsForVendor", e).await),
             };
