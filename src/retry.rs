@@ -265,8 +265,8 @@ impl<D: Iterator<Item = Duration>> Retrier<'_, D> {
 
 /// Sends a request (`send` builds and sends it afresh each time) and, for an operation the
 /// spec marks safe to repeat, sends it again through the policy while the answer is one whose
-/// body does not decode into the response type (a body cut short or garbled on the way: the
-/// server may have processed the request, so "maybe processed"). An operation not safe to
+/// body broke off while it was read or does not decode into the response type (cut short or
+/// garbled on the way: the server may have processed the request, so "maybe processed"). An operation not safe to
 /// repeat gets its first answer, whatever it is. `operation_id` is the spec's `operationId`.
 pub(crate) async fn resend_undecodable<T, E, F, Fut>(
     policy: &RetryPolicy,
@@ -279,34 +279,68 @@ where
             Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
         >,
 {
+    // The common case costs one send and nothing else (a decoded body can be large: it is
+    // not kept across another await); the engine is only set up once a body failed.
+    let first = Box::pin(send()).await;
+    if !unreadable(&first) {
+        return first;
+    }
+    Box::pin(send_again(policy, operation_id, send, first)).await
+}
+
+async fn send_again<T, E, F, Fut>(
+    policy: &RetryPolicy,
+    operation_id: &str,
+    mut send: F,
+    mut answer: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
+{
     let idempotent = crate::generated::operations::ALL
         .iter()
         .any(|op| op.id == operation_id && op.idempotent);
+    if !idempotent {
+        return answer;
+    }
     let mut retrier = Retrier::new(policy);
+    let mut attempt = retrier.begin();
     loop {
-        let attempt = retrier.begin();
-        match send().await {
-            Err(progenitor_client::Error::InvalidResponsePayload(body, error)) if idempotent => {
-                match retrier.next_wait(AttemptOutcome::MaybeProcessed, true, None) {
-                    Some(delay) => {
-                        tracing::debug!(
-                            operation = operation_id,
-                            attempt,
-                            %error,
-                            "response body does not decode; sending again"
-                        );
-                        tokio::time::sleep(delay).await;
-                    }
-                    None => {
-                        return Err(progenitor_client::Error::InvalidResponsePayload(
-                            body, error,
-                        ));
-                    }
-                }
-            }
-            answer => return answer,
+        let Some(delay) = retrier.next_wait(AttemptOutcome::MaybeProcessed, true, None) else {
+            return answer;
+        };
+        let error = match &answer {
+            Err(progenitor_client::Error::InvalidResponsePayload(_, e)) => e.to_string(),
+            Err(progenitor_client::Error::ResponseBodyError(e)) => e.to_string(),
+            _ => String::new(),
+        };
+        tracing::debug!(
+            operation = operation_id,
+            attempt,
+            %error,
+            "response body broke off or does not decode; sending again"
+        );
+        tokio::time::sleep(delay).await;
+        attempt = retrier.begin();
+        answer = Box::pin(send()).await;
+        if !unreadable(&answer) {
+            return answer;
         }
     }
+}
+
+/// An answer whose body broke off while it was read, or does not decode.
+fn unreadable<T, E>(
+    answer: &Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+) -> bool {
+    matches!(
+        answer,
+        Err(progenitor_client::Error::InvalidResponsePayload(..)
+            | progenitor_client::Error::ResponseBodyError(_))
+    )
 }
 
 /// Parses a `Retry-After` value: delay in seconds, or an HTTP date (a date in the past gives

@@ -22,9 +22,10 @@
 //!
 //! Because these hooks sit under the generated client, the raw client
 //! ([`Smapi::raw`](crate::Smapi::raw)) gets exactly the same behaviour as the wrapper, with one
-//! exception: a success body is never parsed here (the generated code decodes it once, into
-//! the response type), so a success whose body does not decode is re-sent by the wrapper's
-//! reads ([`crate::retry`]), while the raw client returns it as
+//! exception: the success body of an operation safe to repeat is neither buffered nor parsed
+//! here (the generated code reads and decodes it once, into the response type), so when it
+//! breaks off or does not decode the wrapper's reads send the request again
+//! ([`crate::retry`]), while the raw client returns `RawError::ResponseBodyError` or
 //! `RawError::InvalidResponsePayload`.
 
 use std::sync::{Arc, RwLock};
@@ -238,6 +239,21 @@ impl Transport {
                         Err(e) => tracing::debug!(error = %e, "401: token refresh failed"),
                     }
                 }
+            }
+
+            // A success of an operation safe to repeat goes on as it came: the generated code
+            // reads and decodes its body once, and the wrapper's reads send again when that
+            // body breaks off or does not decode (`retry::resend_undecodable`). (At TRACE the
+            // body is buffered below, to be logged.)
+            if status.is_success() && idempotent && !tracing::enabled!(tracing::Level::TRACE) {
+                let headers = response.headers_mut();
+                headers.insert(ATTEMPTS, attempts_value(attempt));
+                if maybe_applied {
+                    headers.insert(MAYBE_APPLIED, HeaderValue::from_static("1"));
+                }
+                span.record("status", code);
+                span.record("latency_ms", retrier.elapsed().as_millis() as u64);
+                return Ok(response);
             }
 
             // Buffer the body here, so a body that breaks off can still be retried. The head is
@@ -498,9 +514,13 @@ impl ClientHooks<Transport> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.inner
-            .execute(self.client(), request, info.operation_id)
-            .instrument(span)
-            .await
+        // Boxed: the retry loop's state is large, and every future that awaits this one
+        // (the generated `send`, the handlers) would otherwise carry it by value and copy it.
+        Box::pin(
+            self.inner
+                .execute(self.client(), request, info.operation_id)
+                .instrument(span),
+        )
+        .await
     }
 }

@@ -150,7 +150,7 @@ impl<'a> Discovery<'a> {
         .await
         {
             Ok(rv) => Ok(rv.into_inner().status.value),
-            Err(e) => Err(Error::from_generated("getDiscoverySession", e).await),
+            Err(e) => Err(Box::pin(Error::from_generated("getDiscoverySession", e)).await),
         }
     }
 

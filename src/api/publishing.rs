@@ -59,7 +59,7 @@ impl<'a> Publishing<'a> {
         .await
         {
             Ok(rv) => Ok(rv.into_inner()),
-            Err(e) => Err(Error::from_generated("getSkillPublication", e).await),
+            Err(e) => Err(Box::pin(Error::from_generated("getSkillPublication", e)).await),
         }
     }
 

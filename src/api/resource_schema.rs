@@ -125,7 +125,7 @@ impl<'a> ResourceSchemas<'a> {
         .await;
         match answer {
             Ok(rv) => Ok(rv.into_inner()),
-            Err(e) => Err(Error::from_generated("getResourceSchema", e).await),
+            Err(e) => Err(Box::pin(Error::from_generated("getResourceSchema", e)).await),
         }
     }
 

@@ -141,11 +141,11 @@ impl<'a> Skills<'a> {
             .get_skill_manifest()
             .skill_id(&skill_id)
             .stage(stage);
-        let answer = crate::retry::resend_undecodable(self.smapi.retry_policy(), OP, || {
+        match crate::retry::resend_undecodable(self.smapi.retry_policy(), OP, || {
             request.clone().send()
         })
-        .await;
-        match answer {
+        .await
+        {
             Ok(rv) => {
                 let etag = super::header(rv.headers(), reqwest::header::ETAG);
                 Ok(ManifestWithEtag {
@@ -153,7 +153,7 @@ impl<'a> Skills<'a> {
                     etag,
                 })
             }
-            Err(e) => Err(Error::from_generated(OP, e).await),
+            Err(e) => Err(Box::pin(Error::from_generated(OP, e)).await),
         }
     }
 
@@ -259,7 +259,7 @@ impl<'a> Skills<'a> {
         .await
         {
             Ok(rv) => Ok(rv.into_inner()),
-            Err(e) => Err(Error::from_generated("getSkillStatus", e).await),
+            Err(e) => Err(Box::pin(Error::from_generated("getSkillStatus", e)).await),
         }
     }
 
@@ -404,7 +404,9 @@ impl<'a> Skills<'a> {
                     .await;
                     match answer {
                         Ok(rv) => Ok(stream::iter(rv.into_inner().skills.into_iter().map(Ok))),
-                        Err(e) => Err(Error::from_generated("listSkillsForVendor", e).await),
+                        Err(e) => {
+                            Err(Box::pin(Error::from_generated("listSkillsForVendor", e)).await)
+                        }
                     }
                 }
             })
@@ -462,7 +464,9 @@ impl<'a> ListSkills<'a> {
             .await;
             let page = match answer {
                 Ok(rv) => rv.into_inner(),
-                Err(e) => return Err(Error::from_generated("listSkillsForVendor", e).await),
+                Err(e) => {
+                    return Err(Box::pin(Error::from_generated("listSkillsForVendor", e)).await);
+                }
             };
             let next = if page.is_truncated == Some(true) {
                 page.next_token.clone().filter(|t| !t.is_empty())
@@ -703,7 +707,7 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
                             });
                         }
                         Settled::Unknown(reason) => {
-                            let cause = Error::from_generated(OP, error).await;
+                            let cause = Box::pin(Error::from_generated(OP, error)).await;
                             return Err(Error::OutcomeUnknown {
                                 operation: OP,
                                 reason: format!("{cause}; {reason}"),
@@ -728,7 +732,7 @@ impl<'a> IntoFuture for UpdateManifest<'a> {
                         Err(e) => return Err(e),
                     }
                 }
-                return Err(Error::from_generated(OP, error).await);
+                return Err(Box::pin(Error::from_generated(OP, error)).await);
             }
         })
     }

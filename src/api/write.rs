@@ -62,7 +62,9 @@ pub(crate) async fn unknown<E: crate::ErrorBody>(
     error: Raw<E>,
     advice: &'static str,
 ) -> Error {
-    let reason = Error::from_generated(operation, error).await.to_string();
+    let reason = Box::pin(Error::from_generated(operation, error))
+        .await
+        .to_string();
     Error::OutcomeUnknown {
         operation,
         reason,
@@ -80,7 +82,7 @@ pub(crate) async fn settle<E: crate::ErrorBody>(
     if may_have_applied(&error) {
         unknown(operation, error, advice).await
     } else {
-        Error::from_generated(operation, error).await
+        Box::pin(Error::from_generated(operation, error)).await
     }
 }
 
@@ -109,6 +111,6 @@ pub(crate) async fn settle_repeatable<E: crate::ErrorBody>(
     if refused_after_unclear || may_have_applied(&error) {
         unknown(operation, error, PUBLISH_ADVICE).await
     } else {
-        Error::from_generated(operation, error).await
+        Box::pin(Error::from_generated(operation, error)).await
     }
 }
