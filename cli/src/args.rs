@@ -272,7 +272,7 @@ pub struct CreateSkill {
 pub struct GetManifest {
     #[command(flatten)]
     pub skill: SkillArg,
-    /// Stage: `development` or `live`.
+    /// Stage: `development`, `certified` or `live`.
     #[arg(short = 'g', long, default_value = "development", value_name = "STAGE")]
     pub stage: String,
 }

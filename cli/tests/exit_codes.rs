@@ -66,7 +66,7 @@ fn exit_3_validation_local_and_from_the_server() {
 
     // A stage the spec does not know is refused locally too.
     let mut c = sim.smapi();
-    c.args(["get-skill-manifest", "-s", UNKNOWN_SKILL, "-g", "certified"]);
+    c.args(["get-skill-manifest", "-s", UNKNOWN_SKILL, "-g", "staging"]);
     let out = run(c);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert_eq!(sim.requests(), 0);
