@@ -342,3 +342,48 @@ fn secrets_never_reach_stdout_or_stderr() {
     let all = format!("{}{}", common::stdout(&out), stderr(&out));
     assert!(!all.contains("secret-token-value"), "{all}");
 }
+
+/// `smapi --help` and the README list the same exit codes, with the same first words.
+#[test]
+fn help_and_readme_list_the_same_exit_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = common::bare(home.path());
+    c.arg("--help");
+    let help = common::stdout(&run(c));
+    let from_help: Vec<(u8, String)> = help
+        .lines()
+        .skip_while(|l| *l != "Exit codes:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            let l = l.trim();
+            let (code, text) = l.split_once(' ').unwrap();
+            (code.parse().unwrap(), first_word(text))
+        })
+        .collect();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .unwrap();
+    let section = &readme[readme.find("**Exit codes**").expect("README exit codes")..];
+    let from_readme: Vec<(u8, String)> = section
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let code = cells.get(1)?.parse().ok()?;
+            Some((code, first_word(cells.get(2)?)))
+        })
+        .collect();
+    assert_eq!(from_help.len(), 12, "{help}");
+    assert_eq!(
+        from_help.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        (0..=11).collect::<Vec<u8>>()
+    );
+    assert_eq!(from_help, from_readme);
+}
+
+fn first_word(text: &str) -> String {
+    text.trim_start_matches(['`', '-'])
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_lowercase()
+}
