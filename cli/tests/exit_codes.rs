@@ -358,11 +358,11 @@ fn help_and_readme_list_the_same_exit_codes() {
         .map(|l| {
             let l = l.trim();
             let (code, text) = l.split_once(' ').unwrap();
-            (code.parse().unwrap(), first_word(text))
+            (code.parse().unwrap(), first_word(text.trim()))
         })
         .collect();
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let section = &readme[readme.find("**Exit codes**").expect("README exit codes")..];
     let from_readme: Vec<(u8, String)> = section
         .lines()
