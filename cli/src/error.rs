@@ -104,6 +104,7 @@ impl CliError {
                 ("status", details.status.map(Value::from)),
                 ("code", details.code.map(Value::from)),
                 ("serverMessage", details.server_message.map(Value::from)),
+                ("advice", details.advice.map(Value::from)),
             ];
             for (key, value) in fields {
                 if let Some(value) = value {
@@ -136,6 +137,9 @@ impl CliError {
             }
             for v in &d.violations {
                 out.push_str(&format!("  violation: {v}\n"));
+            }
+            if let Some(advice) = d.advice {
+                out.push_str(&format!("  advice:    {advice}\n"));
             }
         }
         let exit = self.exit();

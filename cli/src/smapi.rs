@@ -472,6 +472,8 @@ pub struct Details {
     pub server_message: Option<String>,
     /// The violations or build errors the server listed.
     pub violations: Vec<String>,
+    /// What to do next, when the library says (an outcome it could not settle).
+    pub advice: Option<&'static str>,
 }
 
 /// Takes an error apart for the report.
@@ -499,6 +501,7 @@ pub fn details(error: &Error) -> Details {
         Error::BuildFailed { errors, .. } => {
             d.violations = errors.iter().map(|e| e.message.clone()).collect();
         }
+        Error::OutcomeUnknown { advice, .. } => d.advice = Some(advice),
         _ => {}
     }
     d
@@ -516,6 +519,7 @@ pub fn classify(error: &Error, call: Call) -> Exit {
         | Error::PublicationFailed { .. }
         | Error::DiscoveryFailed { .. } => Exit::WorkFailed,
         Error::WaitTimeout { .. } => Exit::WaitTimeout,
+        Error::OutcomeUnknown { .. } => Exit::OutcomeUnknown,
         Error::Timeout { .. } | Error::Transport { .. } if call == Call::Write => {
             Exit::OutcomeUnknown
         }

@@ -81,7 +81,9 @@ fn server_statuses_map_to_exit_codes_with_code_message_and_violations() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let manifest = common::write_sample(dir.path(), "Mocked");
-    for (status, want) in [(400, 3), (403, 9), (409, 5), (502, 7)] {
+    // A 502 on a create may have been processed: the outcome is unknown (8), not a plain
+    // server error (7, as on a read).
+    for (status, want) in [(400, 3), (403, 9), (409, 5), (502, 8)] {
         let server = rt.block_on(MockServer::start());
         let body = serde_json::json!({
             "code": "INVALID_MANIFEST",
@@ -110,6 +112,17 @@ fn server_statuses_map_to_exit_codes_with_code_message_and_violations() {
         assert_eq!(code(&out), want, "HTTP {status}: {}", stderr(&out));
         let err = error_json(&out);
         assert_eq!(err["operation"], "createSkillForVendor");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("server says {status}")),
+            "{err}"
+        );
+        if status == 502 {
+            assert!(err["advice"].is_string(), "{err}");
+            continue;
+        }
         assert_eq!(err["status"], status);
         assert_eq!(err["code"], "INVALID_MANIFEST", "{err}");
         if status == 400 {
@@ -237,7 +250,9 @@ fn exit_8_outcome_unknown_when_a_create_loses_its_answer() {
         .arg(&manifest);
     let out = run(c);
     assert_eq!(code(&out), 8, "{}", stderr(&out));
-    assert_eq!(error_json(&out)["exit"], "outcome_unknown");
+    let err = error_json(&out);
+    assert_eq!(err["exit"], "outcome_unknown");
+    assert!(err["advice"].is_string(), "{err}");
     assert_eq!(sim.count("createSkillForVendor"), 1, "never sent twice");
 }
 
