@@ -58,9 +58,6 @@ impl InProcess {
 
     /// Stops the simulator and writes its state file.
     pub async fn stop(self) -> Result<(), CliError> {
-        // The simulator writes its state in the background 25 ms after a change; a shutdown
-        // during that write races it for the same temporary file. Let it finish first.
-        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
         self.handle
             .shutdown()
             .await
