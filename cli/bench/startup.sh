@@ -18,7 +18,7 @@ if ! command -v hyperfine >/dev/null; then
   apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
 fi
 
-cargo build --release --locked --bin smapi --bin alexa-smapi-sim
+cargo build --release --locked -p alexa-smapi-cli -p alexa-smapi-sim --bin smapi --bin alexa-smapi-sim
 SMAPI="$PWD/target/release/smapi"
 SIM="$PWD/target/release/alexa-smapi-sim"
 
