@@ -151,14 +151,18 @@ pub enum Command {
     /// Build state of the skill's manifest and interaction models (getSkillStatus).
     #[command(
         visible_alias = "status",
-        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ SKILL=$(smapi --sim create-skill-for-vendor --manifest skill.json --output id)\n  $ smapi --sim get-skill-status -s \"$SKILL\""
+        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ SKILL=$(smapi --sim create-skill-for-vendor --manifest skill.json --output id)\n  $ smapi --sim get-skill-status -s \"$SKILL\"\n  $ smapi --sim get-skill-status -s \"$SKILL\" --resource manifest"
     )]
-    GetSkillStatus(SkillOnly),
+    GetSkillStatus(Status),
 
     /// List the vendor's skills, one page or all of them (listSkillsForVendor).
+    ///
+    /// Without `--all`, one page is printed with its `nextToken`; pass that back with
+    /// `--next-token` for the next page. `--all` follows every page (from `--next-token`, if
+    /// given) and streams every skill.
     #[command(
         visible_alias = "list-skills",
-        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ smapi --sim create-skill-for-vendor --manifest skill.json --output id\n  $ smapi --sim list-skills-for-vendor --all --output json"
+        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ smapi --sim create-skill-for-vendor --manifest skill.json --output id\n  $ smapi --sim create-skill-for-vendor --manifest skill.json --output id\n  $ smapi --sim list-skills-for-vendor --all --output json\n  $ smapi --sim list-skills-for-vendor --max-results 1 --output json > page.json\n  $ NEXT=$(sed -n 's/.*\"nextToken\": \"\\(.*\\)\".*/\\1/p' page.json)\n  $ smapi --sim list-skills-for-vendor --max-results 1 --next-token \"$NEXT\""
     )]
     ListSkillsForVendor(ListSkills),
 
@@ -179,9 +183,9 @@ pub enum Command {
     /// The latest publication of the skill (getSkillPublication).
     #[command(
         visible_alias = "get-skill-publications",
-        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ SKILL=$(smapi --sim create-skill-for-vendor --manifest skill.json --wait --output id)\n  $ smapi --sim publish-skill -s \"$SKILL\"\n  $ smapi --sim get-skill-publication -s \"$SKILL\""
+        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ SKILL=$(smapi --sim create-skill-for-vendor --manifest skill.json --wait --output id)\n  $ smapi --sim publish-skill -s \"$SKILL\"\n  $ smapi --sim get-skill-publication -s \"$SKILL\" --accept-language ja-JP"
     )]
-    GetSkillPublication(SkillOnly),
+    GetSkillPublication(GetPublication),
 
     /// Take a published skill out of the store (unpublishSkill).
     #[command(
@@ -255,6 +259,33 @@ pub struct SkillOnly {
     pub skill: SkillArg,
 }
 
+/// `Accept-Language` of the publishing operations.
+#[derive(Debug, Args)]
+pub struct LanguageArg {
+    /// Language of the server's messages: `en-US` or `ja-JP` (the `Accept-Language` header).
+    #[arg(long, value_name = "LANGUAGE")]
+    pub accept_language: Option<String>,
+}
+
+/// `get-skill-status`
+#[derive(Debug, Args)]
+pub struct Status {
+    #[command(flatten)]
+    pub skill: SkillArg,
+    /// Only this resource: `manifest` or `interactionModel` (repeatable; default: all).
+    #[arg(long, value_name = "RESOURCE")]
+    pub resource: Vec<String>,
+}
+
+/// `get-skill-publication`
+#[derive(Debug, Args)]
+pub struct GetPublication {
+    #[command(flatten)]
+    pub skill: SkillArg,
+    #[command(flatten)]
+    pub language: LanguageArg,
+}
+
 /// `create-skill-for-vendor`
 #[derive(Debug, Args)]
 pub struct CreateSkill {
@@ -262,6 +293,14 @@ pub struct CreateSkill {
     /// `{"manifest": {...}}` or the manifest object itself.
     #[arg(long, value_name = "FILE")]
     pub manifest: String,
+    /// An Alexa-hosted skill: the runtime of its code (NODE_10_X, PYTHON_3_7, NODE_12_X,
+    /// NODE_16_X). Sent as `hosting.alexaHosted.runtime`.
+    #[arg(long, value_name = "RUNTIME")]
+    pub hosting_runtime: Option<String>,
+    /// An Alexa-hosted skill: the AWS region of its code (US_EAST_1, US_WEST_2, EU_WEST_1).
+    /// Sent as `hosting.alexaHosted.region`.
+    #[arg(long, value_name = "REGION")]
+    pub hosting_region: Option<String>,
     /// Wait until the skill is built (exit code 10 if the build fails).
     #[arg(long)]
     pub wait: bool,
@@ -319,6 +358,9 @@ pub struct ListSkills {
     /// Skills per page, 1 to 50.
     #[arg(long, value_name = "N")]
     pub max_results: Option<u32>,
+    /// Start at the page this token names (the `nextToken` of the page before).
+    #[arg(long, value_name = "TOKEN", conflicts_with = "skill_id")]
+    pub next_token: Option<String>,
     /// Only these skills (repeatable; any number, asked 10 at a time).
     #[arg(short = 's', long = "skill-id", value_name = "SKILL_ID")]
     pub skill_id: Vec<String>,
@@ -332,6 +374,8 @@ pub struct Publish {
     /// Publish at this time (RFC 3339, at most six months ahead) instead of now.
     #[arg(long, alias = "publishes-at", value_name = "DATE")]
     pub publishes_at_date: Option<String>,
+    #[command(flatten)]
+    pub language: LanguageArg,
     /// Wait until the publication succeeds or is scheduled (exit code 10 if it fails).
     #[arg(long)]
     pub wait: bool,
@@ -350,6 +394,8 @@ pub struct Unpublish {
     /// "Other".
     #[arg(long, value_name = "REASON")]
     pub reason: String,
+    #[command(flatten)]
+    pub language: LanguageArg,
 }
 
 /// `get-resource-schema`

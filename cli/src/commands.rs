@@ -14,7 +14,9 @@ pub async fn run(session: &Session, command: Command, printer: &Printer) -> Resu
     match command {
         Command::CreateSkillForVendor(a) => {
             let file = crate::input::manifest("--manifest", &a.manifest)?;
-            let created = session.create_skill(file.manifest, a.wait).await?;
+            let hosting =
+                crate::input::hosting(a.hosting_runtime.as_deref(), a.hosting_region.as_deref())?;
+            let created = session.create_skill(file.manifest, hosting, a.wait).await?;
             printer.print(&created.json, &[created.id], output::with_build)?;
         }
         Command::GetSkillManifest(a) => {
@@ -43,12 +45,15 @@ pub async fn run(session: &Session, command: Command, printer: &Printer) -> Resu
             printer.print(&json, &[a.skill.skill_id], output::with_build)?;
         }
         Command::GetSkillStatus(a) => {
-            let json = session.status(&a.skill.skill_id).await?;
+            let resources = crate::input::status_resources(&a.resource)?;
+            let json = session.status(&a.skill.skill_id, resources).await?;
             printer.print(&json, &[a.skill.skill_id], output::status)?;
         }
         Command::ListSkillsForVendor(a) => {
             if !a.all && a.skill_id.is_empty() {
-                let json = session.list_page(a.max_results).await?;
+                let json = session
+                    .list_page(a.max_results, a.next_token.as_deref())
+                    .await?;
                 let ids: Vec<String> = json["skills"]
                     .as_array()
                     .into_iter()
@@ -57,8 +62,12 @@ pub async fn run(session: &Session, command: Command, printer: &Printer) -> Resu
                     .collect();
                 printer.print(&json, &ids, output::page)?;
             } else {
-                let vendor = session.vendor()?;
-                let mut stream = Box::pin(session.list_stream(vendor, a.max_results, &a.skill_id));
+                session.vendor()?;
+                let mut stream = Box::pin(session.list_stream(
+                    a.max_results,
+                    a.next_token.as_deref(),
+                    &a.skill_id,
+                ));
                 // The first item (or error) decides whether anything is printed: an input
                 // error leaves stdout empty.
                 let first = stream.next().await.transpose()?;
@@ -88,17 +97,29 @@ pub async fn run(session: &Session, command: Command, printer: &Printer) -> Resu
         }
         Command::PublishSkill(a) => {
             let json = session
-                .publish(&a.skill.skill_id, a.publishes_at_date.as_deref(), a.wait)
+                .publish(
+                    &a.skill.skill_id,
+                    a.publishes_at_date.as_deref(),
+                    a.language.accept_language.as_deref(),
+                    a.wait,
+                )
                 .await?;
             printer.print(&json, &[a.skill.skill_id], output::summary)?;
         }
         Command::GetSkillPublication(a) => {
-            let json = session.publication(&a.skill.skill_id).await?;
+            let json = session
+                .publication(&a.skill.skill_id, a.language.accept_language.as_deref())
+                .await?;
             printer.print(&json, &[a.skill.skill_id], output::summary)?;
         }
         Command::UnpublishSkill(a) => {
             let json = session
-                .unpublish(&a.skill.skill_id, &a.kind, &a.reason)
+                .unpublish(
+                    &a.skill.skill_id,
+                    &a.kind,
+                    &a.reason,
+                    a.language.accept_language.as_deref(),
+                )
                 .await?;
             printer.print(&json, &[a.skill.skill_id], output::summary)?;
         }

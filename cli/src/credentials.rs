@@ -61,7 +61,7 @@ pub fn find(
 
 fn from_environment(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Found, CliError> {
     let builder = SmapiBuilder::from_lookup(lookup).map_err(|e| match e {
-        alexa_smapi::Error::Config { message } => CliError::Credentials(message),
+        alexa_smapi::Error::Config { message, .. } => CliError::Credentials(message),
         other => CliError::read(other),
     })?;
     Ok(Found {
@@ -82,11 +82,11 @@ fn from_profile(name: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<F
         )));
     }
     let profile = AskCliProfile::load(&path, Some(name)).map_err(|e| match e {
-        alexa_smapi::Error::Config { message } => CliError::Credentials(message),
+        alexa_smapi::Error::Config { message, .. } => CliError::Credentials(message),
         other => CliError::read(other),
     })?;
     let credentials = profile.credentials_with(lookup).map_err(|e| match e {
-        alexa_smapi::Error::Config { message } => CliError::Credentials(message),
+        alexa_smapi::Error::Config { message, .. } => CliError::Credentials(message),
         other => CliError::read(other),
     })?;
     let mut builder = SmapiBuilder::default()

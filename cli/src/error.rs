@@ -136,7 +136,10 @@ impl CliError {
                 out.push_str(&format!("  message:   {message}\n"));
             }
             for v in &d.violations {
-                out.push_str(&format!("  violation: {v}\n"));
+                out.push_str(&format!(
+                    "  violation: {}\n",
+                    crate::smapi::violation_line(v)
+                ));
             }
             if let Some(advice) = d.advice {
                 out.push_str(&format!("  advice:    {advice}\n"));

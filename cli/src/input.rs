@@ -4,7 +4,9 @@
 
 use std::io::Read;
 
-use alexa_smapi::types::SkillManifest;
+use alexa_smapi::types::{
+    HostedSkillRegion, HostedSkillRuntime, HostingConfiguration, SkillManifest, StatusResource,
+};
 use serde_json::Value;
 
 use crate::error::CliError;
@@ -109,6 +111,51 @@ pub fn patch(source: &str) -> Result<json_patch::Patch, CliError> {
                 e.path(),
                 e.inner()
             ),
+        )
+    })
+}
+
+/// `--hosting-runtime` / `--hosting-region` as the create's `hosting` (an Alexa-hosted
+/// skill); `None` when neither is given. A value the spec does not list is refused here.
+pub fn hosting(
+    runtime: Option<&str>,
+    region: Option<&str>,
+) -> Result<Option<HostingConfiguration>, CliError> {
+    if runtime.is_none() && region.is_none() {
+        return Ok(None);
+    }
+    let mut hosted = serde_json::Map::new();
+    if let Some(runtime) = runtime {
+        let runtime: HostedSkillRuntime = one_of("--hosting-runtime", runtime, RUNTIMES)?;
+        hosted.insert("runtime".into(), Value::from(runtime.to_string()));
+    }
+    if let Some(region) = region {
+        let region: HostedSkillRegion = one_of("--hosting-region", region, REGIONS)?;
+        hosted.insert("region".into(), Value::from(region.to_string()));
+    }
+    serde_json::from_value(serde_json::json!({ "alexaHosted": hosted }))
+        .map(Some)
+        .map_err(|e| CliError::input("--hosting-runtime", e.to_string()))
+}
+
+const RUNTIMES: &[&str] = &["NODE_10_X", "PYTHON_3_7", "NODE_12_X", "NODE_16_X"];
+const REGIONS: &[&str] = &["US_EAST_1", "US_WEST_2", "EU_WEST_1"];
+const STATUS_RESOURCES: &[&str] = &["manifest", "interactionModel"];
+
+/// `--resource` values of `get-skill-status`.
+pub fn status_resources(values: &[String]) -> Result<Vec<StatusResource>, CliError> {
+    values
+        .iter()
+        .map(|v| one_of("--resource", v, STATUS_RESOURCES))
+        .collect()
+}
+
+/// A value of a closed enum of the spec, or an input error listing the values it takes.
+fn one_of<T: std::str::FromStr>(what: &str, value: &str, names: &[&str]) -> Result<T, CliError> {
+    value.parse().map_err(|_| {
+        CliError::input(
+            what,
+            format!("must be one of {}, got `{value}`", names.join(", ")),
         )
     })
 }

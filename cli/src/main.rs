@@ -113,19 +113,18 @@ async fn run(cli: Cli, printer: &Printer) -> Result<(), CliError> {
         .map(|s| seconds("--poll-interval", s))
         .transpose()?;
 
-    let (builder, vendor, sim) = if global.sim {
+    let (builder, sim) = if global.sim {
         let state = global
             .sim_state
             .clone()
             .unwrap_or_else(|| sim::default_state_file(&lookup));
         let sim = sim::InProcess::start(state).await?;
         let first_poll = first_poll.or(Some(Duration::from_millis(100)));
-        let vendor = sim.vendor_id.clone();
-        (sim.builder(), Some(vendor), Some((sim, first_poll)))
+        (sim.builder(), Some((sim, first_poll)))
     } else {
         let found = credentials::find(global.profile.as_deref(), &lookup)?;
-        tracing::debug!(source = ?found.source, "credentials found");
-        (found.builder, found.vendor_id, None)
+        tracing::debug!(source = ?found.source, vendor = ?found.vendor_id, "credentials found");
+        (found.builder, None)
     };
     let first_poll = sim.as_ref().and_then(|(_, p)| *p).or(first_poll);
     let smapi = builder
@@ -135,7 +134,7 @@ async fn run(cli: Cli, printer: &Printer) -> Result<(), CliError> {
     let reporter = (!global.quiet).then(progress::Reporter::for_stderr);
     let session = smapi::Session {
         smapi,
-        vendor_id: global.vendor_id.clone().or(vendor),
+        vendor_id: global.vendor_id.clone(),
         poll: smapi::poll_policy(wait_timeout, first_poll),
         progress: reporter.as_ref().map(|r| r.progress.clone()),
     };

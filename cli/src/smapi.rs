@@ -6,8 +6,9 @@
 
 use std::time::Duration;
 
+use alexa_smapi::api::{Publishing, ResourceSchemas, Skills};
 use alexa_smapi::poll::Progress;
-use alexa_smapi::types::SkillManifest;
+use alexa_smapi::types::{HostingConfiguration, SkillManifest, StatusResource};
 use alexa_smapi::{EndpointReporter, Error, PollPolicy, Region, Smapi, validate};
 use futures::{Stream, StreamExt, TryStreamExt};
 use serde::Serialize;
@@ -20,7 +21,7 @@ use crate::exit::Exit;
 pub struct Session {
     /// The client.
     pub smapi: Smapi,
-    /// `--vendor-id`, else the credential source's vendor.
+    /// `--vendor-id`: overrides the vendor the credential source configured, per handle.
     pub vendor_id: Option<String>,
     /// How `--wait` polls.
     pub poll: PollPolicy,
@@ -41,14 +42,42 @@ fn to_json<T: Serialize>(value: &T) -> Value {
 }
 
 impl Session {
-    /// The vendor, or an input error naming how to give one.
+    /// The vendor (`--vendor-id`, else the configured one), or an input error naming how to
+    /// give one.
     pub fn vendor(&self) -> Result<&str, CliError> {
-        self.vendor_id.as_deref().ok_or_else(|| {
-            CliError::input(
-                "--vendor-id",
-                "no vendor ID: pass --vendor-id, set ASK_VENDOR_ID, or use a profile that has one",
-            )
-        })
+        self.vendor_id
+            .as_deref()
+            .or(self.smapi.vendor_id())
+            .ok_or_else(|| {
+                CliError::input(
+                    "--vendor-id",
+                    "no vendor ID: pass --vendor-id, set ASK_VENDOR_ID, or use a profile that has one",
+                )
+            })
+    }
+
+    /// Skill operations, for `--vendor-id` when given (else the configured vendor).
+    fn skills(&self) -> Skills<'_> {
+        match &self.vendor_id {
+            Some(v) => self.smapi.skills().vendor_id(v),
+            None => self.smapi.skills(),
+        }
+    }
+
+    /// Resource schemas, for `--vendor-id` when given (else the configured vendor).
+    fn schemas(&self) -> ResourceSchemas<'_> {
+        match &self.vendor_id {
+            Some(v) => self.smapi.resource_schema().vendor_id(v),
+            None => self.smapi.resource_schema(),
+        }
+    }
+
+    /// Publishing operations, with `--accept-language` when given.
+    fn publishing<'a>(&'a self, language: Option<&'a str>) -> Publishing<'a> {
+        match language {
+            Some(l) => self.smapi.publishing().accept_language(l),
+            None => self.smapi.publishing(),
+        }
     }
 
     fn waiting<'a, T: Send + 'a>(
@@ -66,24 +95,22 @@ impl Session {
     pub async fn create_skill(
         &self,
         manifest: SkillManifest,
+        hosting: Option<HostingConfiguration>,
         wait: bool,
     ) -> Result<Created, CliError> {
-        let vendor = self.vendor()?;
-        let created = self
-            .smapi
-            .skills()
-            .create(vendor, manifest)
-            .await
-            .map_err(CliError::write)?;
-        let mut json = json!({ "skillId": created.skill_id, "location": created.location });
+        self.vendor()?;
+        let mut create = self.skills().create(manifest);
+        if let Some(hosting) = hosting {
+            create = create.hosting(hosting);
+        }
+        let created = create.await.map_err(CliError::write)?;
+        let id = created.skill_id.into_string();
+        let mut json = json!({ "skillId": id, "location": created.location });
         if wait {
-            let status = self.wait_built(&created.skill_id).await?;
+            let status = self.wait_built(&id).await?;
             json["build"] = status;
         }
-        Ok(Created {
-            id: created.skill_id,
-            json,
-        })
+        Ok(Created { id, json })
     }
 
     /// Waits until the skill's last create or update is built; the final status.
@@ -130,7 +157,11 @@ impl Session {
             update = update.if_match(etag);
         }
         let accepted = update.await.map_err(CliError::write)?;
-        let mut out = json!({ "skillId": skill_id, "location": accepted.location });
+        let mut out = json!({
+            "skillId": skill_id,
+            "location": accepted.location,
+            "etag": accepted.etag,
+        });
         if wait {
             out["build"] = self.wait_built(skill_id).await?;
         }
@@ -177,6 +208,7 @@ impl Session {
                         "skillId": skill_id,
                         "changed": true,
                         "location": accepted.location,
+                        "etag": accepted.etag,
                         "rounds": round,
                     });
                     if wait {
@@ -191,23 +223,34 @@ impl Session {
         }
     }
 
-    /// getSkillStatus.
-    pub async fn status(&self, skill_id: &str) -> Result<Value, CliError> {
+    /// getSkillStatus, of the chosen resources (all when none).
+    pub async fn status(
+        &self,
+        skill_id: &str,
+        resources: Vec<StatusResource>,
+    ) -> Result<Value, CliError> {
         let status = self
             .smapi
             .skills()
-            .status(skill_id)
+            .status_of(skill_id, resources)
             .await
             .map_err(CliError::read)?;
         Ok(to_json(&status))
     }
 
-    /// listSkillsForVendor, first page only.
-    pub async fn list_page(&self, max_results: Option<u32>) -> Result<Value, CliError> {
-        let vendor = self.vendor()?;
-        let mut list = self.smapi.skills().list(vendor);
+    /// listSkillsForVendor, one page: the first, or the one `next_token` names.
+    pub async fn list_page(
+        &self,
+        max_results: Option<u32>,
+        next_token: Option<&str>,
+    ) -> Result<Value, CliError> {
+        self.vendor()?;
+        let mut list = self.skills().list();
         if let Some(n) = max_results {
             list = list.page_size(n);
+        }
+        if let Some(token) = next_token {
+            list = list.next_token(token);
         }
         let page = Box::pin(list.pages())
             .next()
@@ -222,19 +265,22 @@ impl Session {
     /// Every skill summary across all pages (or of the named skills), as they arrive.
     pub fn list_stream<'a>(
         &'a self,
-        vendor: &'a str,
         max_results: Option<u32>,
+        next_token: Option<&'a str>,
         ids: &'a [String],
     ) -> impl Stream<Item = Result<Value, CliError>> + 'a {
-        let skills = self.smapi.skills();
+        let skills = self.skills();
         let stream = if ids.is_empty() {
-            let mut list = skills.list(vendor);
+            let mut list = skills.list();
             if let Some(n) = max_results {
                 list = list.page_size(n);
             }
+            if let Some(token) = next_token {
+                list = list.next_token(token);
+            }
             list.stream().boxed()
         } else {
-            skills.list_by_ids(vendor, ids.iter().cloned()).boxed()
+            skills.list_by_ids(ids.iter().map(String::as_str)).boxed()
         };
         stream.map_ok(|s| to_json(&s)).map_err(CliError::read)
     }
@@ -254,6 +300,7 @@ impl Session {
         &self,
         skill_id: &str,
         at: Option<&str>,
+        language: Option<&str>,
         wait: bool,
     ) -> Result<Value, CliError> {
         let at = match at {
@@ -269,7 +316,7 @@ impl Session {
                     .with_timezone(&chrono::Utc),
             ),
         };
-        let mut submit = self.smapi.publishing().submit(skill_id);
+        let mut submit = self.publishing(language).submit(skill_id);
         if let Some(at) = at {
             submit = submit.at(at);
         }
@@ -280,7 +327,7 @@ impl Session {
         }
         if wait {
             let publication = self
-                .waiting(self.smapi.publishing().wait_until_published(skill_id))
+                .waiting(self.publishing(language).wait_until_published(skill_id))
                 .await
                 .map_err(CliError::read)?;
             out["publication"] = to_json(&publication);
@@ -289,10 +336,13 @@ impl Session {
     }
 
     /// getSkillPublication.
-    pub async fn publication(&self, skill_id: &str) -> Result<Value, CliError> {
+    pub async fn publication(
+        &self,
+        skill_id: &str,
+        language: Option<&str>,
+    ) -> Result<Value, CliError> {
         let p = self
-            .smapi
-            .publishing()
+            .publishing(language)
             .status(skill_id)
             .await
             .map_err(CliError::read)?;
@@ -305,12 +355,12 @@ impl Session {
         skill_id: &str,
         kind: &str,
         reason: &str,
+        language: Option<&str>,
     ) -> Result<Value, CliError> {
         let kind = validate::parse_unpublish_type(kind).map_err(CliError::read)?;
         let reason = validate::parse_unpublish_reason(reason).map_err(CliError::read)?;
-        self.smapi
-            .publishing()
-            .unpublish(skill_id, kind, reason)
+        self.publishing(language)
+            .unpublish(skill_id, kind, reason.clone())
             .await
             .map_err(CliError::write)?;
         Ok(json!({ "skillId": skill_id, "type": to_json(&kind), "reason": to_json(&reason) }))
@@ -333,17 +383,17 @@ impl Session {
             .map(validate::parse_schema_operation)
             .transpose()
             .map_err(CliError::read)?;
-        let vendor = self.vendor()?;
-        let schemas = self.smapi.resource_schema();
+        self.vendor()?;
+        let schemas = self.schemas();
         if document {
             let schema = schemas
-                .fetch(vendor, resource, operation)
+                .fetch(resource, operation)
                 .await
                 .map_err(CliError::read)?;
             return Ok((*schema.document).clone());
         }
         let location = schemas
-            .location(vendor, resource, operation)
+            .location(resource, operation)
             .await
             .map_err(CliError::read)?;
         Ok(to_json(&location))
@@ -356,11 +406,10 @@ impl Session {
         operation: &str,
     ) -> Result<Value, CliError> {
         let operation = validate::parse_schema_operation(operation).map_err(CliError::read)?;
-        let vendor = self.vendor()?;
+        self.vendor()?;
         let report = self
-            .smapi
-            .resource_schema()
-            .validate_manifest(vendor, manifest, operation)
+            .schemas()
+            .validate_manifest(manifest, operation)
             .await
             .map_err(CliError::read)?;
         Ok(report_json(&report))
@@ -470,8 +519,9 @@ pub struct Details {
     pub code: Option<String>,
     /// The server's message.
     pub server_message: Option<String>,
-    /// The violations or build errors the server listed.
-    pub violations: Vec<String>,
+    /// The violations or build errors the server listed, as it sent them (`code`,
+    /// `message`, ...).
+    pub violations: Vec<Value>,
     /// What to do next, when the library says (an outcome it could not settle).
     pub advice: Option<&'static str>,
 }
@@ -489,22 +539,49 @@ pub fn details(error: &Error) -> Details {
             message,
             violations,
             ..
+        }
+        | Error::PreconditionFailed {
+            code,
+            message,
+            violations,
+            ..
+        }
+        | Error::NotFound {
+            code,
+            message,
+            violations,
+            ..
+        }
+        | Error::Unauthorized {
+            code,
+            message,
+            violations,
+            ..
         } => {
             d.code = code.clone();
             d.server_message = Some(message.clone());
-            d.violations = violations.iter().map(|v| v.message.clone()).collect();
+            d.violations = violations.iter().map(to_json).collect();
         }
-        Error::PreconditionFailed { message, .. }
-        | Error::NotFound { message, .. }
-        | Error::Unauthorized { message, .. }
-        | Error::RateLimited { message, .. } => d.server_message = Some(message.clone()),
+        Error::RateLimited { code, message, .. } => {
+            d.code = code.clone();
+            d.server_message = Some(message.clone());
+        }
         Error::BuildFailed { errors, .. } => {
-            d.violations = errors.iter().map(|e| e.message.clone()).collect();
+            d.violations = errors.iter().map(to_json).collect();
         }
         Error::OutcomeUnknown { advice, .. } => d.advice = Some(advice),
         _ => {}
     }
     d
+}
+
+/// A violation (or build error) as one line for a person: `CODE: message`.
+pub fn violation_line(v: &Value) -> String {
+    let message = v["message"].as_str().unwrap_or_default();
+    match v["code"].as_str() {
+        Some(code) => format!("{code}: {message}"),
+        None => message.to_owned(),
+    }
 }
 
 /// The exit code of a library error from a read or a write.
@@ -524,7 +601,7 @@ pub fn classify(error: &Error, call: Call) -> Exit {
             Exit::OutcomeUnknown
         }
         Error::Timeout { .. } | Error::Transport { .. } => Exit::ServerError,
-        Error::Config { .. } | Error::Decode { .. } => Exit::Failure,
+        Error::Config { .. } | Error::Decode { .. } | Error::UrlExpired { .. } => Exit::Failure,
         other => match other.status() {
             Some(400) => Exit::Validation,
             Some(401 | 403) => Exit::Unauthorized,

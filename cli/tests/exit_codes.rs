@@ -127,7 +127,8 @@ fn server_statuses_map_to_exit_codes_with_code_message_and_violations() {
         assert_eq!(err["code"], "INVALID_MANIFEST", "{err}");
         if status == 400 {
             assert_eq!(
-                err["violations"][0], "publishingInformation.locales.en-US.name is required",
+                err["violations"][0],
+                serde_json::json!({"code": "MISSING", "message": "publishingInformation.locales.en-US.name is required"}),
                 "{err}"
             );
         }

@@ -7,20 +7,58 @@ use futures::future::BoxFuture;
 
 use crate::generated::open_enums::PublicationStatus;
 use crate::generated::types::{
-    PublishSkillRequest, SkillPublication, UnpublishReason, UnpublishSkillRequest, UnpublishType,
+    GetSkillPublicationAcceptLanguage, PublishSkillAcceptLanguage, PublishSkillRequest,
+    SkillPublication, UnpublishReason, UnpublishSkillAcceptLanguage, UnpublishSkillRequest,
+    UnpublishType,
 };
 use crate::poll::{Step, Wait};
 use crate::{Error, SkillId, Smapi, validate};
 
 /// Skill Publishing. Get one with [`Smapi::publishing`].
+///
+/// Every call of this handle sends the optional `Accept-Language` header when
+/// [`Publishing::accept_language`] set it.
 #[derive(Clone, Copy, Debug)]
 pub struct Publishing<'a> {
     smapi: &'a Smapi,
+    accept_language: Option<&'a str>,
 }
+
+/// The languages the publishing operations answer in (`Accept-Language`).
+pub const ACCEPT_LANGUAGES: [&str; 2] = ["en-US", "ja-JP"];
 
 impl<'a> Publishing<'a> {
     pub(crate) fn new(smapi: &'a Smapi) -> Self {
-        Publishing { smapi }
+        Publishing {
+            smapi,
+            accept_language: None,
+        }
+    }
+
+    /// Send `Accept-Language: language` (`en-US` or `ja-JP`, see [`ACCEPT_LANGUAGES`]) with
+    /// the calls made through this handle, for answers in that language. Any other value
+    /// makes those calls fail with [`Error::Validation`] for `Accept-Language` before sending.
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// let p = smapi.publishing().accept_language("ja-JP").status("amzn1.ask.skill.1").await?;
+    /// # let _ = p; Ok(()) }
+    /// ```
+    pub fn accept_language(mut self, language: &'a str) -> Self {
+        self.accept_language = Some(language);
+        self
+    }
+
+    /// The checked `Accept-Language`, converted to the operation's header type.
+    fn language<T: TryFrom<&'a str>>(&self) -> Result<Option<T>, Error> {
+        self.accept_language
+            .map(|l| {
+                T::try_from(l).map_err(|_| Error::Validation {
+                    field: "Accept-Language",
+                    rule: format!("must be `en-US` or `ja-JP`, got `{l}`"),
+                })
+            })
+            .transpose()
     }
 
     /// Submits the certified skill for publication (`publishSkill`), now or, with
@@ -40,7 +78,7 @@ impl<'a> Publishing<'a> {
     /// ```
     pub fn submit(&self, skill_id: impl Into<SkillId>) -> SubmitPublication<'a> {
         SubmitPublication {
-            smapi: self.smapi,
+            publishing: *self,
             skill_id: skill_id.into(),
             at: None,
         }
@@ -50,7 +88,11 @@ impl<'a> Publishing<'a> {
     pub async fn status(self, skill_id: impl Into<SkillId>) -> Result<SkillPublication, Error> {
         let skill_id = skill_id.into();
         validate::skill_id(&skill_id)?;
-        let request = self.smapi.raw().get_skill_publication().skill_id(&skill_id);
+        let language: Option<GetSkillPublicationAcceptLanguage> = self.language()?;
+        let mut request = self.smapi.raw().get_skill_publication().skill_id(&skill_id);
+        if let Some(language) = language {
+            request = request.accept_language(language);
+        }
         match crate::retry::resend_undecodable(
             self.smapi.retry_policy(),
             "getSkillPublication",
@@ -118,19 +160,16 @@ impl<'a> Publishing<'a> {
     ) -> Result<(), Error> {
         let skill_id = skill_id.into();
         validate::skill_id(&skill_id)?;
+        let language: Option<UnpublishSkillAcceptLanguage> = self.language()?;
         let body = UnpublishSkillRequest {
             reason,
             type_: kind,
         };
-        match self
-            .smapi
-            .raw()
-            .unpublish_skill()
-            .skill_id(&skill_id)
-            .body(body)
-            .send()
-            .await
-        {
+        let mut request = self.smapi.raw().unpublish_skill().skill_id(&skill_id);
+        if let Some(language) = language {
+            request = request.accept_language(language);
+        }
+        match request.body(body).send().await {
             Ok(_) => Ok(()),
             Err(e) => Err(super::write::settle_repeatable("unpublishSkill", e).await),
         }
@@ -141,7 +180,7 @@ impl<'a> Publishing<'a> {
 #[derive(Debug)]
 #[must_use = "a submission does nothing until awaited"]
 pub struct SubmitPublication<'a> {
-    smapi: &'a Smapi,
+    publishing: Publishing<'a>,
     skill_id: SkillId,
     at: Option<DateTime<Utc>>,
 }
@@ -164,18 +203,20 @@ impl<'a> IntoFuture for SubmitPublication<'a> {
             if let Some(at) = self.at {
                 validate::publishes_at(at, Utc::now())?;
             }
+            let language: Option<PublishSkillAcceptLanguage> = self.publishing.language()?;
             let body = PublishSkillRequest {
                 publishes_at_date: self.at,
             };
-            match self
+            let mut request = self
+                .publishing
                 .smapi
                 .raw()
                 .publish_skill()
-                .skill_id(self.skill_id.as_str())
-                .body(body)
-                .send()
-                .await
-            {
+                .skill_id(self.skill_id.as_str());
+            if let Some(language) = language {
+                request = request.accept_language(language);
+            }
+            match request.body(body).send().await {
                 Ok(_) => Ok(()),
                 Err(e) => Err(super::write::settle_repeatable("publishSkill", e).await),
             }

@@ -9,7 +9,8 @@ use super::write;
 use crate::generated::open_enums::BuildStatus;
 use crate::generated::types::{
     CreateSkillRequest, HostingConfiguration, ListSkillsResponse, SkillManifest,
-    SkillManifestEnvelope, SkillStatus, SkillSummary, StatusMessage, UpdateSkillManifestStage,
+    SkillManifestEnvelope, SkillStatus, SkillSummary, StatusMessage, StatusResource,
+    UpdateSkillManifestStage,
 };
 use crate::poll::{Progress, Step, Wait};
 use crate::{Error, SkillId, Smapi, Stage, VendorId, validate};
@@ -250,9 +251,31 @@ impl<'a> Skills<'a> {
 
     /// The build state of every resource of the skill (`getSkillStatus`).
     pub async fn status(self, skill_id: impl Into<SkillId>) -> Result<SkillStatus, Error> {
+        self.status_of(skill_id, []).await
+    }
+
+    /// The build state of the chosen resources only (`getSkillStatus` with its `resource`
+    /// filter); an empty list means every resource, as [`Skills::status`].
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use alexa_smapi::types::StatusResource;
+    /// let s = smapi.skills().status_of("amzn1.ask.skill.1", [StatusResource::Manifest]).await?;
+    /// assert!(s.interaction_model.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub async fn status_of(
+        self,
+        skill_id: impl Into<SkillId>,
+        resources: impl IntoIterator<Item = StatusResource>,
+    ) -> Result<SkillStatus, Error> {
         let skill_id = skill_id.into();
         validate::skill_id(&skill_id)?;
-        let request = self.smapi.raw().get_skill_status().skill_id(&skill_id);
+        let resources: Vec<StatusResource> = resources.into_iter().collect();
+        let mut request = self.smapi.raw().get_skill_status().skill_id(&skill_id);
+        if !resources.is_empty() {
+            request = request.resource(resources);
+        }
         match crate::retry::resend_undecodable(self.smapi.retry_policy(), "getSkillStatus", || {
             request.clone().send()
         })
@@ -342,6 +365,7 @@ impl<'a> Skills<'a> {
             smapi: self.smapi,
             vendor_id: self.vendor(),
             page_size: None,
+            start: None,
         }
     }
 
@@ -420,12 +444,29 @@ pub struct ListSkills<'a> {
     smapi: &'a Smapi,
     vendor_id: Option<VendorId>,
     page_size: Option<u32>,
+    start: Option<String>,
 }
 
 impl<'a> ListSkills<'a> {
     /// Skills per page, 1 to 50 (server default when not set).
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = Some(size);
+        self
+    }
+
+    /// Start at the page this `nextToken` (from an earlier page's
+    /// [`next_token`](ListSkillsResponse::next_token)) names, instead of the first page: to
+    /// resume a listing, or to hand one page at a time to someone else (a command line).
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi, token: String) -> Result<(), alexa_smapi::Error> {
+    /// use futures::StreamExt;
+    /// let mut pages = Box::pin(smapi.skills().list().next_token(token).pages());
+    /// let next_page = pages.next().await.transpose()?;
+    /// # let _ = next_page; Ok(()) }
+    /// ```
+    pub fn next_token(mut self, token: impl Into<String>) -> Self {
+        self.start = Some(token.into());
         self
     }
 
@@ -437,7 +478,10 @@ impl<'a> ListSkills<'a> {
             Ok(vendor)
         });
         let state = match checked {
-            Ok(vendor) => Some((self, vendor, None::<String>, true)),
+            Ok(vendor) => {
+                let start = self.start.clone();
+                Some((self, vendor, start, true))
+            }
             Err(e) => {
                 return stream::once(async move { Err(e) }).boxed();
             }
