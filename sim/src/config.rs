@@ -273,8 +273,9 @@ impl SimulatorBuilder {
         let config = self.config;
         config.faults.validate().map_err(SimError::Config)?;
         let spec = config.spec_yaml.as_deref().unwrap_or(EMBEDDED_SPEC);
-        let schemas = SchemaDocuments::from_spec(spec)?;
-        let rules = RequestRules::from_spec(spec)?;
+        let spec = crate::schema::parse_spec(spec)?;
+        let schemas = SchemaDocuments::from_spec(&spec)?;
+        let rules = RequestRules::from_parsed(&spec)?;
 
         let mut state = match &config.state_file {
             Some(path) => persist::load(path)?,

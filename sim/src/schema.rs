@@ -69,11 +69,11 @@ pub(crate) struct SchemaDocuments {
 }
 
 impl SchemaDocuments {
-    /// Derives every document from the spec text.
-    pub fn from_spec(spec_yaml: &str) -> Result<Self, SchemaError> {
+    /// Derives every document from the parsed spec.
+    pub fn from_spec(spec: &Value) -> Result<Self, SchemaError> {
         let mut manifest = BTreeMap::new();
         for op in SCHEMA_OPERATIONS {
-            let doc = manifest_schema(spec_yaml, op)?;
+            let doc = manifest_schema_of(spec, op)?;
             manifest.insert(op, serde_json::to_vec_pretty(&doc).unwrap_or_default());
         }
         let package_structure = serde_json::to_vec_pretty(&package_structure()).unwrap_or_default();
@@ -95,8 +95,16 @@ impl SchemaDocuments {
 
 /// The manifest JSON Schema for `operation` (one of [`SCHEMA_OPERATIONS`]).
 pub fn manifest_schema(spec_yaml: &str, operation: &str) -> Result<Value, SchemaError> {
-    let spec: Value =
-        serde_norway::from_str(spec_yaml).map_err(|e| SchemaError::Yaml(e.to_string()))?;
+    manifest_schema_of(&parse_spec(spec_yaml)?, operation)
+}
+
+/// The spec text parsed (once per simulator start: the YAML parse is most of its start-up).
+pub(crate) fn parse_spec(spec_yaml: &str) -> Result<Value, SchemaError> {
+    serde_norway::from_str(spec_yaml).map_err(|e| SchemaError::Yaml(e.to_string()))
+}
+
+/// [`manifest_schema`] of a parsed spec.
+pub(crate) fn manifest_schema_of(spec: &Value, operation: &str) -> Result<Value, SchemaError> {
     let schemas = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -433,7 +441,7 @@ components:
     #[test]
     fn derives_from_the_real_spec() {
         let spec = include_str!("../../openapi/smapi.yaml");
-        let docs = SchemaDocuments::from_spec(spec).unwrap();
+        let docs = SchemaDocuments::from_spec(&parse_spec(spec).unwrap()).unwrap();
         for op in SCHEMA_OPERATIONS {
             let doc: Value = serde_json::from_slice(docs.manifest(op).unwrap()).unwrap();
             assert!(!doc.to_string().contains("$ref"));
