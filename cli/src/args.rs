@@ -149,9 +149,12 @@ pub enum Command {
     PatchSkillManifest(PatchManifest),
 
     /// Build state of the skill's manifest and interaction models (getSkillStatus).
+    ///
+    /// With `--wait`, polls until the last create or update is built, so a pipeline can
+    /// create without waiting and wait in its build step.
     #[command(
         visible_alias = "status",
-        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ SKILL=$(smapi --sim create-skill-for-vendor --manifest skill.json --output id)\n  $ smapi --sim get-skill-status -s \"$SKILL\"\n  $ smapi --sim get-skill-status -s \"$SKILL\" --resource manifest"
+        after_help = "Examples:\n  $ smapi sample-manifest > skill.json\n  $ SKILL=$(smapi --sim create-skill-for-vendor --manifest skill.json --output id)\n  $ smapi --sim get-skill-status -s \"$SKILL\"\n  $ smapi --sim get-skill-status -s \"$SKILL\" --resource manifest\n  $ smapi --sim get-skill-status -s \"$SKILL\" --wait"
     )]
     GetSkillStatus(Status),
 
@@ -275,6 +278,10 @@ pub struct Status {
     /// Only this resource: `manifest` or `interactionModel` (repeatable; default: all).
     #[arg(long, value_name = "RESOURCE")]
     pub resource: Vec<String>,
+    /// Wait until the last create or update is built (exit code 10 if the build fails): the
+    /// build step of a pipeline.
+    #[arg(long, conflicts_with = "resource")]
+    pub wait: bool,
 }
 
 /// `get-skill-publication`

@@ -46,7 +46,11 @@ pub async fn run(session: &Session, command: Command, printer: &Printer) -> Resu
         }
         Command::GetSkillStatus(a) => {
             let resources = crate::input::status_resources(&a.resource)?;
-            let json = session.status(&a.skill.skill_id, resources).await?;
+            let json = if a.wait {
+                session.wait_built(&a.skill.skill_id).await?
+            } else {
+                session.status(&a.skill.skill_id, resources).await?
+            };
             printer.print(&json, &[a.skill.skill_id], output::status)?;
         }
         Command::ListSkillsForVendor(a) => {

@@ -194,6 +194,42 @@ fn listing_one_page_all_pages_and_by_id() {
     assert_eq!(first["skills"].as_array().unwrap().len(), 2);
     assert_eq!(first["isTruncated"], true);
 
+    // One page at a time: each page's nextToken, passed back with --next-token, gives the
+    // next; together the pages hold every skill once.
+    let mut paged: Vec<String> = Vec::new();
+    let mut page = first;
+    let mut pages = 1;
+    loop {
+        paged.extend(
+            page["skills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["skillId"].as_str().unwrap().to_owned()),
+        );
+        if page["isTruncated"] != true {
+            break;
+        }
+        let token = page["nextToken"].as_str().expect("nextToken").to_owned();
+        let mut next = sim.smapi();
+        next.args([
+            "list-skills-for-vendor",
+            "--max-results",
+            "2",
+            "--next-token",
+        ])
+        .arg(&token);
+        let out = run(next);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        page = json(&out);
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
+    paged.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(paged, want);
+
     let before = sim.count("listSkillsForVendor");
     let mut all = sim.smapi();
     all.args(["list-skills-for-vendor", "--all", "--max-results", "2"]);
