@@ -91,32 +91,55 @@ fn run_script(dir: &Path, script: &str) -> std::process::Output {
         .expect("bash runs")
 }
 
+/// Each subcommand's examples run in their own directory (their own simulator state), so
+/// they run side by side, a few at a time: the one binary cargo built, many processes.
 #[test]
 fn every_subcommand_has_examples_and_they_run_with_sim() {
     let commands = subcommands(&[]);
     assert!(commands.len() >= 16, "found only {commands:?}");
-    let mut ran = 0;
-    for path in &commands {
-        let lines = examples(path);
-        assert!(
-            !lines.is_empty(),
-            "`smapi {}` has no examples",
-            path.join(" ")
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let out = run_script(dir.path(), &lines.join("\n"));
-        assert!(
-            out.status.success(),
-            "examples of `smapi {}` failed ({:?}):\n{}\nstdout:\n{}\nstderr:\n{}",
-            path.join(" "),
-            out.status.code(),
-            lines.join("\n"),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        ran += lines.len();
-    }
+    let scripts: Vec<(String, Vec<String>)> = commands
+        .iter()
+        .map(|path| {
+            let lines = examples(path);
+            assert!(
+                !lines.is_empty(),
+                "`smapi {}` has no examples",
+                path.join(" ")
+            );
+            (path.join(" "), lines)
+        })
+        .collect();
+    let ran: usize = scripts.iter().map(|(_, lines)| lines.len()).sum();
     assert!(ran >= 40, "only {ran} example lines");
+
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((name, lines)) = scripts.get(i) else {
+                        break;
+                    };
+                    let dir = tempfile::tempdir().unwrap();
+                    let out = run_script(dir.path(), &lines.join("\n"));
+                    if !out.status.success() {
+                        failures.lock().unwrap().push(format!(
+                            "examples of `smapi {name}` failed ({:?}):\n{}\nstdout:\n{}\nstderr:\n{}",
+                            out.status.code(),
+                            lines.join("\n"),
+                            String::from_utf8_lossy(&out.stdout),
+                            String::from_utf8_lossy(&out.stderr)
+                        ));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 /// The README's "From the shell" section: every `sh` block runs, in order, in one directory,
