@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # Size and start-up time of the release `smapi` binary. Prints numbers; not part of CI.
 #
-#   bash cli/bench/startup.sh
+#   bash cli/bench/startup.sh [RUNS]
 #
-# Measures, with hyperfine (installed from Debian if missing), in one run:
-#   - `/bin/true`: the cost of starting any process here (the floor);
+# Measures, in one run, each command RUNS times (default 30), interleaved (one run of each
+# in turn, so a busy machine slows all of them alike), with hyperfine when it is installed and
+# otherwise with a `date +%s%N` loop that prints the median:
+#   - `true`: the cost of starting any process here (the floor; the loop's own `date` calls
+#     are in it too);
 #   - `alexa-smapi-sim --help`: another clap binary of this workspace (the baseline);
 #   - `smapi --help`;
-#   - `smapi list-skills-for-vendor` against a simulator already running (one LWA refresh and
-#     one SMAPI call over loopback, as a pipeline step pays them);
+#   - `smapi list-skills-for-vendor` against a simulator already running (one LWA token refresh
+#     and one SMAPI call over loopback, as a pipeline step pays them);
 #   - `smapi --sim list-skills-for-vendor`: the same call with the simulator started inside
 #     the command (what every `--help` example pays).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-
-if ! command -v hyperfine >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
-fi
+RUNS="${1:-30}"
 
 cargo build --release --locked -p alexa-smapi-cli -p alexa-smapi-sim --bin smapi --bin alexa-smapi-sim
 SMAPI="$PWD/target/release/smapi"
@@ -46,10 +46,46 @@ export ASK_SMAPI_SERVER_BASE_URL="http://127.0.0.1:$port" ASK_LWA_TOKEN_HOST="ht
 export ASK_REFRESH_TOKEN='Atzr|sim-refresh-token' ASK_CLIENT_ID='amzn1.application-oa2-client.simulator'
 export ASK_CLIENT_SECRET='sim-client-secret' ASK_VENDOR_ID='M1SIMVENDOR0001'
 
-hyperfine -N --warmup 5 --runs 50 --export-markdown "$work/startup.md" \
-  -n 'true (process floor)' 'true' \
-  -n 'alexa-smapi-sim --help (baseline)' "$SIM --help" \
-  -n 'smapi --help' "$SMAPI --help" \
-  -n 'smapi list-skills-for-vendor (running simulator)' "$SMAPI list-skills-for-vendor --output json" \
-  -n 'smapi --sim list-skills-for-vendor' "$SMAPI --sim list-skills-for-vendor --output json"
-cat "$work/startup.md"
+names=(
+  'true (process floor)'
+  'alexa-smapi-sim --help (baseline)'
+  'smapi --help'
+  'smapi list-skills-for-vendor (running simulator)'
+  'smapi --sim list-skills-for-vendor'
+)
+commands=(
+  'true'
+  "$SIM --help"
+  "$SMAPI --help"
+  "$SMAPI list-skills-for-vendor --output json"
+  "$SMAPI --sim list-skills-for-vendor --output json"
+)
+printf 'load before: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+if command -v hyperfine >/dev/null; then
+  args=()
+  for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
+  hyperfine -N --warmup 5 --runs "$RUNS" --export-markdown "$work/startup.md" "${args[@]}"
+  cat "$work/startup.md"
+  exit 0
+fi
+
+for i in "${!commands[@]}"; do ${commands[$i]} >/dev/null 2>&1; done # warm-up
+for _ in $(seq "$RUNS"); do
+  for i in "${!commands[@]}"; do
+    t0=$(date +%s%N)
+    ${commands[$i]} >/dev/null 2>&1
+    t1=$(date +%s%N)
+    echo $(( t1 - t0 )) >> "$work/times.$i"
+  done
+done
+printf '%-52s %10s %10s %10s\n' command 'median ms' 'min ms' 'max ms'
+for i in "${!names[@]}"; do
+  sort -n "$work/times.$i" | awk -v name="${names[$i]}" '
+    { t[NR] = $1 }
+    END {
+      m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+      printf "%-52s %10.1f %10.1f %10.1f\n", name, m / 1e6, t[1] / 1e6, t[NR] / 1e6
+    }'
+done
+printf 'runs: %s each, interleaved; load after: %s\n' "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,7 +8,8 @@
 pub enum Exit {
     /// 0: done.
     Success = 0,
-    /// 1: anything not listed below (configuration, an undecodable answer).
+    /// 1: anything not listed below (configuration, an undecodable answer, a download URL that
+    /// had expired).
     Failure = 1,
     /// 2: the command line itself is wrong (unknown subcommand or option, missing argument).
     Usage = 2,
@@ -65,7 +66,7 @@ impl Exit {
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
    0  success
-   1  other failure (configuration, an undecodable answer)
+   1  other failure (configuration, an undecodable answer, an expired download URL)
    2  usage: the command line is wrong
    3  validation: an input breaks a rule (checked before sending, or a 400); schema violations
    4  not found (404)

@@ -175,7 +175,12 @@ pub fn page(v: &Value) -> String {
     let rows = v["skills"].as_array().cloned().unwrap_or_default();
     let mut out = skills_table(&rows);
     if v["isTruncated"] == Value::Bool(true) {
-        out.push_str("more pages: use --all\n");
+        match v["nextToken"].as_str() {
+            Some(token) => out.push_str(&format!(
+                "more pages: --next-token {token} for the next, --all for every one\n"
+            )),
+            None => out.push_str("more pages: use --all\n"),
+        }
     }
     out
 }

@@ -452,6 +452,37 @@ fn text_output_is_a_readable_summary_and_id_output_is_bare() {
     let mut ids = sim.smapi();
     ids.args(["list-skills-for-vendor", "--all", "-o", "id"]);
     assert_eq!(stdout(&run(ids)).trim(), id);
+
+    // A page that is not the last names the token of the next one.
+    let second = sim.create_skill(dir.path(), false);
+    let mut page = sim.smapi();
+    page.args(["list-skills-for-vendor", "--max-results", "1", "-o", "text"]);
+    let text = stdout(&run(page));
+    let token = text
+        .lines()
+        .find_map(|l| l.strip_prefix("more pages: --next-token "))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no next token in:\n{text}"));
+    let mut next = sim.smapi();
+    next.args(["list-skills-for-vendor", "--max-results", "1", "-o", "id"])
+        .args(["--next-token", token]);
+    let out = run(next);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let both = [
+        stdout(&run(ids_of_first_page(&sim))).trim().to_owned(),
+        stdout(&out).trim().to_owned(),
+    ];
+    let mut both = both.to_vec();
+    both.sort();
+    let mut want = vec![id, second];
+    want.sort();
+    assert_eq!(both, want);
+}
+
+fn ids_of_first_page(sim: &Sim) -> assert_cmd::Command {
+    let mut c = sim.smapi();
+    c.args(["list-skills-for-vendor", "--max-results", "1", "-o", "id"]);
+    c
 }
 
 #[test]

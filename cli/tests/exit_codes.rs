@@ -31,6 +31,61 @@ fn exit_1_configuration() {
     assert_eq!(sim.requests(), 0);
 }
 
+/// An expired download URL (asked for twice) and an answer that does not decode are exit 1
+/// too; a mock SMAPI serves both.
+#[test]
+fn exit_1_expired_url_and_undecodable_answer() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(async {
+        Mock::given(method("GET"))
+            .and(path("/v1/skills/resourceSchema/manifest"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "expiryTime": "2020-10-29T06:38:35.549Z",
+                "schemaLocationUrl": format!("{}/schema.json", server.uri())
+            })))
+            .expect(2)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/skills/{UNKNOWN_SKILL}/status")))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{\"manifest\": 7}"))
+            .mount(&server)
+            .await;
+    });
+    let home = tempfile::tempdir().unwrap();
+    for (args, name) in [
+        (
+            vec![
+                "get-resource-schema",
+                "--operation",
+                "CREATE_SKILL",
+                "--document",
+            ],
+            "expired",
+        ),
+        (vec!["get-skill-status", "-s", UNKNOWN_SKILL], "undecodable"),
+    ] {
+        let mut c = common::bare(home.path());
+        c.env("ASK_SMAPI_SERVER_BASE_URL", server.uri())
+            .env("ASK_ACCESS_TOKEN", "Atza|mock")
+            .env("ASK_VENDOR_ID", "M1MOCK")
+            .args(["--max-attempts", "1"])
+            .args(&args);
+        let out = run(c);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        let err = error_json(&out);
+        assert_eq!(err["exit"], "failure");
+        assert!(
+            err["message"].as_str().unwrap().contains(name),
+            "{args:?}: {err}"
+        );
+    }
+    rt.block_on(server.verify());
+}
+
 #[test]
 fn exit_2_usage() {
     let sim = Sim::start();
