@@ -360,7 +360,7 @@ impl Session {
         let kind = validate::parse_unpublish_type(kind).map_err(CliError::read)?;
         let reason = validate::parse_unpublish_reason(reason).map_err(CliError::read)?;
         self.publishing(language)
-            .unpublish(skill_id, kind, reason.clone())
+            .unpublish(skill_id, kind, reason)
             .await
             .map_err(CliError::write)?;
         Ok(json!({ "skillId": skill_id, "type": to_json(&kind), "reason": to_json(&reason) }))

@@ -649,7 +649,7 @@ mod tests {
     #[test]
     fn an_invalid_schema_is_a_500_when_first_needed() {
         let v = LazyValidator::new(json!({"type": 12}));
-        let err = v.get().err().expect("refused");
+        let err = v.get().expect_err("refused");
         assert_eq!(err.status.as_u16(), 500);
     }
 }
