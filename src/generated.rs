@@ -7,10 +7,17 @@
 //! live in [`open_enums`]. A reviewable copy of this code is checked in at
 //! `openapi/generated/client.rs` (`cargo xtask diff` shows how a spec change moves it).
 //!
-//! Requests made through this client pass through [`crate::transport`], which removes
-//! progenitor's `api-version` header, sets the `Accept` header the spec documents, and adds
-//! authorisation.
-#![allow(missing_docs, unused_qualifications, clippy::all, clippy::pedantic)]
+//! Requests made through this client pass through [`crate::transport`], which sets the
+//! `Accept` header the spec documents and adds authorisation. progenitor's `api-version`
+//! header (SMAPI does not define it) is removed at generation time, and path parameters are
+//! percent-encoded as the URL is formatted (codegen's `request_building`).
+#![allow(
+    missing_docs,
+    unused_mut,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic
+)]
 
 #[cfg(feature = "generate")]
 include!(concat!(env!("OUT_DIR"), "/smapi_client.rs"));

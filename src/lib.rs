@@ -40,6 +40,7 @@ mod error;
 pub mod generated;
 mod ids;
 pub mod manifest;
+mod path_segment;
 pub mod poll;
 mod redact;
 pub mod retry;

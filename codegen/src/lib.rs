@@ -5,6 +5,7 @@
 //! build compiles. Change generator settings here and nowhere else.
 
 pub mod manifest_schema;
+pub mod request_building;
 use progenitor::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
 };
@@ -418,6 +419,7 @@ fn generate_with(
         file: file.to_owned(),
         message: e.to_string(),
     })?;
+    let (tokens, _) = request_building::lighten(tokens);
     let open_schemas = open_schemas_module(open_enums, open_unions);
     let unions = open_unions_of(file, &spec, open_unions)?;
     let open_unions = open_unions_module(&unions);
@@ -446,6 +448,22 @@ fn generate_with(
         PLAIN_BUILDER,
         "crate::tls::http_client_builder().connect_timeout(dur)",
     );
+    // progenitor's request building, rewritten by `request_building`: fail when it changed
+    // shape, rather than silently keep the header and the extra strings.
+    for (leftover, what) in [
+        ("\"api-version\"", "the `api-version` header"),
+        ("encode_path(", "`encode_path(&x.to_string())`"),
+    ] {
+        if code.contains(leftover) {
+            return Err(CodegenError::Generate {
+                file: file.to_owned(),
+                message: format!(
+                    "progenitor writes {what} in a shape codegen's request_building does not \
+                     rewrite; update it"
+                ),
+            });
+        }
+    }
     // The operations table predicts progenitor's names; prove it against what progenitor wrote.
     for id in progenitor_ids {
         if !code.contains(&format!("operation_id: \"{id}\"")) {

@@ -18376,14 +18376,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/discoverySessions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18501,17 +18494,10 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/discoverySessions/{}", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/v1/discoverySessions/{}", client.baseurl, crate
+                ::path_segment::PathSegment(& id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18669,14 +18655,7 @@ pub mod builder {
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let vendor_id = vendor_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/skills", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18792,14 +18771,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/skills", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18939,17 +18911,10 @@ pub mod builder {
             let operation = operation.map_err(Error::InvalidRequest)?;
             let vendor_id = vendor_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/resourceSchema/{}", client.baseurl, encode_path(& resource
-                .to_string()),
+                "{}/v1/skills/resourceSchema/{}", client.baseurl, crate
+                ::path_segment::PathSegment(& resource),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19056,16 +19021,10 @@ pub mod builder {
             let Self { client, skill_id } = self;
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/{}/", client.baseurl, encode_path(& skill_id.to_string()),
+                "{}/v1/skills/{}/", client.baseurl, crate ::path_segment::PathSegment(&
+                skill_id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19217,17 +19176,10 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/{}/publications", client.baseurl, encode_path(& skill_id
-                .to_string()),
+                "{}/v1/skills/{}/publications", client.baseurl, crate
+                ::path_segment::PathSegment(& skill_id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -19364,17 +19316,10 @@ pub mod builder {
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/{}/publications/~latest", client.baseurl, encode_path(&
-                skill_id.to_string()),
+                "{}/v1/skills/{}/publications/~latest", client.baseurl, crate
+                ::path_segment::PathSegment(& skill_id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -19502,17 +19447,11 @@ pub mod builder {
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let stage = stage.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/{}/stages/{}/manifest", client.baseurl, encode_path(&
-                skill_id.to_string()), encode_path(& stage.to_string()),
+                "{}/v1/skills/{}/stages/{}/manifest", client.baseurl, crate
+                ::path_segment::PathSegment(& skill_id), crate
+                ::path_segment::PathSegment(& stage),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19681,17 +19620,11 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/{}/stages/{}/manifest", client.baseurl, encode_path(&
-                skill_id.to_string()), encode_path(& stage.to_string()),
+                "{}/v1/skills/{}/stages/{}/manifest", client.baseurl, crate
+                ::path_segment::PathSegment(& skill_id), crate
+                ::path_segment::PathSegment(& stage),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = if_match {
                 header_map.append("If-Match", value.to_string().try_into()?);
             }
@@ -19839,17 +19772,10 @@ pub mod builder {
             let skill_id = skill_id.map_err(Error::InvalidRequest)?;
             let resource = resource.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/{}/status", client.baseurl, encode_path(& skill_id
-                .to_string()),
+                "{}/v1/skills/{}/status", client.baseurl, crate
+                ::path_segment::PathSegment(& skill_id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20004,17 +19930,10 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/skills/{}/unpublish", client.baseurl, encode_path(& skill_id
-                .to_string()),
+                "{}/v1/skills/{}/unpublish", client.baseurl, crate
+                ::path_segment::PathSegment(& skill_id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }

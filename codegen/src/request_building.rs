@@ -1,0 +1,217 @@
+//! Cheaper request building in the generated operations, by rewriting progenitor's tokens.
+//!
+//! progenitor offers no setting for either of these, so they are done here, once, on the
+//! tokens it produces (never by editing the generated file):
+//! - **No `api-version` header.** progenitor adds `api-version: <info.version>` to every
+//!   request; SMAPI does not define it. Each operation built a header map for it (one or two
+//!   allocations) that the transport then had to strip again. The `append` is removed and the
+//!   map's capacity lowered by one, so an operation without header parameters builds an empty
+//!   map, which allocates nothing.
+//! - **Path parameters encoded as they are formatted.** progenitor writes
+//!   `encode_path(&value.to_string())`: a string for the value and another for its encoding,
+//!   per parameter, before `format!` builds the URL. It becomes
+//!   `crate::path_segment::PathSegment(&value)`, which percent-encodes the same characters
+//!   while `format!` writes them (the crate's tests prove both encodings equal).
+//!
+//! [`lighten`] reports how many of each it rewrote, so generation fails when progenitor
+//! changes the shapes matched here instead of silently keeping the old cost.
+
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+
+/// What [`lighten`] rewrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Rewrites {
+    /// `api-version` appends removed.
+    pub api_version_headers: usize,
+    /// `encode_path(&x.to_string())` calls replaced.
+    pub path_segments: usize,
+}
+
+/// Rewrites progenitor's output as the module documentation says.
+pub fn lighten(tokens: TokenStream) -> (TokenStream, Rewrites) {
+    let mut counts = Rewrites::default();
+    let out = rewrite(tokens, &mut counts);
+    (out, counts)
+}
+
+fn rewrite(tokens: TokenStream, counts: &mut Rewrites) -> TokenStream {
+    let mut trees: Vec<TokenTree> = tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(group) => {
+                let inner = rewrite(group.stream(), counts);
+                let mut new = Group::new(group.delimiter(), inner);
+                new.set_span(group.span());
+                TokenTree::Group(new)
+            }
+            other => other,
+        })
+        .collect();
+    if remove_api_version(&mut trees) {
+        counts.api_version_headers += 1;
+        lower_header_capacity(&mut trees);
+    }
+    counts.path_segments += replace_encode_path(&mut trees);
+    trees.into_iter().collect()
+}
+
+fn is_ident(tree: Option<&TokenTree>, name: &str) -> bool {
+    matches!(tree, Some(TokenTree::Ident(i)) if i == name)
+}
+
+fn is_punct(tree: Option<&TokenTree>, ch: char) -> bool {
+    matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == ch)
+}
+
+/// Removes `header_map . append ( <… "api-version" …> ) ;` from one token list.
+fn remove_api_version(trees: &mut Vec<TokenTree>) -> bool {
+    let found = (0..trees.len()).find(|&i| {
+        is_ident(trees.get(i), "header_map")
+            && is_punct(trees.get(i + 1), '.')
+            && is_ident(trees.get(i + 2), "append")
+            && matches!(trees.get(i + 3), Some(TokenTree::Group(g))
+                if g.delimiter() == Delimiter::Parenthesis
+                    && g.stream().to_string().contains("\"api-version\""))
+            && is_punct(trees.get(i + 4), ';')
+    });
+    match found {
+        Some(i) => {
+            trees.drain(i..i + 5);
+            true
+        }
+        None => false,
+    }
+}
+
+/// `HeaderMap :: with_capacity ( Nusize )` in the same list becomes `N - 1`.
+fn lower_header_capacity(trees: &mut [TokenTree]) {
+    for i in 0..trees.len() {
+        if !is_ident(trees.get(i), "with_capacity") {
+            continue;
+        }
+        let Some(TokenTree::Group(group)) = trees.get(i + 1) else {
+            continue;
+        };
+        let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+        let [TokenTree::Literal(literal)] = inner.as_slice() else {
+            continue;
+        };
+        let Some(n) = literal
+            .to_string()
+            .strip_suffix("usize")
+            .and_then(|n| n.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let lowered = proc_macro2::Literal::usize_suffixed(n.saturating_sub(1));
+        let mut new = Group::new(Delimiter::Parenthesis, TokenTree::Literal(lowered).into());
+        new.set_span(group.span());
+        trees[i + 1] = TokenTree::Group(new);
+        return;
+    }
+}
+
+/// `encode_path ( & x . to_string ( ) )` becomes
+/// `crate :: path_segment :: PathSegment ( & x )`; returns how many were replaced.
+fn replace_encode_path(trees: &mut Vec<TokenTree>) -> usize {
+    let mut replaced = 0;
+    let mut i = 0;
+    while i < trees.len() {
+        if is_ident(trees.get(i), "encode_path")
+            && let Some(TokenTree::Group(args)) = trees.get(i + 1)
+            && args.delimiter() == Delimiter::Parenthesis
+            && let Some(value) = to_string_argument(args.stream())
+        {
+            let span = args.span();
+            let mut call: Vec<TokenTree> = Vec::new();
+            for (n, name) in ["crate", "path_segment", "PathSegment"].iter().enumerate() {
+                if n > 0 {
+                    call.push(Punct::new(':', Spacing::Joint).into());
+                    call.push(Punct::new(':', Spacing::Alone).into());
+                }
+                call.push(Ident::new(name, Span::call_site()).into());
+            }
+            let mut argument: Vec<TokenTree> = vec![Punct::new('&', Spacing::Alone).into()];
+            argument.push(value);
+            let mut group = Group::new(Delimiter::Parenthesis, argument.into_iter().collect());
+            group.set_span(span);
+            call.push(group.into());
+            let len = call.len();
+            trees.splice(i..i + 2, call);
+            i += len;
+            replaced += 1;
+        } else {
+            i += 1;
+        }
+    }
+    replaced
+}
+
+/// `& x . to_string ( )` → `x` (an identifier), else `None`.
+fn to_string_argument(stream: TokenStream) -> Option<TokenTree> {
+    let trees: Vec<TokenTree> = stream.into_iter().collect();
+    match trees.as_slice() {
+        [
+            TokenTree::Punct(amp),
+            value @ TokenTree::Ident(_),
+            TokenTree::Punct(dot),
+            TokenTree::Ident(method),
+            TokenTree::Group(call),
+        ] if amp.as_char() == '&'
+            && dot.as_char() == '.'
+            && method == "to_string"
+            && call.delimiter() == Delimiter::Parenthesis
+            && call.stream().is_empty() =>
+        {
+            Some(value.clone())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_the_shapes_progenitor_writes() {
+        let tokens = quote::quote! {
+            fn send() {
+                let url = format!("{}/v1/skills/{}", client.baseurl, encode_path(&skill_id.to_string()),);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                header_map.append("If-Match", if_match.to_string().try_into()?);
+            }
+        };
+        let (out, counts) = lighten(tokens);
+        assert_eq!(
+            counts,
+            Rewrites {
+                api_version_headers: 1,
+                path_segments: 1
+            }
+        );
+        let text = out.to_string();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(text.contains("with_capacity (1usize)"), "{text}");
+        assert!(text.contains("If-Match"), "{text}");
+        assert!(
+            text.contains("crate :: path_segment :: PathSegment (& skill_id)"),
+            "{text}"
+        );
+        assert!(!text.contains("encode_path"), "{text}");
+    }
+
+    #[test]
+    fn leaves_other_calls_alone() {
+        let tokens = quote::quote! {
+            fn f() { encode_path(&format!("{}", x)); header_map.append("x", y); }
+        };
+        let (out, counts) = lighten(tokens.clone());
+        assert_eq!(counts, Rewrites::default());
+        assert_eq!(out.to_string(), tokens.to_string());
+    }
+}
