@@ -205,28 +205,34 @@ pub enum AttemptOutcome {
 
 /// The retry engine: counts attempts and hands out the wait before the next one, or `None`
 /// when the policy says stop. Used for SMAPI requests and LWA token requests alike.
-pub(crate) struct Retrier<'p, D> {
+///
+/// The back-off sequence is only built (and boxed) when a first retry needs it: most requests
+/// never retry, and every request's future carries its engine.
+pub(crate) struct Retrier<'p> {
     policy: &'p RetryPolicy,
     started: std::time::Instant,
-    delays: D,
+    delays: Option<Box<dyn Iterator<Item = Duration> + Send>>,
     attempt: u32,
 }
 
-impl<'p> Retrier<'p, ()> {
+impl<'p> Retrier<'p> {
     /// A fresh engine for one request.
-    pub(crate) fn new(
-        policy: &'p RetryPolicy,
-    ) -> Retrier<'p, impl Iterator<Item = Duration> + Send + use<>> {
+    pub(crate) fn new(policy: &'p RetryPolicy) -> Retrier<'p> {
         Retrier {
             policy,
             started: std::time::Instant::now(),
-            delays: policy.delays(),
+            delays: None,
             attempt: 0,
         }
     }
-}
 
-impl<D: Iterator<Item = Duration>> Retrier<'_, D> {
+    fn next_delay(&mut self) -> Option<Duration> {
+        let policy = self.policy;
+        self.delays
+            .get_or_insert_with(|| Box::new(policy.delays()))
+            .next()
+    }
+
     /// Starts the next attempt; returns its number (1 for the first).
     pub(crate) fn begin(&mut self) -> u32 {
         self.attempt += 1;
@@ -254,10 +260,10 @@ impl<D: Iterator<Item = Duration>> Retrier<'_, D> {
             Some(d) if d > self.policy.max_retry_after => return None,
             Some(d) => {
                 // Keep the back-off sequence moving even when the server chose the delay.
-                let _ = self.delays.next();
+                let _ = self.next_delay();
                 d
             }
-            None => self.delays.next()?,
+            None => self.next_delay()?,
         };
         (self.started.elapsed() + delay <= self.policy.max_elapsed).then_some(delay)
     }
@@ -279,13 +285,18 @@ where
             Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
         >,
 {
-    // The common case costs one send and nothing else (a decoded body can be large: it is
-    // not kept across another await); the engine is only set up once a body failed.
-    let first = Box::pin(send()).await;
-    if !unreadable(&first) {
-        return first;
-    }
-    Box::pin(send_again(policy, operation_id, send, first)).await
+    // The common case costs one send and nothing else; the engine is only set up once a body
+    // failed. The first answer (a decoded body can be kilobytes) lives only inside the block:
+    // a local still in scope at the later await would be laid out in this future's state,
+    // making every caller's future (and each move of it) that much larger.
+    let again = {
+        let first = send().await;
+        if !unreadable(&first) {
+            return first;
+        }
+        Box::pin(send_again(policy, operation_id, send, first))
+    };
+    again.await
 }
 
 async fn send_again<T, E, F, Fut>(
@@ -330,6 +341,42 @@ where
             return answer;
         }
     }
+}
+
+/// The slow path of [`resend_undecodable`] for a caller that sent once itself and got
+/// `error`, an [`unreadable_error`]: boxed, so the caller's future does not carry it.
+pub(crate) fn resend_after<'a, T, E, F, Fut>(
+    policy: &'a RetryPolicy,
+    operation_id: &'a str,
+    send: F,
+    error: progenitor_client::Error<E>,
+) -> std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+            > + Send
+            + 'a,
+    >,
+>
+where
+    T: Send + 'a,
+    E: Send + 'a,
+    F: FnMut() -> Fut + Send + 'a,
+    Fut: std::future::Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        > + Send
+        + 'a,
+{
+    Box::pin(send_again(policy, operation_id, send, Err(error)))
+}
+
+/// An error that says the body broke off while it was read, or does not decode.
+pub(crate) fn unreadable_error<E>(error: &progenitor_client::Error<E>) -> bool {
+    matches!(
+        error,
+        progenitor_client::Error::InvalidResponsePayload(..)
+            | progenitor_client::Error::ResponseBodyError(_)
+    )
 }
 
 /// An answer whose body broke off while it was read, or does not decode.

@@ -2,8 +2,9 @@
 //!
 //! progenitor calls [`ClientHooks::pre`] on each request the generated client builds and
 //! [`ClientHooks::exec`] to send it. Here, and nowhere else:
-//! - the `api-version` header progenitor adds is removed (SMAPI does not define it), and
-//!   `listSkillsForVendor` sends `Accept: application/json+hal` as its page documents;
+//! - `listSkillsForVendor` sends `Accept: application/json+hal` as its page documents (the
+//!   `api-version` header progenitor would add, which SMAPI does not define, is already gone
+//!   from the generated code: codegen's `request_building` removes it);
 //! - `Authorization: Bearer …` is added from the [`TokenProvider`]; a 401 makes the provider
 //!   refresh once and the request is replayed once;
 //! - failures are retried as the [`RetryPolicy`] says (back-off with full jitter,
@@ -28,6 +29,7 @@
 //! ([`crate::retry`]), while the raw client returns `RawError::ResponseBodyError` or
 //! `RawError::InvalidResponsePayload`.
 
+use std::future::Future;
 use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
@@ -55,9 +57,6 @@ pub const MAYBE_APPLIED_HEADER: &str = "x-alexa-smapi-maybe-applied";
 
 /// [`MAYBE_APPLIED_HEADER`] as a ready-made header name.
 const MAYBE_APPLIED: HeaderName = HeaderName::from_static(MAYBE_APPLIED_HEADER);
-
-/// The header progenitor adds to every request; SMAPI does not define it.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// The operation whose documented response media type is `application/json+hal`
 /// (progenitor reports operation IDs in snake case).
@@ -163,173 +162,199 @@ impl Transport {
         Some(value)
     }
 
-    async fn execute(
-        &self,
-        client: &reqwest::Client,
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
-        let span = tracing::Span::current();
-        let idempotent = is_idempotent(operation);
-        let mut retrier = Retrier::new(&self.retry);
-        let mut refreshed = false;
-        // Whether an attempt before the current one may have been processed by the server,
-        // and the first such failure (returned instead of a later "could not connect", which
-        // would hide that the write may have happened).
-        let mut maybe_applied = false;
-        let mut ambiguous_error: Option<reqwest::Error> = None;
-        if tracing::enabled!(tracing::Level::TRACE)
-            && let Some(body) = request.body().and_then(|b| b.as_bytes())
-        {
-            let text = String::from_utf8_lossy(body);
-            tracing::trace!(body = %redact::generic(&text), "request body");
-        }
-        loop {
-            let attempt = retrier.begin();
-            span.record("attempts", attempt);
-            let Some(to_send) = request.try_clone() else {
-                // A streaming body cannot be replayed: one attempt only.
-                return client.execute(request).await;
-            };
-            let mut response = match client.execute(to_send).await {
-                Ok(response) => response,
-                Err(e) => {
-                    let outcome = if e.is_connect() {
-                        AttemptOutcome::NotSent
-                    } else {
-                        AttemptOutcome::MaybeProcessed
-                    };
-                    let wait = if self.retry.retry_transport_errors {
-                        retrier.next_wait(outcome, idempotent, None)
-                    } else {
-                        None
-                    };
-                    tracing::debug!(attempt, error = %describe(&e), ?outcome, retrying = wait.is_some(), "transport failure");
-                    if let Some(delay) = wait {
+        span: tracing::Span,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
+        // An `async` block rather than an `async fn`: an `async fn` keeps its arguments in its
+        // state twice (as arguments and as the bindings of its body), and the request is large.
+        async move {
+            let idempotent = is_idempotent(operation);
+            let mut retrier = Retrier::new(&self.retry);
+            let mut refreshed = false;
+            // Whether an attempt before the current one may have been processed by the server,
+            // and the first such failure (returned instead of a later "could not connect", which
+            // would hide that the write may have happened).
+            let mut maybe_applied = false;
+            let mut ambiguous_error: Option<reqwest::Error> = None;
+            if tracing::enabled!(tracing::Level::TRACE)
+                && let Some(body) = request.body().and_then(|b| b.as_bytes())
+            {
+                let text = String::from_utf8_lossy(body);
+                tracing::trace!(body = %redact::generic(&text), "request body");
+            }
+            loop {
+                let attempt = retrier.begin();
+                span.record("attempts", attempt);
+                let Some(to_send) = copy_of(&request) else {
+                    // A streaming body cannot be replayed: one attempt only.
+                    return client.execute(request).await;
+                };
+                let mut response = match client.execute(to_send).await {
+                    Ok(response) => response,
+                    Err(e) => {
+                        let outcome = if e.is_connect() {
+                            AttemptOutcome::NotSent
+                        } else {
+                            AttemptOutcome::MaybeProcessed
+                        };
+                        let wait = if self.retry.retry_transport_errors {
+                            retrier.next_wait(outcome, idempotent, None)
+                        } else {
+                            None
+                        };
+                        tracing::debug!(attempt, error = %describe(&e), ?outcome, retrying = wait.is_some(), "transport failure");
+                        if let Some(delay) = wait {
+                            if outcome == AttemptOutcome::MaybeProcessed {
+                                maybe_applied = true;
+                                ambiguous_error.get_or_insert(e);
+                            }
+                            Box::pin(tokio::time::sleep(delay)).await;
+                            continue;
+                        }
+                        span.record("latency_ms", retrier.elapsed().as_millis() as u64);
+                        return Err(match ambiguous_error {
+                            Some(earlier) if outcome == AttemptOutcome::NotSent => earlier,
+                            _ => e,
+                        });
+                    }
+                };
+                let status = response.status();
+                let code = status.as_u16();
+                tracing::debug!(attempt, status = code, "response");
+
+                if code == 401 && !refreshed {
+                    refreshed = true;
+                    if let (Some(provider), Some(rejected)) = (&self.auth, bearer_of(&request)) {
+                        match provider.refresh_after_rejection(&rejected).await {
+                            Ok(Some(fresh)) => {
+                                if let Some(value) = bearer_header(&fresh) {
+                                    request.headers_mut().insert(AUTHORIZATION, value);
+                                    tracing::debug!(
+                                        attempt,
+                                        "401: token refreshed; replaying once"
+                                    );
+                                    continue;
+                                }
+                            }
+                            Ok(None) => {}
+                            Err(e) => tracing::debug!(error = %e, "401: token refresh failed"),
+                        }
+                    }
+                }
+
+                // A success of an operation safe to repeat goes on as it came: the generated code
+                // reads and decodes its body once, and the wrapper's reads send again when that
+                // body breaks off or does not decode (`retry::resend_undecodable`). (At TRACE the
+                // body is buffered below, to be logged.)
+                if status.is_success() && idempotent && !tracing::enabled!(tracing::Level::TRACE) {
+                    let headers = response.headers_mut();
+                    headers.insert(ATTEMPTS, attempts_value(attempt));
+                    if maybe_applied {
+                        headers.insert(MAYBE_APPLIED, HeaderValue::from_static("1"));
+                    }
+                    span.record("status", code);
+                    span.record("latency_ms", retrier.elapsed().as_millis() as u64);
+                    return Ok(response);
+                }
+
+                // Buffer the body here, so a body that breaks off can still be retried. The head is
+                // taken out first (moved, not copied), and the URL kept so the rebuilt response
+                // still reports it (without it reqwest would parse a placeholder URL).
+                let version = response.version();
+                let url = response.url().clone();
+                let mut headers = std::mem::take(response.headers_mut());
+                let extensions = std::mem::take(response.extensions_mut());
+                // (Waits and this read are boxed: they are off the hot path, and inline they would
+                // make every request's future larger than the allocator's fast size classes.)
+                let body = match Box::pin(response.bytes()).await {
+                    Ok(body) => body,
+                    Err(e) => {
+                        // The body broke off (connection closed, truncated): the request was
+                        // processed, so only operations safe to repeat are retried.
+                        let wait = if self.retry.retry_transport_errors {
+                            retrier.next_wait(AttemptOutcome::MaybeProcessed, idempotent, None)
+                        } else {
+                            None
+                        };
+                        tracing::debug!(attempt, error = %describe(&e), retrying = wait.is_some(), "response body failed");
+                        maybe_applied = true;
+                        if let Some(delay) = wait {
+                            Box::pin(tokio::time::sleep(delay)).await;
+                            continue;
+                        }
+                        span.record("latency_ms", retrier.elapsed().as_millis() as u64);
+                        return Err(e);
+                    }
+                };
+
+                if !status.is_success()
+                    && let Some(outcome) = self.retry.status_outcome(code)
+                {
+                    let retry_after = retry_after_of(&headers);
+                    if let Some(delay) = retrier.next_wait(outcome, idempotent, retry_after) {
+                        tracing::debug!(
+                            attempt,
+                            status = code,
+                            delay_ms = delay.as_millis() as u64,
+                            retry_after = retry_after.is_some(),
+                            "retrying"
+                        );
                         if outcome == AttemptOutcome::MaybeProcessed {
                             maybe_applied = true;
-                            ambiguous_error.get_or_insert(e);
                         }
-                        tokio::time::sleep(delay).await;
+                        Box::pin(tokio::time::sleep(delay)).await;
                         continue;
                     }
-                    span.record("latency_ms", retrier.elapsed().as_millis() as u64);
-                    return Err(match ambiguous_error {
-                        Some(earlier) if outcome == AttemptOutcome::NotSent => earlier,
-                        _ => e,
-                    });
                 }
-            };
-            let status = response.status();
-            let code = status.as_u16();
-            tracing::debug!(attempt, status = code, "response");
 
-            if code == 401 && !refreshed {
-                refreshed = true;
-                if let (Some(provider), Some(rejected)) = (&self.auth, bearer_of(&request)) {
-                    match provider.refresh_after_rejection(&rejected).await {
-                        Ok(Some(fresh)) => {
-                            if let Some(value) = bearer_header(&fresh) {
-                                request.headers_mut().insert(AUTHORIZATION, value);
-                                tracing::debug!(attempt, "401: token refreshed; replaying once");
-                                continue;
-                            }
-                        }
-                        Ok(None) => {}
-                        Err(e) => tracing::debug!(error = %e, "401: token refresh failed"),
-                    }
+                // Only error bodies and TRACE logs need the redactor: built then, not per request.
+                let redactor = || bearer_of(&request).map(|t| Redactor::new([t.expose()]));
+                let body = if status.is_client_error() || status.is_server_error() {
+                    // Server text about a failed request: it may echo the credential we sent.
+                    let body = redact_body(redactor().as_ref(), body, &mut headers);
+                    normalise_error_body(status, operation, body, &mut headers)
+                } else {
+                    body
+                };
+                if tracing::enabled!(tracing::Level::TRACE) {
+                    let text = String::from_utf8_lossy(&body);
+                    let text = match redactor() {
+                        Some(r) => r.redact(&text).into_owned(),
+                        None => redact::generic(&text).into_owned(),
+                    };
+                    tracing::trace!(body = %text, "response body");
                 }
-            }
-
-            // A success of an operation safe to repeat goes on as it came: the generated code
-            // reads and decodes its body once, and the wrapper's reads send again when that
-            // body breaks off or does not decode (`retry::resend_undecodable`). (At TRACE the
-            // body is buffered below, to be logged.)
-            if status.is_success() && idempotent && !tracing::enabled!(tracing::Level::TRACE) {
-                let headers = response.headers_mut();
                 headers.insert(ATTEMPTS, attempts_value(attempt));
                 if maybe_applied {
                     headers.insert(MAYBE_APPLIED, HeaderValue::from_static("1"));
                 }
                 span.record("status", code);
                 span.record("latency_ms", retrier.elapsed().as_millis() as u64);
-                return Ok(response);
+                return Ok(rebuild(status, version, url, headers, extensions, body));
             }
-
-            // Buffer the body here, so a body that breaks off can still be retried. The head is
-            // taken out first (moved, not copied), and the URL kept so the rebuilt response
-            // still reports it (without it reqwest would parse a placeholder URL).
-            let version = response.version();
-            let url = response.url().clone();
-            let mut headers = std::mem::take(response.headers_mut());
-            let extensions = std::mem::take(response.extensions_mut());
-            let body = match response.bytes().await {
-                Ok(body) => body,
-                Err(e) => {
-                    // The body broke off (connection closed, truncated): the request was
-                    // processed, so only operations safe to repeat are retried.
-                    let wait = if self.retry.retry_transport_errors {
-                        retrier.next_wait(AttemptOutcome::MaybeProcessed, idempotent, None)
-                    } else {
-                        None
-                    };
-                    tracing::debug!(attempt, error = %describe(&e), retrying = wait.is_some(), "response body failed");
-                    maybe_applied = true;
-                    if let Some(delay) = wait {
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    span.record("latency_ms", retrier.elapsed().as_millis() as u64);
-                    return Err(e);
-                }
-            };
-
-            if !status.is_success()
-                && let Some(outcome) = self.retry.status_outcome(code)
-            {
-                let retry_after = retry_after_of(&headers);
-                if let Some(delay) = retrier.next_wait(outcome, idempotent, retry_after) {
-                    tracing::debug!(
-                        attempt,
-                        status = code,
-                        delay_ms = delay.as_millis() as u64,
-                        retry_after = retry_after.is_some(),
-                        "retrying"
-                    );
-                    if outcome == AttemptOutcome::MaybeProcessed {
-                        maybe_applied = true;
-                    }
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-            }
-
-            // Only error bodies and TRACE logs need the redactor: built then, not per request.
-            let redactor = || bearer_of(&request).map(|t| Redactor::new([t.expose()]));
-            let body = if status.is_client_error() || status.is_server_error() {
-                // Server text about a failed request: it may echo the credential we sent.
-                let body = redact_body(redactor().as_ref(), body, &mut headers);
-                normalise_error_body(status, operation, body, &mut headers)
-            } else {
-                body
-            };
-            if tracing::enabled!(tracing::Level::TRACE) {
-                let text = String::from_utf8_lossy(&body);
-                let text = match redactor() {
-                    Some(r) => r.redact(&text).into_owned(),
-                    None => redact::generic(&text).into_owned(),
-                };
-                tracing::trace!(body = %text, "response body");
-            }
-            headers.insert(ATTEMPTS, attempts_value(attempt));
-            if maybe_applied {
-                headers.insert(MAYBE_APPLIED, HeaderValue::from_static("1"));
-            }
-            span.record("status", code);
-            span.record("latency_ms", retrier.elapsed().as_millis() as u64);
-            return Ok(rebuild(status, version, url, headers, extensions, body));
         }
     }
+}
+
+/// A copy of `request` to send while the original is kept for a retry; `None` when its body
+/// is a stream, which cannot be sent twice. Without a body, like `Request::try_clone` minus
+/// the extensions: reqwest keeps only the timeout there, copied here, and `try_clone`
+/// allocates a map for it even when there is none.
+fn copy_of(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    Some(copy)
 }
 
 /// An error body with every secret removed (the bearer token sent, in every form, and any
@@ -478,17 +503,20 @@ impl ClientHooks<Transport> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let headers = request.headers_mut();
-        headers.remove(API_VERSION);
         if info.operation_id == HAL_OPERATION {
-            headers.insert(ACCEPT, HeaderValue::from_static("application/json+hal"));
+            request
+                .headers_mut()
+                .insert(ACCEPT, HeaderValue::from_static("application/json+hal"));
         }
         if let Some(provider) = &self.inner.auth {
-            // The provider's own error, whole: see `error::stash_hook_error`.
-            let token = provider
-                .token()
-                .await
-                .map_err(|e| progenitor_client::Error::Custom(crate::error::stash_hook_error(e)))?;
+            // A token at hand costs no future; otherwise the provider's own error, whole: see
+            // `error::stash_hook_error`.
+            let token = match provider.token_now() {
+                Some(token) => token,
+                None => provider.token().await.map_err(|e| {
+                    progenitor_client::Error::Custom(crate::error::stash_hook_error(e))
+                })?,
+            };
             let value = self.inner.bearer_for(&token).ok_or_else(|| {
                 progenitor_client::Error::Custom(
                     "authorization: the access token contains characters not allowed in a header"
@@ -500,11 +528,11 @@ impl ClientHooks<Transport> for Client {
         Ok(())
     }
 
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let span = tracing::debug_span!(
             "smapi.request",
             operation = spec_operation_id(info.operation_id),
@@ -514,13 +542,20 @@ impl ClientHooks<Transport> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Boxed: the retry loop's state is large, and every future that awaits this one
-        // (the generated `send`, the handlers) would otherwise carry it by value and copy it.
-        Box::pin(
-            self.inner
-                .execute(self.client(), request, info.operation_id)
-                .instrument(span),
-        )
-        .await
+        // The retry loop is built here and boxed, so the future the generated `send` awaits is
+        // just that box: the loop's state (the request among it) is not carried, and copied,
+        // by every future that awaits this one (`send`, the handlers). Entered on every poll
+        // only when a subscriber wants the span (a disabled span is still recorded into,
+        // which costs nothing).
+        let execute = self
+            .inner
+            .execute(self.client(), request, info.operation_id, span.clone());
+        let boxed: futures::future::BoxFuture<'_, reqwest::Result<reqwest::Response>> =
+            if span.is_disabled() {
+                Box::pin(execute)
+            } else {
+                Box::pin(execute.instrument(span))
+            };
+        boxed
     }
 }

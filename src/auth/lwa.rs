@@ -492,6 +492,10 @@ impl TokenProvider for LwaTokenProvider {
         })
     }
 
+    fn token_now(&self) -> Option<Secret> {
+        self.fresh()
+    }
+
     fn refresh_after_rejection<'a>(
         &'a self,
         rejected: &'a Secret,

@@ -114,6 +114,19 @@ pub trait TokenProvider: Send + Sync + 'static {
     /// The access token to send now.
     fn token(&self) -> BoxFuture<'_, Result<Secret, Error>>;
 
+    /// The token to send now when it is at hand without waiting (no I/O, no lock held for
+    /// long); `None` (the default) when [`token`](TokenProvider::token) must be asked. The
+    /// transport tries this first, so a provider whose token is usually ready saves a boxed
+    /// future per request. When it answers `Some`, the answer must be what `token` would give.
+    ///
+    /// ```
+    /// use alexa_smapi::auth::{StaticToken, TokenProvider};
+    /// assert_eq!(StaticToken::new("Atza|t").token_now().unwrap().expose(), "Atza|t");
+    /// ```
+    fn token_now(&self) -> Option<Secret> {
+        None
+    }
+
     /// SMAPI answered 401 to a request sent with `rejected`. Return a different, fresh token
     /// to replay the request once, or `None` to give up (the default: the 401 is returned).
     ///
@@ -131,6 +144,10 @@ pub trait TokenProvider: Send + Sync + 'static {
 impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
     fn token(&self) -> BoxFuture<'_, Result<Secret, Error>> {
         (**self).token()
+    }
+
+    fn token_now(&self) -> Option<Secret> {
+        (**self).token_now()
     }
 
     fn refresh_after_rejection<'a>(

@@ -28,4 +28,8 @@ impl TokenProvider for StaticToken {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
     }
+
+    fn token_now(&self) -> Option<Secret> {
+        Some(self.0.clone())
+    }
 }
