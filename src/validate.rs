@@ -94,13 +94,38 @@ fn path_safe(field: &'static str, value: &str) -> Result<(), Error> {
 /// `skillId`: 1 to 255 characters, no control characters, not `.` or `..`, none of
 /// `/ \ ? # %`.
 pub fn skill_id(value: &str) -> Result<(), Error> {
+    if plain_id(value) {
+        return Ok(());
+    }
     bounded("skillId", value, 1, Some(255))?;
     path_safe("skillId", value)
+}
+
+/// One pass over an ID that keeps every ID rule with room to spare: 1 to 255 bytes, all of
+/// them visible ASCII and none of [`PATH_CHANGING`], not a dot segment. Every real ID is
+/// like that, so the checks that explain a failure only run for the others.
+fn plain_id(value: &str) -> bool {
+    const ALLOWED: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0x21;
+        while b < 0x7f {
+            table[b] = !matches!(b as u8, b'/' | b'\\' | b'?' | b'#' | b'%');
+            b += 1;
+        }
+        table
+    };
+    (1..=255).contains(&value.len())
+        && value != "."
+        && value != ".."
+        && value.bytes().all(|b| ALLOWED[usize::from(b)])
 }
 
 /// `vendorId`: 1 to 255 characters (non-empty), no control characters, not `.` or `..`, none
 /// of `/ \ ? # %`.
 pub fn vendor_id(value: &str) -> Result<(), Error> {
+    if plain_id(value) {
+        return Ok(());
+    }
     bounded("vendorId", value, 1, Some(255))?;
     path_safe("vendorId", value)
 }
@@ -276,4 +301,37 @@ pub fn parse_country(value: &str) -> Result<crate::Region, Error> {
             format!("Discovery Session serves CA, US, DE, ES, FR, IT, UK and JP; got `{value}`"),
         )
     })
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    /// The one-pass check accepts only what the rule-by-rule checks accept.
+    #[test]
+    fn plain_ids_pass_every_rule() {
+        let mut samples: Vec<String> = (0u32..=0x24f)
+            .filter_map(char::from_u32)
+            .flat_map(|c| {
+                [
+                    c.to_string(),
+                    format!("amzn1.ask.skill.{c}x"),
+                    format!("{c}."),
+                ]
+            })
+            .collect();
+        samples
+            .extend(["", ".", "..", "...", "a/b", "a\\b", "a%2F", "a?b", "a#b"].map(String::from));
+        samples.push("x".repeat(255));
+        samples.push("x".repeat(256));
+        for s in samples {
+            let slow = super::bounded("skillId", &s, 1, Some(255))
+                .and_then(|()| super::path_safe("skillId", &s));
+            if super::plain_id(&s) {
+                assert!(
+                    slow.is_ok(),
+                    "{s:?} passed the fast check but breaks a rule"
+                );
+            }
+            assert_eq!(super::skill_id(&s).is_ok(), slow.is_ok(), "{s:?}");
+        }
+    }
 }

@@ -140,22 +140,41 @@ impl<'a> Skills<'a> {
             .smapi
             .raw()
             .get_skill_manifest()
-            .skill_id(&skill_id)
+            .skill_id(skill_id)
             .stage(stage);
-        match crate::retry::resend_undecodable(self.smapi.retry_policy(), OP, || {
-            request.clone().send()
-        })
-        .await
-        {
-            Ok(rv) => {
-                let etag = super::header(rv.headers(), reqwest::header::ETAG);
-                Ok(ManifestWithEtag {
-                    manifest: rv.into_inner().manifest,
-                    etag,
-                })
+        // The answer (kilobytes when decoded) is a temporary of this `let`, gone before the
+        // error's await below, so this future does not carry it.
+        // The hot path of every read: one send, the answer taken apart where it lands. No
+        // answer (kilobytes when decoded) is held across a later await, so this future stays
+        // small; sending again after a body that does not decode (`retry::resend_after`) and
+        // reading an error are boxed away.
+        let send = || request.clone().send();
+        let with_etag = |rv: progenitor_client::ResponseValue<SkillManifestEnvelope>| {
+            let etag = super::header(rv.headers(), reqwest::header::ETAG);
+            ManifestWithEtag {
+                manifest: rv.into_inner().manifest,
+                etag,
             }
-            Err(e) => Err(Box::pin(Error::from_generated(OP, e)).await),
-        }
+        };
+        // (No await inside these matches: their scrutinee would stay in the future's state.)
+        let again = match send().await {
+            Ok(rv) => return Ok(with_etag(rv)),
+            Err(e) if crate::retry::unreadable_error(&e) => Ok(crate::retry::resend_after(
+                self.smapi.retry_policy(),
+                OP,
+                send,
+                e,
+            )),
+            Err(e) => Err(e),
+        };
+        let e = match again {
+            Ok(again) => match again.await {
+                Ok(rv) => return Ok(with_etag(rv)),
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        Err(Box::pin(Error::from_generated(OP, e)).await)
     }
 
     /// Replaces the development manifest (`updateSkillManifest`). Await the builder; add
