@@ -357,3 +357,50 @@ async fn updates_wait_out_a_running_build_and_return_the_new_etag() {
     assert_eq!(now.manifest.extra["x-step"], serde_json::json!(2));
     sim.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn modify_manifest_reports_the_running_build_it_waits_out_to_the_handles_progress() {
+    let sim = sim().await;
+    let smapi = client(&sim);
+    let id = smapi
+        .skills()
+        .create(manifest("busy-modify"))
+        .await
+        .unwrap()
+        .skill_id;
+    // The create's build is running: modify's write meets 409 until it ends, and every poll
+    // of that wait goes to the handle's progress.
+    let seen: Arc<std::sync::Mutex<Vec<(String, String)>>> = Arc::default();
+    let record = seen.clone();
+    let progress = Progress::new(move |p| {
+        record
+            .lock()
+            .unwrap()
+            .push((p.what.to_string(), p.state.to_string()));
+    });
+    let accepted = smapi
+        .skills()
+        .progress(&progress)
+        .modify_manifest(&id, |m| {
+            m.extra
+                .insert("x-step".into(), serde_json::json!("modified"));
+        })
+        .await
+        .unwrap();
+    // Progress is only reported while a 409 (a running build) is waited out.
+    let seen = seen.lock().unwrap().clone();
+    assert!(!seen.is_empty(), "no progress while the build ran");
+    assert!(
+        seen.iter().all(|(what, _)| what.contains(id.as_str())),
+        "{seen:?}"
+    );
+    let now = smapi
+        .skills()
+        .manifest(&id, Stage::Development)
+        .await
+        .unwrap();
+    assert!(accepted.etag.is_some());
+    assert_eq!(accepted.etag, now.etag, "modify returns the new ETag");
+    assert_eq!(now.manifest.extra["x-step"], serde_json::json!("modified"));
+    sim.shutdown().await.unwrap();
+}

@@ -52,10 +52,12 @@ pub struct CreatedSkill {
 /// Calls that need a vendor ID (create, list) use the one the client was configured with
 /// ([`SmapiBuilder::vendor_id`](crate::SmapiBuilder::vendor_id), `ASK_VENDOR_ID`, the ASK CLI
 /// profile); [`Skills::vendor_id`] overrides it for the calls made through this handle.
+/// [`Skills::progress`] reports the running builds that updates made through it wait out.
 #[derive(Clone, Copy, Debug)]
 pub struct Skills<'a> {
     smapi: &'a Smapi,
     vendor_id: Option<&'a str>,
+    progress: Option<&'a Progress>,
 }
 
 /// Most read-edit-write rounds of [`Skills::modify_manifest`] before the last 412 is returned.
@@ -66,6 +68,7 @@ impl<'a> Skills<'a> {
         Skills {
             smapi,
             vendor_id: None,
+            progress: None,
         }
     }
 
@@ -80,6 +83,30 @@ impl<'a> Skills<'a> {
     /// ```
     pub fn vendor_id(mut self, vendor_id: &'a str) -> Self {
         self.vendor_id = Some(vendor_id);
+        self
+    }
+
+    /// Report to `progress` after every poll while an update made through this handle waits
+    /// out a running build (a `409`): [`modify_manifest`](Skills::modify_manifest), and
+    /// [`update_manifest`](Skills::update_manifest) unless its own
+    /// [`UpdateManifest::progress`] says otherwise. (Borrowed, so the handle stays `Copy`.)
+    ///
+    /// ```no_run
+    /// # async fn demo(smapi: alexa_smapi::Smapi) -> Result<(), alexa_smapi::Error> {
+    /// use alexa_smapi::poll::Progress;
+    /// let progress = Progress::new(|p| eprintln!("{}: {} ({:?})", p.what, p.state, p.elapsed));
+    /// let accepted = smapi
+    ///     .skills()
+    ///     .progress(&progress)
+    ///     .modify_manifest("amzn1.ask.skill.1", |m| {
+    ///         m.extra.insert("permissions".into(), serde_json::json!([]));
+    ///     })
+    ///     .await?;
+    /// println!("new ETag {:?}", accepted.etag);
+    /// # Ok(()) }
+    /// ```
+    pub fn progress(mut self, progress: &'a Progress) -> Self {
+        self.progress = Some(progress);
         self
     }
 
@@ -182,7 +209,8 @@ impl<'a> Skills<'a> {
     ///
     /// - **Waits out a running build**: a `409` (a previous build still running) waits until
     ///   the build ends, polling with the client's [`PollPolicy`](crate::PollPolicy) (bounded
-    ///   by its timeout, reported to [`UpdateManifest::progress`]), then sends again.
+    ///   by its timeout, reported to [`UpdateManifest::progress`] or the handle's
+    ///   [`Skills::progress`]), then sends again.
     /// - **Returns the new `ETag`** in [`Accepted::etag`], read back after the update.
     /// - **Exactly once, or it says it cannot know.** When an attempt may have been applied
     ///   and its answer was lost, a retry can meet `412` (the ETag moved: our own write moved
@@ -216,7 +244,7 @@ impl<'a> Skills<'a> {
             manifest: manifest.clone(),
             if_match: None,
             stage: Stage::Development,
-            progress: None,
+            progress: self.progress.cloned(),
             validate: true,
         }
     }
@@ -224,7 +252,8 @@ impl<'a> Skills<'a> {
     /// Read → edit → write with `If-Match`, repeated (up to [`MODIFY_ATTEMPTS`] rounds) when
     /// someone else changed the manifest in between (412). Fields the edit does not touch,
     /// unknown ones included, are written back unchanged. A running build is waited out as in
-    /// [`update_manifest`](Skills::update_manifest), and the new `ETag` is returned.
+    /// [`update_manifest`](Skills::update_manifest), reported to [`Skills::progress`], and the
+    /// new `ETag` is returned.
     ///
     /// **The edit is never applied twice.** The closure runs again only after a `412` that
     /// certainly means "not applied" (see [`update_manifest`](Skills::update_manifest)); when
@@ -651,7 +680,8 @@ impl UpdateManifest<'_> {
         self
     }
 
-    /// Called after every poll while a running build is waited out (a `409`).
+    /// Called after every poll while a running build is waited out (a `409`); replaces the
+    /// handle's [`Skills::progress`].
     pub fn progress(mut self, progress: Progress) -> Self {
         self.progress = Some(progress);
         self
