@@ -350,13 +350,9 @@ pub(crate) fn resend_after<'a, T, E, F, Fut>(
     operation_id: &'a str,
     send: F,
     error: progenitor_client::Error<E>,
-) -> std::pin::Pin<
-    Box<
-        dyn std::future::Future<
-                Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-            > + Send
-            + 'a,
-    >,
+) -> futures::future::BoxFuture<
+    'a,
+    Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
 >
 where
     T: Send + 'a,
