@@ -327,6 +327,60 @@ impl Error {
         }
     }
 
+    /// The server's error `code` (`type` on Discovery Session), when the server sent an error
+    /// body with one: on [`Api`](Error::Api), [`PreconditionFailed`](Error::PreconditionFailed),
+    /// [`NotFound`](Error::NotFound), [`Unauthorized`](Error::Unauthorized) and
+    /// [`RateLimited`](Error::RateLimited).
+    ///
+    /// ```
+    /// use alexa_smapi::Error;
+    /// let e = Error::NotFound {
+    ///     operation: "getSkillManifest",
+    ///     code: Some("SKILL_NOT_FOUND".into()),
+    ///     message: "no such skill".into(),
+    ///     violations: vec![],
+    /// };
+    /// assert_eq!(e.code(), Some("SKILL_NOT_FOUND"));
+    /// assert_eq!(e.server_message(), Some("no such skill"));
+    /// assert!(e.violations().is_empty());
+    /// ```
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api { code, .. }
+            | Error::PreconditionFailed { code, .. }
+            | Error::NotFound { code, .. }
+            | Error::Unauthorized { code, .. }
+            | Error::RateLimited { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The server's own message, unchanged, on the variants that carry a server error body
+    /// (the same ones as [`code`](Error::code)); `None` for errors raised on this side.
+    pub fn server_message(&self) -> Option<&str> {
+        match self {
+            Error::Api { message, .. }
+            | Error::PreconditionFailed { message, .. }
+            | Error::NotFound { message, .. }
+            | Error::Unauthorized { message, .. }
+            | Error::RateLimited { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The problems the server listed with an error status (`violations` of its error body);
+    /// empty when it listed none or the error did not come from the server. A failed build's
+    /// errors are [`BuildFailed::errors`](Error::BuildFailed).
+    pub fn violations(&self) -> &[ValidationViolation] {
+        match self {
+            Error::Api { violations, .. }
+            | Error::PreconditionFailed { violations, .. }
+            | Error::NotFound { violations, .. }
+            | Error::Unauthorized { violations, .. } => violations,
+            _ => &[],
+        }
+    }
+
     /// Converts an error of the raw generated client into this type. `operation` is the
     /// spec's `operationId`, used in messages.
     ///

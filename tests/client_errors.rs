@@ -45,36 +45,20 @@ async fn not_found_precondition_and_unauthorized_keep_the_server_code_and_violat
             .manifest("amzn1.ask.skill.1", Stage::Development)
             .await
             .expect_err("error status");
-        let (code, message, violations) = match &err {
-            Error::Unauthorized {
-                code,
-                message,
-                violations,
-                ..
-            }
-            | Error::NotFound {
-                code,
-                message,
-                violations,
-                ..
-            }
-            | Error::PreconditionFailed {
-                code,
-                message,
-                violations,
-                ..
-            }
-            | Error::Api {
-                code,
-                message,
-                violations,
-                ..
-            } => (code, message, violations),
-            other => panic!("{status}: unexpected variant {other:?}"),
-        };
+        assert!(
+            matches!(
+                err,
+                Error::Unauthorized { .. }
+                    | Error::NotFound { .. }
+                    | Error::PreconditionFailed { .. }
+                    | Error::Api { .. }
+            ),
+            "{status}: unexpected variant {err:?}"
+        );
         assert_eq!(err.status(), Some(status));
-        assert_eq!(code.as_deref(), Some("SOME_CODE"), "{status}");
-        assert_eq!(message, "the server's words");
+        assert_eq!(err.code(), Some("SOME_CODE"), "{status}");
+        assert_eq!(err.server_message(), Some("the server's words"));
+        let violations = err.violations();
         assert_eq!(violations.len(), 1, "{status}");
         assert_eq!(violations[0].message, "first problem");
         let text = err.to_string();
@@ -98,6 +82,9 @@ async fn a_connection_failure_keeps_its_cause_and_no_url() {
         .await
         .expect_err("nothing listens");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(err.code(), None, "no server answered");
+    assert_eq!(err.server_message(), None);
+    assert!(err.violations().is_empty());
     assert!(err.is_retryable());
     let source = err.source().expect("a transport error has a source");
     let mut chain = vec![source.to_string()];

@@ -77,6 +77,8 @@ async fn a_retry_after_beyond_the_policy_ends_with_rate_limited_carrying_it() {
         }
         other => panic!("expected RateLimited, got {other:?}"),
     }
+    assert_eq!(err.status(), Some(429));
+    assert!(err.server_message().is_some_and(|m| !m.is_empty()), "{err}");
     assert!(err.is_retryable());
     assert_eq!(sim.counters().operation("getSkillStatus"), 1);
     sim.shutdown().await.unwrap();

@@ -531,41 +531,12 @@ pub fn details(error: &Error) -> Details {
     let mut d = Details {
         operation: error.operation(),
         status: error.status(),
+        code: error.code().map(str::to_owned),
+        server_message: error.server_message().map(str::to_owned),
+        violations: error.violations().iter().map(to_json).collect(),
         ..Details::default()
     };
     match error {
-        Error::Api {
-            code,
-            message,
-            violations,
-            ..
-        }
-        | Error::PreconditionFailed {
-            code,
-            message,
-            violations,
-            ..
-        }
-        | Error::NotFound {
-            code,
-            message,
-            violations,
-            ..
-        }
-        | Error::Unauthorized {
-            code,
-            message,
-            violations,
-            ..
-        } => {
-            d.code = code.clone();
-            d.server_message = Some(message.clone());
-            d.violations = violations.iter().map(to_json).collect();
-        }
-        Error::RateLimited { code, message, .. } => {
-            d.code = code.clone();
-            d.server_message = Some(message.clone());
-        }
         Error::BuildFailed { errors, .. } => {
             d.violations = errors.iter().map(to_json).collect();
         }
