@@ -79,8 +79,15 @@ install_python_tools() {
 }
 
 start=$SECONDS
+# One installer at a time: parallel `cargo xtask bundle` runs (the xtask tests) on a fresh
+# checkout would otherwise run two `npm ci` into the same node_modules. The lock is released
+# when the installs are done.
+mkdir -p "$ROOT/target"
+exec 9>"$ROOT/target/.spec-tools.lock"
+flock 9 || die "cannot lock $ROOT/target/.spec-tools.lock"
 install_node_tools
 $node_only || install_python_tools
+exec 9>&-
 echo "tools ready in $((SECONDS - start)) s"
 $install_only && exit 0
 
