@@ -360,7 +360,14 @@ async fn updates_wait_out_a_running_build_and_return_the_new_etag() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn modify_manifest_reports_the_running_build_it_waits_out_to_the_handles_progress() {
-    let sim = sim().await;
+    // A build that outlasts the create → read → write steps even on a loaded machine (the
+    // shared 30 ms one could end first, and then there is nothing to wait out).
+    let sim = alexa_smapi_sim::Simulator::builder()
+        .async_delay(std::time::Duration::from_millis(30))
+        .build_delay(std::time::Duration::from_millis(1500))
+        .start()
+        .await
+        .expect("simulator starts");
     let smapi = client(&sim);
     let id = smapi
         .skills()
