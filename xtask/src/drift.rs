@@ -170,7 +170,6 @@ fn sources(doc: &Value) -> Vec<Source<'_>> {
 pub fn compare(spec_text: &str, dir: &Path) -> Result<Report, String> {
     let doc: Value = serde_norway::from_str(spec_text)
         .map_err(|e| format!("the spec is not valid YAML: {e}"))?;
-    let resolved = spec::resolved_notes(&doc);
     let sources = sources(&doc);
     let mut by_document: BTreeMap<&str, Vec<&Source>> = BTreeMap::new();
     for s in &sources {
@@ -267,6 +266,7 @@ pub fn compare(spec_text: &str, dir: &Path) -> Result<Report, String> {
                         let spec_facts = spec::facts(&doc, s.path_item, s.op);
                         let known = spec::known_names(&spec_facts);
                         let page_facts = facts::from_section(section, &page, &known);
+                        let resolved = spec::resolved_notes(&doc, s.path_item, s.op);
                         no_names |= page_facts.no_names;
                         for diff in facts::differences(&page_facts, &spec_facts) {
                             if resolved.iter().any(|note| diff.explained_by(note)) {

@@ -465,3 +465,30 @@ fn page_missing() {
     );
     assert_eq!(code, 1);
 }
+
+/// A status dropped from Create a skill is drift even though another operation's
+/// "Resolved:" note (Get Skill Information's, on its 400) mentions the same code: a note
+/// explains differences only in the operation it belongs to.
+#[test]
+fn a_note_on_another_operation_does_not_hide_a_change() {
+    let (code, report) = drift(
+        "a_note_on_another_operation_does_not_hide_a_change",
+        &[Edit {
+            document: OPS,
+            find: "Location: <Returns a relative URL to track the status>\n\nBody\n\n{\n  \"skillId\": \"{skillId}\"\n}\n\nExceptions\n\nHTTP/1.1 400 Bad Request\n",
+            replace: "Location: <Returns a relative URL to track the status>\n\nBody\n\n{\n  \"skillId\": \"{skillId}\"\n}\n\nExceptions\n\n",
+        }],
+        None,
+    );
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.contains("-- Create a skill  [feeds createSkillForVendor]\n")
+            && report.contains("\n   status 400: in the spec, no longer listed by the page\n"),
+        "the dropped 400 is a finding, not explained:\n{report}"
+    );
+    assert!(
+        !report.contains("resolved in the spec: status 400"),
+        "{report}"
+    );
+    assert!(report.ends_with(&footer(2)), "{report}");
+}

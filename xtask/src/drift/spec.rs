@@ -7,28 +7,50 @@ use serde_json::Value;
 
 use super::facts::{Facts, Item};
 
-/// Every "Resolved:" note in the spec: the text from "Resolved:" to the end of its
-/// description.
-pub fn resolved_notes(doc: &Value) -> Vec<String> {
+/// The "Resolved:" notes that can explain a difference in one operation: those in the
+/// operation itself (its description, parameters, request body and responses), in its path's
+/// shared parameters, and in every component those reach through `$ref`, followed to any
+/// depth. A note elsewhere (another operation, the document's introduction) explains nothing
+/// here: a note about a 400 on one operation must not hide a 400 dropped from another.
+/// Each note runs from "Resolved:" to the next one or the end of its description.
+pub fn resolved_notes(doc: &Value, path_item: &Value, op: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    collect_notes(doc, &mut out);
+    let mut seen = BTreeSet::new();
+    collect_notes(doc, op, &mut seen, &mut out);
+    if let Some(shared) = path_item.get("parameters") {
+        collect_notes(doc, shared, &mut seen, &mut out);
+    }
     out
 }
 
-fn collect_notes(node: &Value, out: &mut Vec<String>) {
+/// Collects notes under `node`, following each `$ref` once (`seen` holds the references
+/// already followed, so cycles end).
+fn collect_notes(doc: &Value, node: &Value, seen: &mut BTreeSet<String>, out: &mut Vec<String>) {
     match node {
-        Value::String(s) => {
-            let mut rest = s.as_str();
-            while let Some(pos) = rest.find("Resolved:") {
-                let note = &rest[pos..];
-                let end = note[1..].find("Resolved:").map_or(note.len(), |e| e + 1);
-                out.push(note[..end].to_owned());
-                rest = &note[end..];
+        Value::String(s) => notes_in(s, out),
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+                && seen.insert(reference.to_owned())
+                && let Some(target) = reference
+                    .strip_prefix('#')
+                    .and_then(|pointer| doc.pointer(pointer))
+            {
+                collect_notes(doc, target, seen, out);
             }
+            map.values().for_each(|v| collect_notes(doc, v, seen, out));
         }
-        Value::Object(map) => map.values().for_each(|v| collect_notes(v, out)),
-        Value::Array(items) => items.iter().for_each(|v| collect_notes(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_notes(doc, v, seen, out)),
         _ => {}
+    }
+}
+
+fn notes_in(text: &str, out: &mut Vec<String>) {
+    let mut rest = text;
+    while let Some(pos) = rest.find("Resolved:") {
+        let note = &rest[pos..];
+        let end = note[1..].find("Resolved:").map_or(note.len(), |e| e + 1);
+        out.push(note[..end].to_owned());
+        rest = &note[end..];
     }
 }
 
