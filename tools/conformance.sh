@@ -41,26 +41,12 @@ phases=()
 phase_start=$SECONDS
 phase_done() { phases+=("$1: $((SECONDS - phase_start)) s"); phase_start=$SECONDS; }
 
-# Installs Debian packages when this is a Debian/Ubuntu machine and we may (root or sudo -n).
-apt_install() {
-  command -v apt-get >/dev/null || return 1
-  local sudo=""
-  if [[ "$(id -u)" != 0 ]]; then
-    sudo -n true 2>/dev/null || return 1
-    sudo="sudo -n"
-  fi
-  say "apt-get install $*"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
-}
+# apt_install, require_node, require_python, fresh_venv.
+source "$ROOT/tools/prerequisites.sh"
 
 install_node() {
-  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    apt_install nodejs npm || die "Node.js with npm is not installed and apt-get cannot install it (need >= 18)"
-  fi
-  local major
-  major="$(node -p 'process.versions.node.split(".")[0]')"
-  ((major >= 18)) || die "Node.js $(node --version) is too old (need >= 18)"
+  # The ASK CLI and the SMAPI SDK run on Node.js 18 and later.
+  require_node 18 0
   local stamp="$TOOLS/node_modules/.conformance-stamp" want
   want="$(stamp_of "$TOOLS/package.json" "$TOOLS/package-lock.json") node-$(node --version)"
   if [[ "$(cat "$stamp" 2>/dev/null)" == "$want" && -x "$TOOLS/node_modules/.bin/ask" ]]; then
@@ -74,11 +60,7 @@ install_node() {
 }
 
 install_python() {
-  if ! command -v python3 >/dev/null; then
-    apt_install python3 python3-venv || die "python3 is not installed and apt-get cannot install it (need >= 3.11 with venv)"
-  fi
-  python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-    || die "$(python3 --version 2>&1) is too old (need >= 3.11)"
+  require_python
   local stamp="$VENV/.conformance-stamp" want
   want="$(stamp_of "$TOOLS/requirements.txt") $(python3 --version 2>&1)"
   if [[ "$(cat "$stamp" 2>/dev/null)" == "$want" && -x "$VENV/bin/schemathesis" ]]; then
@@ -86,13 +68,7 @@ install_python() {
     return
   fi
   say "pip install -r tools/conformance/requirements.txt (venv $VENV)"
-  rm -rf "$VENV"
-  # Debian's python3 has no venv (ensurepip) until python3-venv is installed.
-  if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-    rm -rf "$VENV"
-    apt_install python3-venv || die "python3 -m venv failed and apt-get cannot install python3-venv"
-    python3 -m venv "$VENV" || die "python3 -m venv failed"
-  fi
+  fresh_venv "$VENV"
   "$VENV/bin/pip" install --quiet --no-input -r "$TOOLS/requirements.txt" || die "pip install failed"
   echo "$want" > "$stamp"
 }

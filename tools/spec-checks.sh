@@ -42,10 +42,12 @@ esac
 say() { printf '\n== %s\n' "$*"; }
 die() { echo "spec-checks: $*" >&2; exit 1; }
 stamp_of() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
+# apt_install, require_node, require_python, fresh_venv.
+source "$ROOT/tools/prerequisites.sh"
 
 install_node_tools() {
-  command -v node >/dev/null || die "Node.js is not installed (need >= 20.19 with npm)"
-  command -v npm >/dev/null || die "npm is not installed"
+  # Redocly CLI 2 needs Node.js 20.19 or later.
+  require_node 20 19
   local want have stamp="$TOOLS/node_modules/.spec-tools-stamp"
   want="$(stamp_of "$TOOLS/package.json" "$TOOLS/package-lock.json") node-$(node --version)"
   have="$(cat "$stamp" 2>/dev/null || true)"
@@ -62,7 +64,7 @@ install_node_tools() {
 }
 
 install_python_tools() {
-  command -v python3 >/dev/null || die "python3 is not installed (need >= 3.11 with venv)"
+  require_python
   local want have stamp="$VENV/.spec-tools-stamp"
   want="$(stamp_of "$TOOLS/requirements.txt") $(python3 --version 2>&1)"
   have="$(cat "$stamp" 2>/dev/null || true)"
@@ -71,8 +73,7 @@ install_python_tools() {
     return
   fi
   say "pip install -r tools/spec-tools/requirements.txt (venv $VENV)"
-  rm -rf "$VENV"
-  python3 -m venv "$VENV" || die "python3 -m venv failed"
+  fresh_venv "$VENV"
   "$VENV/bin/pip" install --quiet --no-input -r "$TOOLS/requirements.txt" \
     || die "pip install failed"
   echo "$want" > "$stamp"
