@@ -274,11 +274,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     steps.start("Delete the skill");
     skills.delete(&id).await?;
-    let gone = matches!(
-        skills.manifest(&id, Stage::Development).await,
-        Err(Error::NotFound { .. })
-    );
-    steps.ok(format!("deleted (manifest now 404: {gone})"));
+    // The delete is proved by reading the skill back: anything but a 404 ends the run with an
+    // error (exit status 1), so CI (`scripts/check.sh`) cannot pass a delete that did not happen.
+    match skills.manifest(&id, Stage::Development).await {
+        Err(Error::NotFound { .. }) => steps.ok("deleted (its manifest is now 404)"),
+        Ok(_) => return Err(format!("skill {id} still has a manifest after its delete").into()),
+        Err(e) => {
+            return Err(
+                format!("reading skill {id} after its delete: expected 404, got {e}").into(),
+            );
+        }
+    }
 
     println!(
         "\nDone: {} steps in {:.1}s.",
