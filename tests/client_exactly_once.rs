@@ -411,3 +411,124 @@ async fn modify_manifest_reports_the_running_build_it_waits_out_to_the_handles_p
     assert_eq!(now.manifest.extra["x-step"], serde_json::json!("modified"));
     sim.shutdown().await.unwrap();
 }
+
+/// The live row of `id` in the vendor's skill list: its publication status (`PUBLISHED`,
+/// `HIDDEN`, `REMOVED`), as the server holds it.
+async fn live_status(smapi: &Smapi, id: &str) -> Option<String> {
+    smapi
+        .skills()
+        .list()
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.skill_id.as_str() == id && s.stage == Some(Stage::Live))
+        .and_then(|s| s.publication_status.map(|p| p.to_string()))
+}
+
+/// Requests a publish or unpublish takes when `fault` strikes its first attempt: a lost
+/// answer (500 after the write, reset) is repeated once, which is safe; a 202 whose body is
+/// cut off or broken has answered already (the client reads no body from a 202).
+fn requests(fault: Fault) -> u64 {
+    match fault {
+        Fault::AppliedThen500 | Fault::AppliedThenReset => 2,
+        _ => 1,
+    }
+}
+
+/// publishSkill, unpublishSkill and createDiscoverySession, each struck by every fault that
+/// stores the write and loses its answer. What the rustdoc promises:
+/// - submit / unpublish are safe to repeat, so they are retried: the retry's success is `Ok`,
+///   and the server holds the one publication (or unpublication) asked for (a repeat stores
+///   the same state again: the same scheduled date, the same HIDDEN live stage);
+/// - create_session is never repeated once it may have reached the server: exactly one
+///   request, and `OutcomeUnknown` (not retryable, with advice) since its answer was lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_unpublish_and_session_writes_whose_answer_was_lost_apply_once_or_say_unknown() {
+    use alexa_smapi::{EndpointReporter, Region, UnpublishReason, UnpublishType};
+    let sim = sim().await;
+    let smapi = client(&sim);
+    // Whole seconds, so the date read back compares exactly.
+    let when =
+        chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() + 7 * 86_400, 0).unwrap();
+    for fault in APPLIED {
+        // publishSkill: a publication scheduled for `when`, whatever the fault.
+        let id = built_skill(&smapi, "publish").await;
+        let before = sim.counters().operation("publishSkill");
+        sim.fail_next("publishSkill", 1, fault).unwrap();
+        let result = smapi.publishing().submit(&id).at(when).await;
+        let sent = sim.counters().operation("publishSkill") - before;
+        result.unwrap_or_else(|e| panic!("publish {fault:?}: {e:?}"));
+        assert_eq!(sent, requests(fault), "publish {fault:?}");
+        let publication = smapi.publishing().status(&id).await.unwrap();
+        assert_eq!(
+            publication.publishes_at_date,
+            Some(when),
+            "publish {fault:?}"
+        );
+        assert_eq!(
+            publication.status.map(|s| s.to_string()).as_deref(),
+            Some("SCHEDULED"),
+            "publish {fault:?}"
+        );
+
+        // unpublishSkill: the live stage is hidden, whatever the fault.
+        let id = built_skill(&smapi, "unpublish").await;
+        smapi.publishing().submit(&id).await.unwrap();
+        smapi.publishing().wait_until_published(&id).await.unwrap();
+        assert_eq!(live_status(&smapi, &id).await.as_deref(), Some("PUBLISHED"));
+        let before = sim.counters().operation("unpublishSkill");
+        sim.fail_next("unpublishSkill", 1, fault).unwrap();
+        let result = smapi
+            .publishing()
+            .unpublish(
+                &id,
+                UnpublishType::Hide,
+                UnpublishReason::PublishedByMistake,
+            )
+            .await;
+        let sent = sim.counters().operation("unpublishSkill") - before;
+        result.unwrap_or_else(|e| panic!("unpublish {fault:?}: {e:?}"));
+        assert_eq!(sent, requests(fault), "unpublish {fault:?}");
+        assert_eq!(
+            live_status(&smapi, &id).await.as_deref(),
+            Some("HIDDEN"),
+            "unpublish {fault:?}"
+        );
+
+        // createDiscoverySession: one request, stored, its answer lost: unknown.
+        let before = sim.counters().operation("createDiscoverySession");
+        sim.fail_next("createDiscoverySession", 1, fault).unwrap();
+        let err = smapi
+            .discovery(Region::Eu)
+            .create_session(
+                "amzn1.alexa.unit.did.once",
+                EndpointReporter::skill(&id, Stage::Development),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::OutcomeUnknown {
+                    operation: "createDiscoverySession",
+                    ..
+                }
+            ),
+            "session {fault:?}: {err:?}"
+        );
+        assert!(!err.is_retryable(), "session {fault:?}");
+        assert!(
+            err.to_string().contains("a session may have started"),
+            "{err}"
+        );
+        assert_eq!(
+            sim.counters().operation("createDiscoverySession") - before,
+            1,
+            "session {fault:?}: never repeated"
+        );
+    }
+    assert!(sim.pending_fault_scripts().is_empty(), "every fault struck");
+    sim.shutdown().await.unwrap();
+}
