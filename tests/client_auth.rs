@@ -3,11 +3,11 @@
 
 mod client_support;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use alexa_smapi::auth::Secret;
 use alexa_smapi::{Error, LwaCredentials, Stage};
-use alexa_smapi_sim::Simulator;
+use alexa_smapi_sim::{Fault, Simulator};
 use chrono::Utc;
 use client_support::{builder, client, manifest, sim};
 
@@ -219,5 +219,42 @@ async fn short_lived_tokens_are_renewed_before_they_expire() {
         3,
         "no request was refused and replayed"
     );
+    sim.shutdown().await.unwrap();
+}
+
+/// A 429 from the token endpoint is waited out for its `Retry-After` (1 s here, far above the
+/// tests' 5-50 ms back-off), then the one retry gets the token.
+#[tokio::test]
+async fn a_token_endpoint_429_is_retried_after_its_retry_after() {
+    let sim = sim().await;
+    let smapi = builder(&sim)
+        .lwa(LwaCredentials::new(
+            sim.client_id(),
+            sim.client_secret(),
+            sim.default_refresh_token().unwrap(),
+        ))
+        .build()
+        .unwrap();
+    sim.fail_next(
+        "lwaToken",
+        1,
+        Fault::TooManyRequests {
+            retry_after_secs: 1,
+        },
+    )
+    .unwrap();
+    let started = Instant::now();
+    let _: Vec<_> = futures::TryStreamExt::try_collect(smapi.skills().list().stream())
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(1),
+        "waited {waited:?}, less than Retry-After"
+    );
+    let c = sim.counters();
+    assert_eq!(c.operation("lwaToken"), 2, "the 429, then one retry: {c:?}");
+    assert_eq!(c.refreshes, 1);
+    assert_eq!(c.operation("listSkillsForVendor"), 1);
     sim.shutdown().await.unwrap();
 }
