@@ -320,6 +320,21 @@ async fn an_absurd_token_lifetime_is_clamped_not_a_panic() {
     let smapi = smapi_for(&server.uri(), &server.uri());
     smapi.skills().status("a").await.unwrap();
     smapi.skills().status("a").await.unwrap();
+    // Clamped to a day, the token is cached: one token request for both calls. (Unclamped,
+    // "expiry minus the margin" would overflow the clock and the token would count as
+    // expired on arrival, refreshed for every call. That the clamp is one day exactly is
+    // proved by the unit test `auth::lwa::tests::a_lifetime_beyond_a_day_is_cached_for_a_day`.)
+    let token_requests = |requests: Vec<wiremock::Request>| {
+        requests
+            .iter()
+            .filter(|r| r.url.path() == "/auth/o2/token")
+            .count()
+    };
+    assert_eq!(
+        token_requests(server.received_requests().await.unwrap()),
+        1,
+        "the clamped token is cached"
+    );
     // And a cached token "valid until the year 9999" from a saved profile.
     let creds = creds().with_cached_access_token(
         Secret::new("Atza|cached"),
@@ -332,6 +347,11 @@ async fn an_absurd_token_lifetime_is_clamped_not_a_panic() {
         .build()
         .unwrap();
     smapi.skills().status("a").await.unwrap();
+    assert_eq!(
+        token_requests(server.received_requests().await.unwrap()),
+        1,
+        "the saved token is used, clamped, not refreshed"
+    );
     let _ = Stage::Development;
 }
 

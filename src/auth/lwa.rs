@@ -516,3 +516,60 @@ impl TokenProvider for LwaTokenProvider {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(credentials: LwaCredentials) -> LwaTokenProvider {
+        let http = crate::tls::http_client_builder()
+            .build()
+            .expect("client builds");
+        LwaTokenProvider::new(http, "http://127.0.0.1:9", credentials).expect("provider")
+    }
+
+    fn credentials() -> LwaCredentials {
+        LwaCredentials::new("client", "secret", "refresh")
+    }
+
+    /// How long from now the cached token is used before it is refreshed.
+    fn cached_for(p: &LwaTokenProvider) -> Duration {
+        let guard = p.cache.read().unwrap_or_else(|e| e.into_inner());
+        let cached = guard.as_ref().expect("a token is cached");
+        cached.refresh_at.saturating_duration_since(Instant::now())
+    }
+
+    /// The README's "`expires_in` clamped to a day": a token stated to live ten years, or
+    /// `u64::MAX` seconds, is used for a day minus the margin, then refreshed. (The wire test
+    /// `an_absurd_token_lifetime_is_clamped_not_a_panic` shows the clamped token is cached.)
+    #[test]
+    fn a_lifetime_beyond_a_day_is_cached_for_a_day() {
+        // A day (as the README says it), minus the default 60 s margin.
+        let day_less_margin = Duration::from_secs(24 * 60 * 60 - 60);
+        for expires_in in [10 * 365 * 86_400, u64::MAX] {
+            let p = provider(credentials());
+            p.store(Secret::new("Atza|t"), lifetime(expires_in));
+            let left = cached_for(&p);
+            assert!(
+                left <= day_less_margin && left > day_less_margin - Duration::from_secs(5),
+                "expires_in {expires_in}: cached for {left:?}"
+            );
+            assert!(p.fresh().is_some(), "expires_in {expires_in}: not cached");
+        }
+        // An hour (LWA's real lifetime) is believed as stated.
+        let p = provider(credentials());
+        p.store(Secret::new("Atza|t"), lifetime(3600));
+        let left = cached_for(&p);
+        assert!(left <= Duration::from_secs(3540) && left > Duration::from_secs(3535));
+        // A saved token "valid until the year 9999" is likewise used for a day at most.
+        let p = provider(
+            credentials()
+                .with_cached_access_token(Secret::new("Atza|saved"), DateTime::<Utc>::MAX_UTC),
+        );
+        let left = cached_for(&p);
+        assert!(
+            left <= day_less_margin && left > day_less_margin - Duration::from_secs(5),
+            "saved token cached for {left:?}"
+        );
+    }
+}
