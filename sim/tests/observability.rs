@@ -173,6 +173,98 @@ fn binary_log(args: &[&str], env: &[(&str, &str)]) -> String {
     log
 }
 
+/// Runs the simulator binary with stderr on a pseudo-terminal (util-linux `script`), makes one
+/// request, stops it and returns everything the terminal showed.
+fn terminal_log(env: &[(&str, &str)]) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    // The shell under `script` starts the simulator, waits for a line on the terminal (sent
+    // below once the request is answered), then stops it.
+    let command = format!(
+        "'{}' --port 0 & read line; kill $!; wait",
+        env!("CARGO_BIN_EXE_alexa-smapi-sim")
+    );
+    let mut child = Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .env("SHELL", "/bin/sh")
+        .env("TERM", "xterm")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs (it provides the pseudo-terminal)");
+    let mut shown = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert!(
+            shown.read_line(&mut line).unwrap() > 0,
+            "no URL in {seen:?}"
+        );
+        seen.push_str(&line);
+        if let Some(rest) = line.trim().strip_prefix("alexa-smapi-sim listening on ") {
+            break rest.to_owned();
+        }
+    };
+    assert!(url.starts_with("http://127.0.0.1:"), "{seen}");
+    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    stream
+        .write_all(
+            b"GET /v1/skills?vendorId=x HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
+        )
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    child.stdin.take().unwrap().write_all(b"stop\n").unwrap();
+    shown.read_to_string(&mut seen).unwrap();
+    child.wait().unwrap();
+    seen
+}
+
+/// `text` without its ANSI SGR sequences (`ESC [ ... m`).
+fn without_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        match rest.find('m') {
+            Some(end) => rest = &rest[end + 1..],
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// On a terminal the log is coloured, unless `NO_COLOR` is set (<https://no-color.org>).
+#[test]
+fn logs_on_a_terminal_are_coloured_unless_no_color() {
+    let coloured = terminal_log(&[]);
+    assert!(
+        without_sgr(&coloured).contains("status=401"),
+        "{coloured:?}"
+    );
+    assert!(
+        coloured.contains("\u{1b}["),
+        "no ANSI colour on a terminal: {coloured:?}"
+    );
+    let plain = terminal_log(&[("NO_COLOR", "1")]);
+    assert!(
+        !plain.contains('\u{1b}'),
+        "ANSI colour with NO_COLOR: {plain:?}"
+    );
+    assert!(plain.contains("status=401"), "{plain:?}");
+    // An empty NO_COLOR does not count as set.
+    let empty = terminal_log(&[("NO_COLOR", "")]);
+    assert!(without_sgr(&empty).contains("status=401"), "{empty:?}");
+    assert!(empty.contains("\u{1b}["), "{empty:?}");
+}
+
 #[test]
 fn logs_to_a_file_have_no_colour_and_obey_log_and_quiet() {
     let plain = binary_log(&[], &[]);
@@ -182,9 +274,10 @@ fn logs_to_a_file_have_no_colour_and_obey_log_and_quiet() {
         "ANSI escape in a piped log: {plain:?}"
     );
 
-    let no_color = binary_log(&["--log", "debug"], &[("NO_COLOR", "1")]);
-    assert!(no_color.contains("status=401"), "{no_color}");
-    assert!(!no_color.contains('\u{1b}'));
+    // (NO_COLOR is tested where it can make a difference, on a terminal:
+    // `logs_on_a_terminal_are_coloured_unless_no_color`.)
+    let debug = binary_log(&["--log", "debug"], &[]);
+    assert!(debug.contains("status=401"), "{debug}");
 
     let quiet = binary_log(&["--quiet"], &[]);
     assert!(
