@@ -43,6 +43,7 @@ pub mod manifest;
 mod path_segment;
 pub mod poll;
 mod redact;
+mod response_value;
 pub mod retry;
 pub mod spec;
 mod tls;

@@ -6,6 +6,7 @@
 
 pub mod manifest_schema;
 pub mod request_building;
+pub mod undecoded_sends;
 use progenitor::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
 };
@@ -379,7 +380,13 @@ fn settings_with_open_enums(open_enums: &[&str], open_unions: &[&str]) -> Genera
 
 /// Generates the formatted client source (with [`GENERATED_HEADER`]) from spec text.
 pub fn generate(file: &str, text: &str) -> Result<String, CodegenError> {
-    generate_with(file, text, OPEN_ENUMS, OPEN_UNIONS)
+    generate_with(
+        file,
+        text,
+        OPEN_ENUMS,
+        OPEN_UNIONS,
+        undecoded_sends::UNDECODED_SENDS,
+    )
 }
 
 /// [`generate`] with another list of open enums than [`OPEN_ENUMS`] and no open unions (for
@@ -389,7 +396,7 @@ pub fn generate_with_open_enums(
     text: &str,
     open_enums: &[&str],
 ) -> Result<String, CodegenError> {
-    generate_with(file, text, open_enums, &[])
+    generate_with(file, text, open_enums, &[], &[])
 }
 
 fn generate_with(
@@ -397,6 +404,7 @@ fn generate_with(
     text: &str,
     open_enums: &[&str],
     open_unions: &[&str],
+    undecoded: &[&str],
 ) -> Result<String, CodegenError> {
     let spec = parse_for_generation(file, text)?;
     check_open_enums(file, &spec, open_enums)?;
@@ -432,6 +440,16 @@ fn generate_with(
         message: e.to_string(),
     })?;
     post_process(file, &mut ast)?;
+    let missing = undecoded_sends::add(&mut ast, undecoded);
+    if !missing.is_empty() {
+        return Err(CodegenError::Generate {
+            file: file.to_owned(),
+            message: format!(
+                "codegen UNDECODED_SENDS names operations without a generated `send` with one JSON success body: {}",
+                missing.join(", ")
+            ),
+        });
+    }
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&ast));
     // progenitor's `Client::new` builds a plain reqwest client, which needs a process-wide
     // rustls provider; the crate's builder carries its own (ring) TLS configuration instead.
@@ -448,18 +466,34 @@ fn generate_with(
         PLAIN_BUILDER,
         "crate::tls::http_client_builder().connect_timeout(dur)",
     );
-    // progenitor's request building, rewritten by `request_building`: fail when it changed
-    // shape, rather than silently keep the header and the extra strings.
+    // progenitor's response reading copies each response's header map; the crate's
+    // `response_value` moves it instead (same results and errors).
+    let code = code
+        .replace(
+            "ResponseValue::from_response(response)",
+            "crate::response_value::json(response)",
+        )
+        .replace(
+            "ResponseValue::empty(response)",
+            "crate::response_value::empty(response)",
+        );
+    // progenitor's request building (rewritten by `request_building`) and response reading
+    // (rewritten above): fail when it changed shape, rather than silently keep the costs.
     for (leftover, what) in [
         ("\"api-version\"", "the `api-version` header"),
         ("encode_path(", "`encode_path(&x.to_string())`"),
+        (
+            "ResponseValue::from_response(",
+            "`ResponseValue::from_response(response)`",
+        ),
+        ("ResponseValue::empty(", "`ResponseValue::empty(response)`"),
     ] {
         if code.contains(leftover) {
             return Err(CodegenError::Generate {
                 file: file.to_owned(),
                 message: format!(
-                    "progenitor writes {what} in a shape codegen's request_building does not \
-                     rewrite; update it"
+                    "progenitor writes {what} in a shape codegen does not rewrite; update \
+                     codegen"
                 ),
             });
         }

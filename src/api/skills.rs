@@ -169,34 +169,53 @@ impl<'a> Skills<'a> {
             .get_skill_manifest()
             .skill_id(skill_id)
             .stage(stage);
-        // The answer (kilobytes when decoded) is a temporary of this `let`, gone before the
-        // error's await below, so this future does not carry it.
-        // The hot path of every read: one send, the answer taken apart where it lands. No
-        // answer (kilobytes when decoded) is held across a later await, so this future stays
-        // small; sending again after a body that does not decode (`retry::resend_after`) and
-        // reading an error are boxed away.
-        let send = || request.clone().send();
-        let with_etag = |rv: progenitor_client::ResponseValue<SkillManifestEnvelope>| {
-            let etag = super::header(rv.headers(), reqwest::header::ETAG);
-            ManifestWithEtag {
-                manifest: rv.into_inner().manifest,
-                etag,
-            }
-        };
+        // The hot path of every read: one send, whose body (`send_bytes`: read, not decoded)
+        // is decoded right here into the answer. Decoded inside the generated `send`, the
+        // manifest (about 3 KB) was copied at every layer on its way back. No answer is held
+        // across a later await, so this future stays small; sending again after a body that
+        // does not decode (`retry::resend_after`) and reading an error are boxed away.
         // (No await inside these matches: their scrutinee would stay in the future's state.)
-        let again = match send().await {
-            Ok(rv) => return Ok(with_etag(rv)),
-            Err(e) if crate::retry::unreadable_error(&e) => Ok(crate::retry::resend_after(
-                self.smapi.retry_policy(),
-                OP,
-                send,
-                e,
-            )),
-            Err(e) => Err(e),
+        let first = match request.clone().send_bytes().await {
+            Ok(answer) => match serde_json::from_slice::<SkillManifestEnvelope>(&answer) {
+                Ok(envelope) => {
+                    return Ok(ManifestWithEtag {
+                        manifest: envelope.manifest,
+                        etag: super::header(answer.headers(), reqwest::header::ETAG),
+                    });
+                }
+                Err(e) => progenitor_client::Error::InvalidResponsePayload(answer.into_inner(), e),
+            },
+            Err(e) => e,
+        };
+        let again = match first {
+            e if crate::retry::unreadable_error(&e) => {
+                let send = || {
+                    let request = request.clone();
+                    async move {
+                        request
+                            .send_bytes()
+                            .await
+                            .and_then(crate::response_value::decoded::<SkillManifestEnvelope, _>)
+                    }
+                };
+                Ok(crate::retry::resend_after(
+                    self.smapi.retry_policy(),
+                    OP,
+                    send,
+                    e,
+                ))
+            }
+            e => Err(e),
         };
         let e = match again {
             Ok(again) => match again.await {
-                Ok(rv) => return Ok(with_etag(rv)),
+                Ok(answer) => {
+                    let etag = super::header(answer.headers(), reqwest::header::ETAG);
+                    return Ok(ManifestWithEtag {
+                        manifest: answer.into_inner().manifest,
+                        etag,
+                    });
+                }
                 Err(e) => e,
             },
             Err(e) => e,
