@@ -46,7 +46,7 @@ struct Encoder<'a, 'b>(&'a mut fmt::Formatter<'b>);
 impl Write for Encoder<'_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        if !s.bytes().any(|byte| ENCODED[usize::from(byte)]) {
+        if !crate::byte_class::any(&ENCODED, s.as_bytes()) {
             return self.0.write_str(s);
         }
         let mut start = 0;

@@ -105,11 +105,11 @@ pub fn skill_id(value: &str) -> Result<(), Error> {
 /// them visible ASCII and none of [`PATH_CHANGING`], not a dot segment. Every real ID is
 /// like that, so the checks that explain a failure only run for the others.
 fn plain_id(value: &str) -> bool {
-    const ALLOWED: [bool; 256] = {
-        let mut table = [false; 256];
+    const REFUSED: [bool; 256] = {
+        let mut table = [true; 256];
         let mut b = 0x21;
         while b < 0x7f {
-            table[b] = !matches!(b as u8, b'/' | b'\\' | b'?' | b'#' | b'%');
+            table[b] = matches!(b as u8, b'/' | b'\\' | b'?' | b'#' | b'%');
             b += 1;
         }
         table
@@ -117,7 +117,7 @@ fn plain_id(value: &str) -> bool {
     (1..=255).contains(&value.len())
         && value != "."
         && value != ".."
-        && value.bytes().all(|b| ALLOWED[usize::from(b)])
+        && !crate::byte_class::any(&REFUSED, value.as_bytes())
 }
 
 /// `vendorId`: 1 to 255 characters (non-empty), no control characters, not `.` or `..`, none
