@@ -35,6 +35,7 @@
 
 pub mod api;
 pub mod auth;
+mod builder_field;
 mod byte_class;
 mod client;
 mod error;

@@ -477,6 +477,17 @@ fn generate_with(
             "ResponseValue::empty(response)",
             "crate::response_value::empty(response)",
         );
+    let (code, _, unworded) = request_building::unset_without_allocating(&code);
+    if !unworded.is_empty() {
+        return Err(CodegenError::Generate {
+            file: file.to_owned(),
+            message: format!(
+                "progenitor's `send` no longer reads the required parameter(s) {} in the shape \
+                 codegen's request_building rewrites; update it",
+                unworded.join(", ")
+            ),
+        });
+    }
     // progenitor's request building (rewritten by `request_building`) and response reading
     // (rewritten above): fail when it changed shape, rather than silently keep the costs.
     for (leftover, what) in [
@@ -487,6 +498,10 @@ fn generate_with(
             "`ResponseValue::from_response(response)`",
         ),
         ("ResponseValue::empty(", "`ResponseValue::empty(response)`"),
+        (
+            " was not initialized\".to_string()",
+            "`Err(\"<name> was not initialized\".to_string())`",
+        ),
     ] {
         if code.contains(leftover) {
             return Err(CodegenError::Generate {

@@ -13,6 +13,13 @@
 //!   `crate::path_segment::PathSegment(&value)`, which percent-encodes the same characters
 //!   while `format!` writes them (the crate's tests prove both encodings equal).
 //!
+//! - **No allocation for a parameter not yet set.** progenitor's builders start each required
+//!   parameter as `Err("<name> was not initialized".to_string())`, two allocations per call
+//!   of `getSkillManifest` that the setters drop again at once. [`unset_without_allocating`]
+//!   starts them as `Err(String::new())` and has `send` word an empty message the same way
+//!   (`crate::builder_field::unset_or`), so a missing parameter still fails with
+//!   `InvalidRequest("<name> was not initialized")`.
+//!
 //! [`lighten`] reports how many of each it rewrote, so generation fails when progenitor
 //! changes the shapes matched here instead of silently keeping the old cost.
 
@@ -169,6 +176,64 @@ fn to_string_argument(stream: TokenStream) -> Option<TokenTree> {
     }
 }
 
+/// The rewrite of required builder parameters described in the module documentation, on the
+/// formatted code: returns the code, how many parameters it rewrote, and the names of those
+/// whose `send` it did not find in the shape it rewrites (which would lose their message).
+pub fn unset_without_allocating(code: &str) -> (String, usize, Vec<String>) {
+    const START: &str = "Err(\"";
+    const UNSET: &str = " was not initialized\".to_string())";
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    let mut rewritten = 0;
+    let mut unset: Vec<String> = Vec::new();
+    while let Some(at) = rest.find(START) {
+        let after = &rest[at + START.len()..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with(UNSET) {
+            out.push_str(&rest[..at]);
+            out.push_str("Err(::std::string::String::new())");
+            unset.push(after[..name_len].to_owned());
+            rest = &after[name_len + UNSET.len()..];
+            rewritten += 1;
+        } else {
+            out.push_str(&rest[..at + START.len()]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    // `let x = x.map_err(Error::InvalidRequest)?;` words an empty message (a parameter never
+    // set; a failed conversion always says what failed) as progenitor did.
+    const MAP: &str = ".map_err(Error::InvalidRequest)?;";
+    let mut lines: Vec<String> = Vec::new();
+    let mut worded: Vec<String> = Vec::new();
+    for line in out.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let same_name = trimmed
+            .strip_prefix("let ")
+            .and_then(|l| l.strip_suffix(MAP))
+            .and_then(|l| l.split_once(" = "))
+            .filter(|(a, b)| a == b && !a.is_empty());
+        match same_name {
+            Some((name, _)) => {
+                worded.push(name.to_owned());
+                lines.push(format!(
+                    "{indent}let {name} = {name}.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, \"{name}\")))?;"
+                ));
+            }
+            None => lines.push(line.to_owned()),
+        }
+    }
+    let mut code = lines.join("\n");
+    if out.ends_with('\n') {
+        code.push('\n');
+    }
+    unset.retain(|name| !worded.contains(name));
+    (code, rewritten, unset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +268,25 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("encode_path"), "{text}");
+    }
+
+    #[test]
+    fn required_parameters_start_unset_without_allocating() {
+        let code = "Self {\n    client: client,\n    skill_id: Err(\"skill_id was not initialized\".to_string()),\n    next_token: Ok(None),\n}\nlet skill_id = skill_id.map_err(Error::InvalidRequest)?;\nlet next_token = next_token.map_err(Error::InvalidRequest)?;\nlet x = Err(\"other\".to_string());\n";
+        let (out, n, unworded) = unset_without_allocating(code);
+        assert_eq!((n, unworded.len()), (1, 0));
+        assert!(
+            out.contains("skill_id: Err(::std::string::String::new()),"),
+            "{out}"
+        );
+        assert!(out.contains("let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, \"skill_id\")))?;"), "{out}");
+        assert!(out.contains("let next_token = next_token.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, \"next_token\")))?;"), "{out}");
+        assert!(out.contains("let x = Err(\"other\".to_string());"), "{out}");
+        assert!(out.ends_with('\n'));
+        // A parameter whose `send` is not in the rewritten shape is reported.
+        let (_, _, unworded) =
+            unset_without_allocating("Err(\"id was not initialized\".to_string())");
+        assert_eq!(unworded, vec!["id".to_owned()]);
     }
 
     #[test]

@@ -18317,7 +18317,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                unit: Err("unit was not initialized".to_string()),
+                unit: Err(::std::string::String::new()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -18368,7 +18368,7 @@ pub mod builder {
             Error<types::DiscoveryError>,
         > {
             let Self { client, unit, body } = self;
-            let unit = unit.map_err(Error::InvalidRequest)?;
+            let unit = unit.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "unit")))?;
             let body = body
                 .and_then(|v| {
                     types::CreateDiscoverySessionRequest::try_from(v)
@@ -18470,7 +18470,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::string::String::new()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -18492,7 +18492,7 @@ pub mod builder {
             Error<types::DiscoveryError>,
         > {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "id")))?;
             let url = format!(
                 "{}/v1/discoverySessions/{}", client.baseurl, crate
                 ::path_segment::PathSegment(& id),
@@ -18588,7 +18588,7 @@ pub mod builder {
                 max_results: Ok(None),
                 next_token: Ok(None),
                 skill_id: Ok(None),
-                vendor_id: Err("vendor_id was not initialized".to_string()),
+                vendor_id: Err(::std::string::String::new()),
             }
         }
         pub fn max_results<V>(mut self, value: V) -> Self
@@ -18650,10 +18650,10 @@ pub mod builder {
             Error<types::ServerError>,
         > {
             let Self { client, max_results, next_token, skill_id, vendor_id } = self;
-            let max_results = max_results.map_err(Error::InvalidRequest)?;
-            let next_token = next_token.map_err(Error::InvalidRequest)?;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let vendor_id = vendor_id.map_err(Error::InvalidRequest)?;
+            let max_results = max_results.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "max_results")))?;
+            let next_token = next_token.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "next_token")))?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let vendor_id = vendor_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "vendor_id")))?;
             let url = format!("{}/v1/skills", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
@@ -18859,9 +18859,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                resource: Err("resource was not initialized".to_string()),
+                resource: Err(::std::string::String::new()),
                 operation: Ok(None),
-                vendor_id: Err("vendor_id was not initialized".to_string()),
+                vendor_id: Err(::std::string::String::new()),
             }
         }
         pub fn resource<V>(mut self, value: V) -> Self
@@ -18907,9 +18907,9 @@ pub mod builder {
             Error<types::ServerError>,
         > {
             let Self { client, resource, operation, vendor_id } = self;
-            let resource = resource.map_err(Error::InvalidRequest)?;
-            let operation = operation.map_err(Error::InvalidRequest)?;
-            let vendor_id = vendor_id.map_err(Error::InvalidRequest)?;
+            let resource = resource.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "resource")))?;
+            let operation = operation.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "operation")))?;
+            let vendor_id = vendor_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "vendor_id")))?;
             let url = format!(
                 "{}/v1/skills/resourceSchema/{}", client.baseurl, crate
                 ::path_segment::PathSegment(& resource),
@@ -19001,7 +19001,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
+                skill_id: Err(::std::string::String::new()),
             }
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
@@ -19019,7 +19019,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/v1/skills/{skillId}/`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
             let url = format!(
                 "{}/v1/skills/{}/", client.baseurl, crate ::path_segment::PathSegment(&
                 skill_id),
@@ -19111,7 +19111,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
+                skill_id: Err(::std::string::String::new()),
                 accept_language: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -19168,8 +19168,8 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/skills/{skillId}/publications`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id, accept_language, body } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let accept_language = accept_language.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let accept_language = accept_language.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "accept_language")))?;
             let body = body
                 .and_then(|v| {
                     types::PublishSkillRequest::try_from(v).map_err(|e| e.to_string())
@@ -19279,7 +19279,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
+                skill_id: Err(::std::string::String::new()),
                 accept_language: Ok(None),
             }
         }
@@ -19313,8 +19313,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SkillPublication>, Error<types::ServerError>> {
             let Self { client, skill_id, accept_language } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let accept_language = accept_language.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let accept_language = accept_language.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "accept_language")))?;
             let url = format!(
                 "{}/v1/skills/{}/publications/~latest", client.baseurl, crate
                 ::path_segment::PathSegment(& skill_id),
@@ -19408,8 +19408,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
-                stage: Err("stage was not initialized".to_string()),
+                skill_id: Err(::std::string::String::new()),
+                stage: Err(::std::string::String::new()),
             }
         }
         pub fn skill_id<V>(mut self, value: V) -> Self
@@ -19444,8 +19444,8 @@ pub mod builder {
             Error<types::ServerError>,
         > {
             let Self { client, skill_id, stage } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let stage = stage.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let stage = stage.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "stage")))?;
             let url = format!(
                 "{}/v1/skills/{}/stages/{}/manifest", client.baseurl, crate
                 ::path_segment::PathSegment(& skill_id), crate
@@ -19528,8 +19528,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<::bytes::Bytes>, Error<types::ServerError>> {
             let Self { client, skill_id, stage } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let stage = stage.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let stage = stage.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "stage")))?;
             let url = format!(
                 "{}/v1/skills/{}/stages/{}/manifest", client.baseurl, crate
                 ::path_segment::PathSegment(& skill_id), crate
@@ -19623,8 +19623,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
-                stage: Err("stage was not initialized".to_string()),
+                skill_id: Err(::std::string::String::new()),
+                stage: Err(::std::string::String::new()),
                 if_match: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -19695,9 +19695,9 @@ pub mod builder {
         ///Sends a `PUT` request to `/v1/skills/{skillId}/stages/{stage}/manifest`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id, stage, if_match, body } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let stage = stage.map_err(Error::InvalidRequest)?;
-            let if_match = if_match.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let stage = stage.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "stage")))?;
+            let if_match = if_match.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "if_match")))?;
             let body = body
                 .and_then(|v| {
                     types::SkillManifestEnvelope::try_from(v).map_err(|e| e.to_string())
@@ -19819,7 +19819,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
+                skill_id: Err(::std::string::String::new()),
                 resource: Ok(None),
             }
         }
@@ -19853,8 +19853,8 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SkillStatus>, Error<types::ServerError>> {
             let Self { client, skill_id, resource } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let resource = resource.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let resource = resource.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "resource")))?;
             let url = format!(
                 "{}/v1/skills/{}/status", client.baseurl, crate
                 ::path_segment::PathSegment(& skill_id),
@@ -19947,7 +19947,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                skill_id: Err("skill_id was not initialized".to_string()),
+                skill_id: Err(::std::string::String::new()),
                 accept_language: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -20006,8 +20006,8 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/skills/{skillId}/unpublish`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ServerError>> {
             let Self { client, skill_id, accept_language, body } = self;
-            let skill_id = skill_id.map_err(Error::InvalidRequest)?;
-            let accept_language = accept_language.map_err(Error::InvalidRequest)?;
+            let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
+            let accept_language = accept_language.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "accept_language")))?;
             let body = body
                 .and_then(|v| {
                     types::UnpublishSkillRequest::try_from(v).map_err(|e| e.to_string())
