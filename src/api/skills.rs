@@ -176,15 +176,17 @@ impl<'a> Skills<'a> {
         // does not decode (`retry::resend_after`) and reading an error are boxed away.
         // (No await inside these matches: their scrutinee would stay in the future's state.)
         let first = match request.clone().send_bytes().await {
-            Ok(answer) => match serde_json::from_slice::<SkillManifestEnvelope>(&answer) {
-                Ok(envelope) => {
-                    return Ok(ManifestWithEtag {
-                        manifest: envelope.manifest,
-                        etag: super::header(answer.headers(), reqwest::header::ETAG),
-                    });
+            Ok(answer) => {
+                let etag = super::header(answer.headers(), reqwest::header::ETAG);
+                match serde_json::from_slice::<SkillManifestEnvelope>(&answer) {
+                    Ok(SkillManifestEnvelope { manifest }) => {
+                        return Ok(ManifestWithEtag { manifest, etag });
+                    }
+                    Err(e) => {
+                        progenitor_client::Error::InvalidResponsePayload(answer.into_inner(), e)
+                    }
                 }
-                Err(e) => progenitor_client::Error::InvalidResponsePayload(answer.into_inner(), e),
-            },
+            }
             Err(e) => e,
         };
         let again = match first {
