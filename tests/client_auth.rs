@@ -9,7 +9,7 @@ use alexa_smapi::auth::Secret;
 use alexa_smapi::{Error, LwaCredentials, Stage};
 use alexa_smapi_sim::{Fault, Simulator};
 use chrono::Utc;
-use client_support::{builder, client, manifest, sim};
+use client_support::{builder, client, lwa_credentials, manifest, sim};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thousand_concurrent_calls_on_an_expired_token_refresh_once() {
@@ -23,12 +23,7 @@ async fn thousand_concurrent_calls_on_an_expired_token_refresh_once() {
         .skill_id;
     let before = sim.counters();
 
-    let creds = LwaCredentials::new(
-        sim.client_id(),
-        sim.client_secret(),
-        sim.default_refresh_token().unwrap(),
-    )
-    .with_cached_access_token(
+    let creds = lwa_credentials(&sim).with_cached_access_token(
         Secret::new("Atza|expired-long-ago"),
         Utc::now() - chrono::Duration::hours(1),
     );
@@ -62,12 +57,7 @@ async fn a_rejected_token_is_refreshed_once_and_the_requests_replayed() {
         .unwrap()
         .skill_id;
     // The client believes this token is valid for an hour; the server does not know it.
-    let creds = LwaCredentials::new(
-        sim.client_id(),
-        sim.client_secret(),
-        sim.default_refresh_token().unwrap(),
-    )
-    .with_cached_access_token(
+    let creds = lwa_credentials(&sim).with_cached_access_token(
         Secret::new("Atza|revoked"),
         Utc::now() + chrono::Duration::hours(1),
     );
@@ -195,14 +185,7 @@ async fn short_lived_tokens_are_renewed_before_they_expire() {
         .start()
         .await
         .unwrap();
-    let smapi = builder(&sim)
-        .lwa(LwaCredentials::new(
-            sim.client_id(),
-            sim.client_secret(),
-            sim.default_refresh_token().unwrap(),
-        ))
-        .build()
-        .unwrap();
+    let smapi = builder(&sim).lwa(lwa_credentials(&sim)).build().unwrap();
     for _ in 0..3 {
         let _: Vec<_> = futures::TryStreamExt::try_collect(smapi.skills().list().stream())
             .await
@@ -227,14 +210,7 @@ async fn short_lived_tokens_are_renewed_before_they_expire() {
 #[tokio::test]
 async fn a_token_endpoint_429_is_retried_after_its_retry_after() {
     let sim = sim().await;
-    let smapi = builder(&sim)
-        .lwa(LwaCredentials::new(
-            sim.client_id(),
-            sim.client_secret(),
-            sim.default_refresh_token().unwrap(),
-        ))
-        .build()
-        .unwrap();
+    let smapi = builder(&sim).lwa(lwa_credentials(&sim)).build().unwrap();
     sim.fail_next(
         "lwaToken",
         1,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use alexa_smapi::auth::{AskCliProfile, Credentials, EnvCredentials};
 use alexa_smapi::{Error, Region, Smapi, SmapiBuilder};
-use client_support::{builder, sim};
+use client_support::{builder, lwa_credentials, sim};
 use futures::TryStreamExt;
 
 fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
@@ -250,14 +250,7 @@ async fn an_ask_cli_login_just_works_against_the_simulator() {
 #[tokio::test]
 async fn the_raw_client_shares_auth_and_retries() {
     let sim = sim().await;
-    let smapi = builder(&sim)
-        .lwa(alexa_smapi::LwaCredentials::new(
-            sim.client_id(),
-            sim.client_secret(),
-            sim.default_refresh_token().unwrap(),
-        ))
-        .build()
-        .unwrap();
+    let smapi = builder(&sim).lwa(lwa_credentials(&sim)).build().unwrap();
     sim.fail_next(
         "listSkillsForVendor",
         2,

@@ -9,7 +9,7 @@ use alexa_smapi::auth::Secret;
 use alexa_smapi::{Error, LwaCredentials, RetryPolicy, Stage};
 use alexa_smapi_sim::{Fault, SimHandle};
 use chrono::Utc;
-use client_support::{builder, client, manifest, sim};
+use client_support::{builder, client, lwa_credentials, manifest, sim};
 
 fn expired(creds: LwaCredentials) -> LwaCredentials {
     creds.with_cached_access_token(
@@ -51,11 +51,7 @@ async fn thousand_calls(smapi: &alexa_smapi::Smapi, skill: &str) -> Vec<Result<(
 async fn thousand_callers_share_one_refresh_held_open_by_latency() {
     let sim = sim().await;
     let skill = a_skill(&sim).await;
-    let creds = LwaCredentials::new(
-        sim.client_id(),
-        sim.client_secret(),
-        sim.default_refresh_token().unwrap(),
-    );
+    let creds = lwa_credentials(&sim);
     let smapi = builder(&sim).lwa(expired(creds)).build().unwrap();
     // The refresh takes 300 ms: every one of the 1,000 calls arrives while it is open.
     sim.fail_next("lwaToken", 1, Fault::Latency { ms: 300 })
@@ -106,11 +102,7 @@ async fn thousand_callers_with_a_rejected_refresh_token_make_a_handful_of_reques
 async fn with_lwa_down_callers_share_one_bounded_retry_and_back_off_before_the_next() {
     let sim = sim().await;
     let skill = a_skill(&sim).await;
-    let creds = LwaCredentials::new(
-        sim.client_id(),
-        sim.client_secret(),
-        sim.default_refresh_token().unwrap(),
-    );
+    let creds = lwa_credentials(&sim);
     let smapi = builder(&sim)
         .lwa(expired(creds))
         .retry_policy(

@@ -4,8 +4,8 @@
 mod client_support;
 
 use alexa_smapi::types::{SchemaOperation, SchemaResource};
-use alexa_smapi::{EndpointReporter, Error, LwaCredentials, Region, Stage, validate};
-use client_support::{builder, manifest, sim};
+use alexa_smapi::{EndpointReporter, Error, Region, Stage, validate};
+use client_support::{builder, lwa_credentials, manifest, sim};
 use futures::future::BoxFuture;
 use futures::{FutureExt, StreamExt, TryStreamExt};
 
@@ -15,14 +15,7 @@ type Case<'a> = (&'static str, &'static str, BoxFuture<'a, Result<(), Error>>);
 async fn at_least_forty_invalid_inputs_are_rejected_before_the_network() {
     let sim = sim().await;
     // An LWA client: even the token endpoint must not be called.
-    let smapi = builder(&sim)
-        .lwa(LwaCredentials::new(
-            sim.client_id(),
-            sim.client_secret(),
-            sim.default_refresh_token().unwrap(),
-        ))
-        .build()
-        .unwrap();
+    let smapi = builder(&sim).lwa(lwa_credentials(&sim)).build().unwrap();
     let skills = smapi.skills();
     let publishing = smapi.publishing();
     let long = "x".repeat(256);

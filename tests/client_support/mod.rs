@@ -41,6 +41,17 @@ pub fn builder(sim: &SimHandle) -> SmapiBuilder {
         .vendor_id(sim.default_vendor_id())
 }
 
+/// The simulator's own LWA client and its default refresh token, as a caller configures
+/// Login with Amazon.
+pub fn lwa_credentials(sim: &SimHandle) -> alexa_smapi::LwaCredentials {
+    alexa_smapi::LwaCredentials::new(
+        sim.client_id(),
+        sim.client_secret(),
+        sim.default_refresh_token()
+            .expect("the simulator has a default refresh token"),
+    )
+}
+
 /// A client for `sim` with a directly issued access token.
 pub fn client(sim: &SimHandle) -> Smapi {
     builder(sim)
