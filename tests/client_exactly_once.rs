@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use alexa_smapi::poll::Progress;
 use alexa_smapi::types::SkillManifest;
 use alexa_smapi::{Error, Smapi, Stage};
-use alexa_smapi_sim::Fault;
+use alexa_smapi_sim::{Fault, SimHandle};
 use client_support::{client, manifest, sim};
 use futures::TryStreamExt;
 
@@ -220,19 +220,13 @@ async fn an_ambiguous_create_is_outcome_unknown_and_never_retried() {
             .create(manifest("ambiguous"))
             .await
             .unwrap_err();
-        assert!(
-            matches!(err, Error::OutcomeUnknown { .. }),
-            "{fault:?}: {err:?}"
-        );
-        assert!(!err.is_retryable(), "{fault:?}");
-        assert!(
-            err.to_string().contains("list the vendor's skills"),
-            "{err}"
-        );
-        assert_eq!(
-            sim.counters().operation("createSkillForVendor") - before,
-            1,
-            "{fault:?}: never retried"
+        assert_unknown_and_sent_once(
+            &sim,
+            &err,
+            "createSkillForVendor",
+            before,
+            "list the vendor's skills",
+            &format!("{fault:?}"),
         );
         assert_eq!(
             skill_count(&smapi).await,
@@ -412,6 +406,30 @@ async fn modify_manifest_reports_the_running_build_it_waits_out_to_the_handles_p
     sim.shutdown().await.unwrap();
 }
 
+/// `err` is `OutcomeUnknown` from `operation`, not retryable, and its advice mentions
+/// `advice`; and `operation` went out exactly once since its counter stood at `before`
+/// (a write whose answer was lost is never sent again). `context` names the case.
+fn assert_unknown_and_sent_once(
+    sim: &SimHandle,
+    err: &Error,
+    operation: &str,
+    before: u64,
+    advice: &str,
+    context: &str,
+) {
+    assert!(
+        matches!(err, Error::OutcomeUnknown { operation: op, .. } if *op == operation),
+        "{context}: {err:?}"
+    );
+    assert!(!err.is_retryable(), "{context}");
+    assert!(err.to_string().contains(advice), "{context}: {err}");
+    assert_eq!(
+        sim.counters().operation(operation) - before,
+        1,
+        "{context}: {operation} sent once, never repeated"
+    );
+}
+
 /// The live row of `id` in the vendor's skill list: its publication status (`PUBLISHED`,
 /// `HIDDEN`, `REMOVED`), as the server holds it.
 async fn live_status(smapi: &Smapi, id: &str) -> Option<String> {
@@ -508,25 +526,13 @@ async fn publish_unpublish_and_session_writes_whose_answer_was_lost_apply_once_o
             )
             .await
             .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::OutcomeUnknown {
-                    operation: "createDiscoverySession",
-                    ..
-                }
-            ),
-            "session {fault:?}: {err:?}"
-        );
-        assert!(!err.is_retryable(), "session {fault:?}");
-        assert!(
-            err.to_string().contains("a session may have started"),
-            "{err}"
-        );
-        assert_eq!(
-            sim.counters().operation("createDiscoverySession") - before,
-            1,
-            "session {fault:?}: never repeated"
+        assert_unknown_and_sent_once(
+            &sim,
+            &err,
+            "createDiscoverySession",
+            before,
+            "a session may have started",
+            &format!("session {fault:?}"),
         );
     }
     assert!(sim.pending_fault_scripts().is_empty(), "every fault struck");

@@ -149,17 +149,7 @@ fn binary_log(args: &[&str], env: &[(&str, &str)]) -> String {
         .unwrap();
     let url = first.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{first}");
-    // One plain HTTP/1.1 request over a socket (no client library needed for a health check).
-    let addr = url.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    std::io::Write::write_all(
-        &mut stream,
-        b"GET /v1/skills?vendorId=x HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    unauthorised_listing(&url);
     std::thread::sleep(std::time::Duration::from_millis(100));
     child.kill().unwrap();
     let mut log = String::new();
@@ -171,6 +161,21 @@ fn binary_log(args: &[&str], env: &[(&str, &str)]) -> String {
         .unwrap();
     child.wait().unwrap();
     log
+}
+
+/// One plain HTTP/1.1 request over a socket (no client library needed): a listing without a
+/// token, which the simulator at `url` must answer 401 (and log).
+fn unauthorised_listing(url: &str) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    stream
+        .write_all(
+            b"GET /v1/skills?vendorId=x HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
+        )
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
 }
 
 /// Runs the simulator binary with stderr on a pseudo-terminal (util-linux `script`), makes one
@@ -209,15 +214,7 @@ fn terminal_log(env: &[(&str, &str)]) -> String {
         }
     };
     assert!(url.starts_with("http://127.0.0.1:"), "{seen}");
-    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
-    stream
-        .write_all(
-            b"GET /v1/skills?vendorId=x HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
-        )
-        .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    unauthorised_listing(&url);
     std::thread::sleep(std::time::Duration::from_millis(200));
     child.stdin.take().unwrap().write_all(b"stop\n").unwrap();
     shown.read_to_string(&mut seen).unwrap();
