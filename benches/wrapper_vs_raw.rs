@@ -1,9 +1,10 @@
 //! Wrapper vs hand-written client: the same operation (`getSkillManifest`, ETag included)
 //! against the same in-process simulator at concurrency 32, measured in one run.
 //!
-//! `cargo bench --bench wrapper_vs_raw` prints, per scenario, both throughputs (median round,
-//! with the slowest and fastest round), their ratio (wrapper / raw; the target is ≥ 0.95 with no
-//! added latency) and the process CPU time per request of each side.
+//! `cargo bench --bench wrapper_vs_raw` prints, per scenario, each side's throughput (median
+//! round, with the slowest and fastest round), the ratio wrapper / raw (the target is ≥ 0.95
+//! with no added latency) with its 95% interval, and the process CPU time per request of each
+//! side.
 //!
 //! Method (like with like):
 //! - both sides use a `reqwest::Client` built by the same function from
@@ -15,10 +16,16 @@
 //! - concurrency is 32 spawned tasks pulling request numbers from a shared counter, so the
 //!   client work of both sides spreads over the runtime's worker threads alike;
 //! - a warm-up of each side first (connections, allocator, caches), then many short rounds that
-//!   alternate which side goes first, so drift and background load (the machine may be shared)
-//!   hit both alike;
-//! - the ratio is the median wrapper round over the median raw round; the median of the
-//!   per-round ratios (each wrapper round against the raw round next to it) is printed too;
+//!   rotate which side goes first, so drift and background load (the machine may be shared)
+//!   hit every side alike;
+//! - the ratio is the median wrapper round over the median raw round, with a 95% bootstrap
+//!   interval (rounds resampled whole, 2000 times, fixed seed): on a shared 2-core machine one
+//!   run's ratio moves by a few percent, and the interval says how far to trust it; the median
+//!   of the per-round ratios (each wrapper round against the raw round of the same round) is
+//!   printed too;
+//! - a third side, the generated client ([`Smapi::raw`], the same transport without the
+//!   wrapper's layer), is measured in the same rounds: `generated/raw` is the part of the gap
+//!   that lies below the wrapper (progenitor's request building and the transport hooks);
 //! - CPU per request is the CPU time of all the process's threads (`/proc/self/task/*/schedstat`,
 //!   Linux only; it includes the in-process simulator) over the requests of that side, summed
 //!   over its rounds: less disturbed by other processes than wall-clock throughput.
@@ -30,7 +37,7 @@
 //! `WRAPPER_VS_RAW_BOXED=1` boxes each call's future (an allocation per call on both sides);
 //! `WRAPPER_VS_RAW_SIZES=1` prints the sizes of the futures and types involved and exits.
 //!
-//! For profiling one side alone: `WRAPPER_VS_RAW_ONLY=raw|wrapper` (and optionally
+//! For profiling one side alone: `WRAPPER_VS_RAW_ONLY=raw|wrapper|generated` (and optionally
 //! `WRAPPER_VS_RAW_REQUESTS=N`, default 200000) runs only that side, CPU-bound, and prints its
 //! throughput; e.g. `perf stat -e instructions` on both gives the instructions per request.
 
@@ -99,6 +106,19 @@ async fn timed(requests: usize, sides: &Arc<Sides>, side: Side) -> (f64, Option<
 enum Side {
     Raw,
     Wrapper,
+    /// The generated client ([`Smapi::raw`]): the same transport (auth, retries, tracing) as
+    /// the wrapper, without the wrapper's own layer; shows where a gap to raw comes from.
+    Generated,
+}
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Raw => "raw",
+            Side::Wrapper => "wrapper",
+            Side::Generated => "generated",
+        }
+    }
 }
 
 /// Runs `requests` calls of `side` on `CONCURRENCY` spawned tasks; returns requests per second.
@@ -117,6 +137,8 @@ async fn run(requests: usize, sides: &Arc<Sides>, side: Side) -> f64 {
                         (Side::Raw, true) => Box::pin(sides.raw_call()).await,
                         (Side::Wrapper, false) => sides.wrapper_call().await,
                         (Side::Wrapper, true) => Box::pin(sides.wrapper_call()).await,
+                        (Side::Generated, false) => sides.generated_call().await,
+                        (Side::Generated, true) => Box::pin(sides.generated_call()).await,
                     }
                 }
             })
@@ -173,6 +195,25 @@ impl Sides {
         assert!(m.etag.is_some() && m.manifest.manifest_version.is_some());
     }
 
+    async fn generated_call(&self) {
+        let answer = self
+            .smapi
+            .raw()
+            .get_skill_manifest()
+            .skill_id(self.skill.as_str())
+            .stage(Stage::Development)
+            .send()
+            .await
+            .expect("generated call");
+        let etag = answer
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let envelope = answer.into_inner();
+        assert!(etag.is_some() && envelope.manifest.manifest_version.is_some());
+    }
+
     async fn raw_call(&self) {
         // Like the wrapper, the URL is built per call from the skill ID and stage.
         let stage = Stage::Development;
@@ -200,48 +241,71 @@ impl Sides {
     }
 }
 
-async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
-    let warm_up = scenario.requests_per_round;
-    run(warm_up, sides, Side::Raw).await;
-    run(warm_up, sides, Side::Wrapper).await;
+/// Every side, in the order a round starts with (rotated each round).
+const SIDES: [Side; 3] = [Side::Raw, Side::Wrapper, Side::Generated];
 
-    let mut raw_rates = Vec::new();
-    let mut wrapper_rates = Vec::new();
-    let mut paired = Vec::new();
-    let (mut raw_cpu, mut wrapper_cpu) = (Some(0u64), Some(0u64));
+/// A 95% interval for `median(a) / median(b)` over rounds, by resampling whole rounds (each
+/// keeps its sides together, so drift that hits a round hits all its sides alike).
+fn bootstrap_ratio(a: &[f64], b: &[f64]) -> (f64, f64) {
+    // xorshift64*: deterministic, so two runs on the same numbers print the same interval.
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move |n: usize| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
+    };
+    let n = a.len();
+    let mut ratios: Vec<f64> = (0..2000)
+        .map(|_| {
+            let picks: Vec<usize> = (0..n).map(|_| next(n)).collect();
+            let pa: Vec<f64> = picks.iter().map(|&i| a[i]).collect();
+            let pb: Vec<f64> = picks.iter().map(|&i| b[i]).collect();
+            median(&pa) / median(&pb)
+        })
+        .collect();
+    ratios.sort_by(|x, y| x.total_cmp(y));
+    (
+        ratios[ratios.len() * 25 / 1000],
+        ratios[ratios.len() * 975 / 1000],
+    )
+}
+
+async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
     let n = scenario.requests_per_round;
+    for side in SIDES {
+        run(n, sides, side).await; // warm-up
+    }
+    // Per side: the rate of each round, and the CPU time of all its rounds.
+    let mut rates: [Vec<f64>; 3] = Default::default();
+    let mut cpu: [Option<u64>; 3] = [Some(0); 3];
     for round in 0..scenario.rounds {
-        let wrapper_first = round % 2 == 1;
-        let ((w, w_cpu), (r, r_cpu)) = if wrapper_first {
-            let w = timed(n, sides, Side::Wrapper).await;
-            (w, timed(n, sides, Side::Raw).await)
-        } else {
-            let r = timed(n, sides, Side::Raw).await;
-            (timed(n, sides, Side::Wrapper).await, r)
-        };
-        raw_cpu = raw_cpu.zip(r_cpu).map(|(a, b)| a + b);
-        wrapper_cpu = wrapper_cpu.zip(w_cpu).map(|(a, b)| a + b);
+        for k in 0..SIDES.len() {
+            let i = (round + k) % SIDES.len();
+            let (rate, used) = timed(n, sides, SIDES[i]).await;
+            rates[i].push(rate);
+            cpu[i] = cpu[i].zip(used).map(|(a, b)| a + b);
+        }
         if scenario.rounds <= 20 || round % 5 == 4 {
+            let [r, w, g] = [0, 1, 2].map(|i| rates[i][round]);
             println!(
-                "  round {round:>3}: raw {r:>8.0} req/s, wrapper {w:>8.0} req/s, ratio {:.3}{}",
+                "  round {round:>3}: raw {r:>8.0} req/s, wrapper {w:>8.0} req/s, generated {g:>8.0} req/s, ratio {:.3} (first: {})",
                 w / r,
-                if wrapper_first {
-                    " (wrapper first)"
-                } else {
-                    ""
-                }
+                SIDES[round % SIDES.len()].name()
             );
         }
-        raw_rates.push(r);
-        wrapper_rates.push(w);
-        paired.push(w / r);
     }
-    let (raw_med, wrapper_med) = (median(&raw_rates), median(&wrapper_rates));
-    let ((raw_lo, raw_hi), (w_lo, w_hi), (p_lo, p_hi)) = (
-        min_max(&raw_rates),
-        min_max(&wrapper_rates),
+    let [raw, wrapper, generated] = &rates;
+    let paired: Vec<f64> = wrapper.iter().zip(raw).map(|(w, r)| w / r).collect();
+    let (raw_med, wrapper_med, generated_med) = (median(raw), median(wrapper), median(generated));
+    let ((raw_lo, raw_hi), (w_lo, w_hi), (g_lo, g_hi), (p_lo, p_hi)) = (
+        min_max(raw),
+        min_max(wrapper),
+        min_max(generated),
         min_max(&paired),
     );
+    let (ci_lo, ci_hi) = bootstrap_ratio(wrapper, raw);
+    let (gci_lo, gci_hi) = bootstrap_ratio(generated, raw);
     println!(
         "getSkillManifest, {}: concurrency {CONCURRENCY}, {} requests x {} rounds per side{}",
         scenario.name,
@@ -260,17 +324,26 @@ async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
         "  alexa-smapi wrapper:      {wrapper_med:>8.0} req/s (median; rounds {w_lo:.0}..{w_hi:.0})"
     );
     println!(
-        "  ratio wrapper/raw:        {:>8.3} (target >= 0.95); per-round ratios: median {:.3}, range {p_lo:.3}..{p_hi:.3}",
+        "  generated client (raw()): {generated_med:>8.0} req/s (median; rounds {g_lo:.0}..{g_hi:.0})"
+    );
+    println!(
+        "  ratio wrapper/raw:        {:>8.3} (target >= 0.95); 95% interval {ci_lo:.3}..{ci_hi:.3}; per-round ratios: median {:.3}, range {p_lo:.3}..{p_hi:.3}",
         wrapper_med / raw_med,
         median(&paired)
     );
-    if let (Some(r), Some(w)) = (raw_cpu, wrapper_cpu) {
+    println!(
+        "  ratio generated/raw:      {:>8.3}; 95% interval {gci_lo:.3}..{gci_hi:.3} (the generated client and transport alone)",
+        generated_med / raw_med
+    );
+    if let [Some(r), Some(w), Some(g)] = cpu {
         let per = |ns: u64| ns as f64 / 1e3 / (scenario.rounds * n) as f64;
         println!(
-            "  CPU per request (process, all threads): raw {:.1} us, wrapper {:.1} us, ratio raw/wrapper {:.3}",
+            "  CPU per request (process, all threads): raw {:.1} us, wrapper {:.1} us, generated {:.1} us, ratio raw/wrapper {:.3}, raw/generated {:.3}",
             per(r),
             per(w),
-            r as f64 / w as f64
+            per(g),
+            r as f64 / w as f64,
+            r as f64 / g as f64
         );
     }
     (raw_med, wrapper_med)
@@ -347,7 +420,10 @@ fn main() {
             let rate = match only.as_str() {
                 "raw" => run(requests, &sides, Side::Raw).await,
                 "wrapper" => run(requests, &sides, Side::Wrapper).await,
-                other => panic!("WRAPPER_VS_RAW_ONLY={other}: expected raw or wrapper"),
+                "generated" => run(requests, &sides, Side::Generated).await,
+                other => {
+                    panic!("WRAPPER_VS_RAW_ONLY={other}: expected raw, wrapper or generated")
+                }
             };
             println!("{only} only: {requests} requests, {rate:.0} req/s");
         } else {
