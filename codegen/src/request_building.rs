@@ -5,8 +5,9 @@
 //! - **No `api-version` header.** progenitor adds `api-version: <info.version>` to every
 //!   request; SMAPI does not define it. Each operation built a header map for it (one or two
 //!   allocations) that the transport then had to strip again. The `append` is removed and the
-//!   map's capacity lowered by one, so an operation without header parameters builds an empty
-//!   map, which allocates nothing.
+//!   map's capacity lowered by one. An operation without header parameters is left with an
+//!   empty map: it is not built at all, and neither is the `.headers(header_map)` call that
+//!   would merge it into the request (a pass over the request's headers per call).
 //! - **Path parameters encoded as they are formatted.** progenitor writes
 //!   `encode_path(&value.to_string())`: a string for the value and another for its encoding,
 //!   per parameter, before `format!` builds the URL. It becomes
@@ -32,6 +33,8 @@ pub struct Rewrites {
     pub api_version_headers: usize,
     /// `encode_path(&x.to_string())` calls replaced.
     pub path_segments: usize,
+    /// Empty header maps (and their `.headers(header_map)` calls) removed.
+    pub empty_header_maps: usize,
 }
 
 /// Rewrites progenitor's output as the module documentation says.
@@ -56,7 +59,9 @@ fn rewrite(tokens: TokenStream, counts: &mut Rewrites) -> TokenStream {
         .collect();
     if remove_api_version(&mut trees) {
         counts.api_version_headers += 1;
-        lower_header_capacity(&mut trees);
+        if lower_header_capacity(&mut trees) == Some(0) && drop_empty_header_map(&mut trees) {
+            counts.empty_header_maps += 1;
+        }
     }
     counts.path_segments += replace_encode_path(&mut trees);
     trees.into_iter().collect()
@@ -90,8 +95,9 @@ fn remove_api_version(trees: &mut Vec<TokenTree>) -> bool {
     }
 }
 
-/// `HeaderMap :: with_capacity ( Nusize )` in the same list becomes `N - 1`.
-fn lower_header_capacity(trees: &mut [TokenTree]) {
+/// `HeaderMap :: with_capacity ( Nusize )` in the same list becomes `N - 1`, which is
+/// returned.
+fn lower_header_capacity(trees: &mut [TokenTree]) -> Option<usize> {
     for i in 0..trees.len() {
         if !is_ident(trees.get(i), "with_capacity") {
             continue;
@@ -110,12 +116,41 @@ fn lower_header_capacity(trees: &mut [TokenTree]) {
         else {
             continue;
         };
-        let lowered = proc_macro2::Literal::usize_suffixed(n.saturating_sub(1));
-        let mut new = Group::new(Delimiter::Parenthesis, TokenTree::Literal(lowered).into());
+        let lowered = n.saturating_sub(1);
+        let literal = proc_macro2::Literal::usize_suffixed(lowered);
+        let mut new = Group::new(Delimiter::Parenthesis, TokenTree::Literal(literal).into());
         new.set_span(group.span());
         trees[i + 1] = TokenTree::Group(new);
-        return;
+        return Some(lowered);
     }
+    None
+}
+
+/// Removes `let mut header_map = … ;` and `. headers ( header_map )` from one token list, both
+/// or neither; true when both went.
+fn drop_empty_header_map(trees: &mut Vec<TokenTree>) -> bool {
+    let Some(start) = (0..trees.len()).find(|&i| {
+        is_ident(trees.get(i), "let")
+            && is_ident(trees.get(i + 1), "mut")
+            && is_ident(trees.get(i + 2), "header_map")
+    }) else {
+        return false;
+    };
+    let Some(end) = (start..trees.len()).find(|&j| is_punct(trees.get(j), ';')) else {
+        return false;
+    };
+    let Some(call) = (end..trees.len()).find(|&i| {
+        is_punct(trees.get(i), '.')
+            && is_ident(trees.get(i + 1), "headers")
+            && matches!(trees.get(i + 2), Some(TokenTree::Group(g))
+                if g.delimiter() == Delimiter::Parenthesis
+                    && g.stream().to_string() == "header_map")
+    }) else {
+        return false;
+    };
+    trees.drain(call..call + 3);
+    trees.drain(start..=end);
+    true
 }
 
 /// `encode_path ( & x . to_string ( ) )` becomes
@@ -256,7 +291,8 @@ mod tests {
             counts,
             Rewrites {
                 api_version_headers: 1,
-                path_segments: 1
+                path_segments: 1,
+                empty_header_maps: 0,
             }
         );
         let text = out.to_string();
@@ -268,6 +304,31 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("encode_path"), "{text}");
+    }
+
+    #[test]
+    fn an_operation_without_header_parameters_builds_no_header_map() {
+        let tokens = quote::quote! {
+            fn send() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).header(ACCEPT, v).headers(header_map).build()?;
+            }
+        };
+        let (out, counts) = lighten(tokens);
+        assert_eq!(counts.empty_header_maps, 1);
+        let text = out.to_string();
+        assert!(!text.contains("header_map"), "{text}");
+        assert!(
+            text.contains(
+                "let mut request = client . client . get (url) . header (ACCEPT , v) . build () ?"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

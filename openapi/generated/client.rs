@@ -18376,7 +18376,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/discoverySessions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18387,7 +18386,6 @@ pub mod builder {
                 )
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("unit", &unit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_discovery_session",
@@ -18497,7 +18495,6 @@ pub mod builder {
                 "{}/v1/discoverySessions/{}", client.baseurl, crate
                 ::path_segment::PathSegment(& id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18506,7 +18503,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_discovery_session",
@@ -18655,7 +18651,6 @@ pub mod builder {
             let skill_id = skill_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "skill_id")))?;
             let vendor_id = vendor_id.map_err(|e| Error::InvalidRequest(crate::builder_field::unset_or(e, "vendor_id")))?;
             let url = format!("{}/v1/skills", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18668,7 +18663,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("nextToken", &next_token))
                 .query(&progenitor_client::QueryParam::new("skillId", &skill_id))
                 .query(&progenitor_client::QueryParam::new("vendorId", &vendor_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_skills_for_vendor",
@@ -18771,7 +18765,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/skills", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18781,7 +18774,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_skill_for_vendor",
@@ -18914,7 +18906,6 @@ pub mod builder {
                 "{}/v1/skills/resourceSchema/{}", client.baseurl, crate
                 ::path_segment::PathSegment(& resource),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18925,7 +18916,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("operation", &operation))
                 .query(&progenitor_client::QueryParam::new("vendorId", &vendor_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_resource_schema",
@@ -19024,7 +19014,6 @@ pub mod builder {
                 "{}/v1/skills/{}/", client.baseurl, crate ::path_segment::PathSegment(&
                 skill_id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19033,7 +19022,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_skill",
@@ -19451,7 +19439,6 @@ pub mod builder {
                 ::path_segment::PathSegment(& skill_id), crate
                 ::path_segment::PathSegment(& stage),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19460,7 +19447,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_skill_manifest",
@@ -19535,7 +19521,6 @@ pub mod builder {
                 ::path_segment::PathSegment(& skill_id), crate
                 ::path_segment::PathSegment(& stage),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19544,7 +19529,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_skill_manifest",
@@ -19859,7 +19843,6 @@ pub mod builder {
                 "{}/v1/skills/{}/status", client.baseurl, crate
                 ::path_segment::PathSegment(& skill_id),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19869,7 +19852,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("resource", &resource))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_skill_status",
