@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use alexa_smapi::poll::Progress;
-use alexa_smapi::types::SkillManifest;
+use alexa_smapi::types::{SkillManifest, SkillSummary};
 use alexa_smapi::{Error, Smapi, Stage};
 use alexa_smapi_sim::{Fault, SimHandle};
 use client_support::{client, manifest, sim};
@@ -33,15 +33,13 @@ async fn built_skill(smapi: &Smapi, name: &str) -> String {
     id.into()
 }
 
+/// Every skill of the vendor, as the server lists them (one row per skill and stage).
+async fn listed(smapi: &Smapi) -> Vec<SkillSummary> {
+    smapi.skills().list().stream().try_collect().await.unwrap()
+}
+
 async fn skill_count(smapi: &Smapi) -> usize {
-    smapi
-        .skills()
-        .list()
-        .stream()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap()
-        .len()
+    listed(smapi).await.len()
 }
 
 fn counter(m: &SkillManifest) -> i64 {
@@ -433,13 +431,8 @@ fn assert_unknown_and_sent_once(
 /// The live row of `id` in the vendor's skill list: its publication status (`PUBLISHED`,
 /// `HIDDEN`, `REMOVED`), as the server holds it.
 async fn live_status(smapi: &Smapi, id: &str) -> Option<String> {
-    smapi
-        .skills()
-        .list()
-        .stream()
-        .try_collect::<Vec<_>>()
+    listed(smapi)
         .await
-        .unwrap()
         .into_iter()
         .find(|s| s.skill_id.as_str() == id && s.stage == Some(Stage::Live))
         .and_then(|s| s.publication_status.map(|p| p.to_string()))
