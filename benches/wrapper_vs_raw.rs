@@ -28,7 +28,12 @@
 //!   that lies below the wrapper (progenitor's request building and the transport hooks);
 //! - CPU per request is the CPU time of all the process's threads (`/proc/self/task/*/schedstat`,
 //!   Linux only; it includes the in-process simulator) over the requests of that side, summed
-//!   over its rounds: less disturbed by other processes than wall-clock throughput.
+//!   over its rounds: less disturbed by other processes than wall-clock throughput. Its ratio
+//!   gets a 95% bootstrap interval too (rounds resampled whole).
+//!
+//! `WRAPPER_VS_RAW_ROUNDS=N` runs N rounds of the cpu-bound scenario instead of 40. One run's
+//! interval is about ±5% on a 2-core machine; 800 rounds (about 5 minutes) narrow it to about
+//! ±2% for throughput and ±1% for CPU time, enough to tell a ratio from a target that close.
 //!
 //! Scenarios: `cpu-bound` (no added latency: every cycle of client overhead shows) is the
 //! primary figure; `latency 10 ms` has the simulator answer each request after 10 ms, closer to
@@ -247,6 +252,24 @@ const SIDES: [Side; 3] = [Side::Raw, Side::Wrapper, Side::Generated];
 /// A 95% interval for `median(a) / median(b)` over rounds, by resampling whole rounds (each
 /// keeps its sides together, so drift that hits a round hits all its sides alike).
 fn bootstrap_ratio(a: &[f64], b: &[f64]) -> (f64, f64) {
+    bootstrap(a.len(), |picks| {
+        let pa: Vec<f64> = picks.iter().map(|&i| a[i]).collect();
+        let pb: Vec<f64> = picks.iter().map(|&i| b[i]).collect();
+        median(&pa) / median(&pb)
+    })
+}
+
+/// A 95% interval for `sum(a) / sum(b)` (CPU time of all rounds), resampling whole rounds.
+fn bootstrap_sum_ratio(a: &[u64], b: &[u64]) -> (f64, f64) {
+    bootstrap(a.len(), |picks| {
+        let sa: u64 = picks.iter().map(|&i| a[i]).sum();
+        let sb: u64 = picks.iter().map(|&i| b[i]).sum();
+        sa as f64 / sb as f64
+    })
+}
+
+/// The 2.5th and 97.5th percentiles of `statistic` over 2000 resamples of `n` rounds.
+fn bootstrap(n: usize, statistic: impl Fn(&[usize]) -> f64) -> (f64, f64) {
     // xorshift64*: deterministic, so two runs on the same numbers print the same interval.
     let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     let mut next = move |n: usize| {
@@ -255,20 +278,29 @@ fn bootstrap_ratio(a: &[f64], b: &[f64]) -> (f64, f64) {
         state ^= state >> 27;
         (state.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
     };
-    let n = a.len();
-    let mut ratios: Vec<f64> = (0..2000)
+    let mut values: Vec<f64> = (0..2000)
         .map(|_| {
             let picks: Vec<usize> = (0..n).map(|_| next(n)).collect();
-            let pa: Vec<f64> = picks.iter().map(|&i| a[i]).collect();
-            let pb: Vec<f64> = picks.iter().map(|&i| b[i]).collect();
-            median(&pa) / median(&pb)
+            statistic(&picks)
         })
         .collect();
-    ratios.sort_by(|x, y| x.total_cmp(y));
+    values.sort_by(|x, y| x.total_cmp(y));
     (
-        ratios[ratios.len() * 25 / 1000],
-        ratios[ratios.len() * 975 / 1000],
+        values[values.len() * 25 / 1000],
+        values[values.len() * 975 / 1000],
     )
+}
+
+/// Rounds of `scenario`: `WRAPPER_VS_RAW_ROUNDS` overrides the cpu-bound scenario's 40.
+fn rounds_of(scenario: &Scenario) -> usize {
+    let custom = std::env::var("WRAPPER_VS_RAW_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0);
+    match custom {
+        Some(n) if scenario.latency_ms == 0 => n,
+        _ => scenario.rounds,
+    }
 }
 
 async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
@@ -277,16 +309,27 @@ async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
         run(n, sides, side).await; // warm-up
     }
     // Per side: the rate of each round, and the CPU time of all its rounds.
+    let rounds = rounds_of(scenario);
+    let every = match rounds {
+        0..=20 => 1,
+        21..=200 => 5,
+        _ => 50,
+    };
     let mut rates: [Vec<f64>; 3] = Default::default();
-    let mut cpu: [Option<u64>; 3] = [Some(0); 3];
-    for round in 0..scenario.rounds {
+    // CPU time of each round (all empty when it cannot be read).
+    let mut cpu: [Vec<u64>; 3] = Default::default();
+    let mut cpu_known = true;
+    for round in 0..rounds {
         for k in 0..SIDES.len() {
             let i = (round + k) % SIDES.len();
             let (rate, used) = timed(n, sides, SIDES[i]).await;
             rates[i].push(rate);
-            cpu[i] = cpu[i].zip(used).map(|(a, b)| a + b);
+            match used {
+                Some(ns) => cpu[i].push(ns),
+                None => cpu_known = false,
+            }
         }
-        if scenario.rounds <= 20 || round % 5 == 4 {
+        if round % every == every - 1 {
             let [r, w, g] = [0, 1, 2].map(|i| rates[i][round]);
             println!(
                 "  round {round:>3}: raw {r:>8.0} req/s, wrapper {w:>8.0} req/s, generated {g:>8.0} req/s, ratio {:.3} (first: {})",
@@ -310,7 +353,7 @@ async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
         "getSkillManifest, {}: concurrency {CONCURRENCY}, {} requests x {} rounds per side{}",
         scenario.name,
         scenario.requests_per_round,
-        scenario.rounds,
+        rounds,
         if boxed_calls() {
             ", each call's future boxed"
         } else {
@@ -335,15 +378,18 @@ async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
         "  ratio generated/raw:      {:>8.3}; 95% interval {gci_lo:.3}..{gci_hi:.3} (the generated client and transport alone)",
         generated_med / raw_med
     );
-    if let [Some(r), Some(w), Some(g)] = cpu {
-        let per = |ns: u64| ns as f64 / 1e3 / (scenario.rounds * n) as f64;
+    if cpu_known {
+        let [r, w, g] = &cpu;
+        let total = |v: &[u64]| v.iter().sum::<u64>();
+        let per = |v: &[u64]| total(v) as f64 / 1e3 / (rounds * n) as f64;
+        let (c_lo, c_hi) = bootstrap_sum_ratio(r, w);
         println!(
-            "  CPU per request (process, all threads): raw {:.1} us, wrapper {:.1} us, generated {:.1} us, ratio raw/wrapper {:.3}, raw/generated {:.3}",
+            "  CPU per request (process, all threads): raw {:.1} us, wrapper {:.1} us, generated {:.1} us, ratio raw/wrapper {:.3} (95% interval {c_lo:.3}..{c_hi:.3}), raw/generated {:.3}",
             per(r),
             per(w),
             per(g),
-            r as f64 / w as f64,
-            r as f64 / g as f64
+            total(r) as f64 / total(w) as f64,
+            total(r) as f64 / total(g) as f64
         );
     }
     (raw_med, wrapper_med)
