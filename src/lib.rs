@@ -45,6 +45,7 @@ pub mod manifest;
 mod path_segment;
 pub mod poll;
 mod redact;
+mod replay;
 mod response_value;
 pub mod retry;
 pub mod spec;

@@ -8,7 +8,8 @@
 //! - `Authorization: Bearer …` is added from the [`TokenProvider`]; a 401 makes the provider
 //!   refresh once and the request is replayed once;
 //! - failures are retried as the [`RetryPolicy`] says (back-off with full jitter,
-//!   `Retry-After`, idempotency);
+//!   `Retry-After`, idempotency); what each attempt sends comes from `crate::replay` (a read
+//!   goes out itself the first time and is rebuilt only for a retry);
 //! - each request runs in a `tracing` span `smapi.request` with `operation`, `method`, `path`,
 //!   `status`, `attempts` and `latency_ms`; bodies are logged only at TRACE, headers never;
 //! - error bodies that are not the spec's JSON (an HTML page from a proxy, an empty 502) are
@@ -42,6 +43,7 @@ use tracing::Instrument;
 use crate::auth::{Secret, StaticToken, TokenProvider};
 use crate::generated::Client;
 use crate::redact::{self, Redactor};
+use crate::replay::{Attempt, Outgoing};
 use crate::retry::{AttemptOutcome, Retrier, RetryPolicy, is_idempotent, retry_after_of};
 
 /// Response header added by the transport: how many attempts the request took.
@@ -170,12 +172,21 @@ impl Transport {
     fn execute<'a>(
         &'a self,
         client: &'a reqwest::Client,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         operation: &'static str,
         span: tracing::Span,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
         // An `async` block rather than an `async fn`: an `async fn` keeps its arguments in its
         // state twice (as arguments and as the bindings of its body), and the request is large.
+        // For the same reason the request becomes `outgoing` here, outside the block: moved
+        // inside, the block would hold both.
+        if tracing::enabled!(tracing::Level::TRACE)
+            && let Some(body) = request.body().and_then(|b| b.as_bytes())
+        {
+            let text = String::from_utf8_lossy(body);
+            tracing::trace!(body = %redact::generic(&text), "request body");
+        }
+        let mut outgoing = Outgoing::new(request);
         async move {
             let idempotent = is_idempotent(operation);
             let mut retrier = Retrier::new(&self.retry);
@@ -185,20 +196,19 @@ impl Transport {
             // would hide that the write may have happened).
             let mut maybe_applied = false;
             let mut ambiguous_error: Option<reqwest::Error> = None;
-            if tracing::enabled!(tracing::Level::TRACE)
-                && let Some(body) = request.body().and_then(|b| b.as_bytes())
-            {
-                let text = String::from_utf8_lossy(body);
-                tracing::trace!(body = %redact::generic(&text), "request body");
-            }
             loop {
                 let attempt = retrier.begin();
                 span.record("attempts", attempt);
-                let Some(to_send) = copy_of(&request) else {
+                let (to_send, only) = match outgoing.next_attempt() {
+                    Attempt::Retryable(request) => (request, false),
                     // A streaming body cannot be replayed: one attempt only.
-                    return client.execute(request).await;
+                    Attempt::Only(request) => (request, true),
                 };
-                let mut response = match client.execute(to_send).await {
+                let sent = client.execute(to_send).await;
+                if only {
+                    return sent;
+                }
+                let mut response = match sent {
                     Ok(response) => response,
                     Err(e) => {
                         let outcome = if e.is_connect() {
@@ -233,11 +243,13 @@ impl Transport {
 
                 if code == 401 && !refreshed {
                     refreshed = true;
-                    if let (Some(provider), Some(rejected)) = (&self.auth, bearer_of(&request)) {
+                    if let (Some(provider), Some(rejected)) =
+                        (&self.auth, outgoing.authorization().and_then(bearer_of))
+                    {
                         match provider.refresh_after_rejection(&rejected).await {
                             Ok(Some(fresh)) => {
                                 if let Some(value) = bearer_header(&fresh) {
-                                    request.headers_mut().insert(AUTHORIZATION, value);
+                                    outgoing.set_authorization(value);
                                     tracing::debug!(
                                         attempt,
                                         "401: token refreshed; replaying once"
@@ -320,7 +332,10 @@ impl Transport {
                 }
 
                 // Only error bodies and TRACE logs need the redactor: built then, not per request.
-                let redactor = || bearer_of(&request).map(|t| Redactor::new([t.expose()]));
+                let redactor = || {
+                    let token = outgoing.authorization().and_then(bearer_of)?;
+                    Some(Redactor::new([token.expose()]))
+                };
                 let body = if status.is_client_error() || status.is_server_error() {
                     // Server text about a failed request: it may echo the credential we sent.
                     let body = redact_body(redactor().as_ref(), body, &mut headers);
@@ -346,23 +361,6 @@ impl Transport {
             }
         }
     }
-}
-
-/// A copy of `request` to send while the original is kept for a retry; `None` when its body
-/// is a stream, which cannot be sent twice. Without a body, like `Request::try_clone` minus
-/// the extensions: reqwest keeps only the timeout there, copied here, and `try_clone`
-/// allocates a map for it even when there is none.
-fn copy_of(request: &reqwest::Request) -> Option<reqwest::Request> {
-    if request.body().is_some() {
-        return request.try_clone();
-    }
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    if let Some(timeout) = request.timeout() {
-        *copy.timeout_mut() = Some(*timeout);
-    }
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    Some(copy)
 }
 
 /// An error body with every secret removed (the bearer token sent, in every form, and any
@@ -432,8 +430,8 @@ fn bearer_header(token: &Secret) -> Option<HeaderValue> {
     Some(value)
 }
 
-fn bearer_of(request: &reqwest::Request) -> Option<Secret> {
-    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+fn bearer_of(authorization: &HeaderValue) -> Option<Secret> {
+    let value = authorization.to_str().ok()?;
     Some(Secret::new(value.strip_prefix("Bearer ")?))
 }
 
