@@ -33,7 +33,8 @@
 //!
 //! `WRAPPER_VS_RAW_ROUNDS=N` runs N rounds of the cpu-bound scenario instead of 40. One run's
 //! interval is about ±5% on a 2-core machine; 800 rounds (about 5 minutes) narrow it to about
-//! ±2% for throughput and ±1% for CPU time, enough to tell a ratio from a target that close.
+//! ±2% for throughput and ±1% for CPU time. The machine's state still moves a whole run by a
+//! percent or two, so compare two builds in alternating runs.
 //!
 //! Scenarios: `cpu-bound` (no added latency: every cycle of client overhead shows) is the
 //! primary figure; `latency 10 ms` has the simulator answer each request after 10 ms, closer to
