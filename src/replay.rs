@@ -98,14 +98,12 @@ impl Outgoing {
     /// The `Authorization` header the attempts carry.
     pub(crate) fn authorization(&self) -> Option<&HeaderValue> {
         match &self.0 {
-            Kind::Bodiless { first, again } => match first {
-                Some(request) => request.headers().get(AUTHORIZATION),
-                None => again
-                    .headers
-                    .iter()
-                    .find(|(name, _)| name == AUTHORIZATION)
-                    .map(|(_, value)| value),
-            },
+            // The kept headers are the first request's, and `set_authorization` changes both.
+            Kind::Bodiless { again, .. } => again
+                .headers
+                .iter()
+                .find(|(name, _)| name == AUTHORIZATION)
+                .map(|(_, value)| value),
             Kind::WithBody(request) => request.headers().get(AUTHORIZATION),
         }
     }
