@@ -211,11 +211,7 @@ impl Sides {
             .send()
             .await
             .expect("generated call");
-        let etag = answer
-            .headers()
-            .get("etag")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let etag = etag_of(answer.headers());
         let envelope = answer.into_inner();
         assert!(etag.is_some() && envelope.manifest.manifest_version.is_some());
     }
@@ -236,15 +232,19 @@ impl Sides {
             .await
             .expect("raw call");
         assert!(response.status().is_success());
-        let etag = response
-            .headers()
-            .get("etag")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let etag = etag_of(response.headers());
         let body = response.bytes().await.expect("raw body");
         let envelope: SkillManifestEnvelope = serde_json::from_slice(&body).expect("raw decode");
         assert!(etag.is_some() && envelope.manifest.manifest_version.is_some());
     }
+}
+
+/// The `ETag` header as text, read the same way by the generated and the raw side.
+fn etag_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// Every side, in the order a round starts with (rotated each round).
@@ -309,15 +309,15 @@ async fn measure(sides: &Arc<Sides>, scenario: &Scenario) -> (f64, f64) {
     for side in SIDES {
         run(n, sides, side).await; // warm-up
     }
-    // Per side: the rate of each round, and the CPU time of all its rounds.
     let rounds = rounds_of(scenario);
     let every = match rounds {
         0..=20 => 1,
         21..=200 => 5,
         _ => 50,
     };
+    // Per side (in `SIDES` order): the rate of each round, and its CPU time (not kept when
+    // it cannot be read).
     let mut rates: [Vec<f64>; 3] = Default::default();
-    // CPU time of each round (all empty when it cannot be read).
     let mut cpu: [Vec<u64>; 3] = Default::default();
     let mut cpu_known = true;
     for round in 0..rounds {
