@@ -2,11 +2,13 @@
 //! again when the retry policy says so.
 //!
 //! reqwest consumes the request it sends, so whatever a retry needs has to be kept beside it:
-//! - a request without a body (every read) goes out itself on the first attempt. Kept for a
-//!   retry are its method, URL, timeout, version and headers; the headers are held in place
-//!   (their values are static or shared, so nothing is copied), and a header map is built only
-//!   when a retry happens. Copying the whole request before every attempt, as this module
-//!   replaces, cost three allocations per call (URL, and the header map's two tables);
+//! - a request without a body (every read) goes out itself on the first attempt: the caller
+//!   gets it back from [`Outgoing::new`] and can hand it to reqwest at once, so the retry loop
+//!   never holds it. Kept for a retry are its method, URL, timeout, version and headers; the
+//!   headers are held in place (their values are static or shared, so nothing is copied), and
+//!   a header map is built only when a retry happens. Copying the whole request before every
+//!   attempt, as this module replaces, cost three allocations per call (URL, and the header
+//!   map's two tables);
 //! - a request with a body is kept whole and copied for each attempt, body included (a shared
 //!   buffer, not copied byte by byte);
 //! - a request whose body is a stream, which cannot be sent twice, goes out once.
@@ -19,17 +21,9 @@ use smallvec::SmallVec;
 /// One call's request, attempt by attempt.
 pub(crate) struct Outgoing(Kind);
 
-#[allow(
-    clippy::large_enum_variant,
-    reason = "held once, in the retry loop's future; boxing the larger variant would bring back \
-              an allocation per call"
-)]
 enum Kind {
-    /// No body: the request itself until the first attempt takes it, then rebuilt.
-    Bodiless {
-        first: Option<reqwest::Request>,
-        again: Parts,
-    },
+    /// No body: sent itself on the first attempt, rebuilt from its parts for every later one.
+    Bodiless(Parts),
     /// A body: kept, and copied for each attempt.
     WithBody(reqwest::Request),
 }
@@ -54,10 +48,12 @@ pub(crate) enum Attempt {
 }
 
 impl Outgoing {
-    /// Holds `request` for the attempts to come.
-    pub(crate) fn new(request: reqwest::Request) -> Self {
+    /// Keeps what the attempts after the first need, and returns the first attempt's request.
+    pub(crate) fn new(request: reqwest::Request) -> (Self, Attempt) {
         if request.body().is_some() {
-            return Outgoing(Kind::WithBody(request));
+            let mut outgoing = Outgoing(Kind::WithBody(request));
+            let first = outgoing.next_attempt();
+            return (outgoing, first);
         }
         let again = Parts {
             method: request.method().clone(),
@@ -70,18 +66,13 @@ impl Outgoing {
             timeout: request.timeout().copied(),
             version: request.version(),
         };
-        Outgoing(Kind::Bodiless {
-            first: Some(request),
-            again,
-        })
+        (Outgoing(Kind::Bodiless(again)), Attempt::Retryable(request))
     }
 
-    /// The request to send next.
+    /// The request of the next attempt after the first.
     pub(crate) fn next_attempt(&mut self) -> Attempt {
         match &mut self.0 {
-            Kind::Bodiless { first, again } => {
-                Attempt::Retryable(first.take().unwrap_or_else(|| again.rebuild()))
-            }
+            Kind::Bodiless(again) => Attempt::Retryable(again.rebuild()),
             Kind::WithBody(request) => match request.try_clone() {
                 Some(copy) => Attempt::Retryable(copy),
                 None => {
@@ -98,8 +89,8 @@ impl Outgoing {
     /// The `Authorization` header the attempts carry.
     pub(crate) fn authorization(&self) -> Option<&HeaderValue> {
         match &self.0 {
-            // The kept headers are the first request's, and `set_authorization` changes both.
-            Kind::Bodiless { again, .. } => again
+            // The kept headers are the first request's, as `set_authorization` left them.
+            Kind::Bodiless(again) => again
                 .headers
                 .iter()
                 .find(|(name, _)| name == AUTHORIZATION)
@@ -111,10 +102,7 @@ impl Outgoing {
     /// Sends `value` as the `Authorization` header from the next attempt on (a refreshed token).
     pub(crate) fn set_authorization(&mut self, value: HeaderValue) {
         match &mut self.0 {
-            Kind::Bodiless { first, again } => {
-                if let Some(request) = first {
-                    request.headers_mut().insert(AUTHORIZATION, value.clone());
-                }
+            Kind::Bodiless(again) => {
                 again.headers.retain(|(name, _)| *name != AUTHORIZATION);
                 again.headers.push((AUTHORIZATION, value));
             }
@@ -191,7 +179,8 @@ mod tests {
     #[test]
     fn a_read_is_sent_again_as_it_was_built() {
         let original = read();
-        let mut outgoing = Outgoing::new(read());
+        let (mut outgoing, first) = Outgoing::new(read());
+        same(&original, &retryable(first));
         for _ in 0..3 {
             same(&original, &retryable(outgoing.next_attempt()));
         }
@@ -200,12 +189,12 @@ mod tests {
     /// A refreshed token replaces the one sent before, on every later attempt.
     #[test]
     fn a_refreshed_token_goes_out_on_later_attempts() {
-        let mut outgoing = Outgoing::new(read());
+        let (mut outgoing, first) = Outgoing::new(read());
         assert_eq!(
             outgoing.authorization(),
             Some(&HeaderValue::from_static("Bearer t1"))
         );
-        let _first = retryable(outgoing.next_attempt());
+        let _first = retryable(first);
         outgoing.set_authorization(HeaderValue::from_static("Bearer t2"));
         assert_eq!(
             outgoing.authorization(),
@@ -223,7 +212,12 @@ mod tests {
     fn bodies_are_sent_with_every_attempt_and_streams_once() {
         let mut write = reqwest::Request::new(reqwest::Method::PUT, url("/x"));
         *write.body_mut() = Some(reqwest::Body::from(r#"{"a":1}"#));
-        let mut outgoing = Outgoing::new(write);
+        let (mut outgoing, first) = Outgoing::new(write);
+        let body = retryable(first)
+            .body()
+            .and_then(|b| b.as_bytes())
+            .map(<[u8]>::to_vec);
+        assert_eq!(body.as_deref(), Some(&br#"{"a":1}"#[..]));
         for _ in 0..2 {
             let sent = retryable(outgoing.next_attempt());
             let body = sent.body().and_then(|b| b.as_bytes());
@@ -233,7 +227,7 @@ mod tests {
         let stream = futures::stream::iter([Ok::<_, std::io::Error>("a")]);
         let mut streamed = reqwest::Request::new(reqwest::Method::PUT, url("/x"));
         *streamed.body_mut() = Some(reqwest::Body::wrap_stream(stream));
-        let mut outgoing = Outgoing::new(streamed);
-        assert!(matches!(outgoing.next_attempt(), Attempt::Only(_)));
+        let (_, first) = Outgoing::new(streamed);
+        assert!(matches!(first, Attempt::Only(_)));
     }
 }

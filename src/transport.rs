@@ -178,15 +178,21 @@ impl Transport {
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
         // An `async` block rather than an `async fn`: an `async fn` keeps its arguments in its
         // state twice (as arguments and as the bindings of its body), and the request is large.
-        // For the same reason the request becomes `outgoing` here, outside the block: moved
-        // inside, the block would hold both.
+        // For the same reason the first attempt is handed to reqwest here, outside the block:
+        // the block then holds reqwest's small pending future, not the request.
         if tracing::enabled!(tracing::Level::TRACE)
             && let Some(body) = request.body().and_then(|b| b.as_bytes())
         {
             let text = String::from_utf8_lossy(body);
             tracing::trace!(body = %redact::generic(&text), "request body");
         }
-        let mut outgoing = Outgoing::new(request);
+        let (mut outgoing, first) = Outgoing::new(request);
+        let (first, first_only) = match first {
+            Attempt::Retryable(request) => (client.execute(request), false),
+            // A streaming body cannot be replayed: one attempt only.
+            Attempt::Only(request) => (client.execute(request), true),
+        };
+        let mut first = Some(first);
         async move {
             let idempotent = is_idempotent(operation);
             let mut retrier = Retrier::new(&self.retry);
@@ -199,12 +205,14 @@ impl Transport {
             loop {
                 let attempt = retrier.begin();
                 span.record("attempts", attempt);
-                let (to_send, only) = match outgoing.next_attempt() {
-                    Attempt::Retryable(request) => (request, false),
-                    // A streaming body cannot be replayed: one attempt only.
-                    Attempt::Only(request) => (request, true),
+                let (pending, only) = match first.take() {
+                    Some(pending) => (pending, first_only),
+                    None => match outgoing.next_attempt() {
+                        Attempt::Retryable(request) => (client.execute(request), false),
+                        Attempt::Only(request) => (client.execute(request), true),
+                    },
                 };
-                let sent = client.execute(to_send).await;
+                let sent = pending.await;
                 if only {
                     return sent;
                 }
@@ -529,7 +537,9 @@ impl ClientHooks<Transport> for Client {
                         .to_owned(),
                 )
             })?;
-            request.headers_mut().insert(AUTHORIZATION, value);
+            // The generated request carries no `Authorization` of its own and `pre` runs once
+            // per request: `append` adds the only one, without `insert`'s search for others.
+            request.headers_mut().append(AUTHORIZATION, value);
         }
         Ok(())
     }
