@@ -138,7 +138,7 @@ async fn a_typed_manifest_and_an_unknown_interface_survive_create_get_modify_get
         .manifest(&created.skill_id, Stage::Development)
         .await
         .unwrap();
-    assert_eq!(read.manifest, m, "the manifest came back as sent");
+    assert_eq!(*read.manifest, m, "the manifest came back as sent");
     let kinds: Vec<&str> = read
         .manifest
         .apis

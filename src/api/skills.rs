@@ -16,12 +16,38 @@ use crate::poll::{Progress, Step, Wait};
 use crate::{Error, SkillId, Smapi, Stage, VendorId, validate};
 
 /// A manifest and the `ETag` it was read with.
+///
+/// The manifest is boxed (since 3.0.0): the whole manifest type is about 3 KB, and returned by
+/// value it was copied at every `.await` between the decoder and the caller. Field access,
+/// `&m.manifest` and `&mut m.manifest` work as before (the box dereferences); move the manifest
+/// out with `*m.manifest`.
+///
+/// ```
+/// use alexa_smapi::ManifestWithEtag;
+/// use alexa_smapi::types::SkillManifest;
+///
+/// let mut m = ManifestWithEtag { manifest: Box::new(SkillManifest::default()), etag: None };
+/// m.manifest.manifest_version = Some("1.0".to_owned());
+/// let edit: &mut SkillManifest = &mut m.manifest;
+/// edit.extra.insert("x".to_owned(), serde_json::json!(1));
+/// let borrowed: &SkillManifest = &m.manifest;
+/// assert_eq!(borrowed.manifest_version.as_deref(), Some("1.0"));
+/// let owned: SkillManifest = *m.manifest;
+/// # let _ = owned;
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ManifestWithEtag {
     /// The manifest (unknown fields preserved in the `extra` maps).
-    pub manifest: SkillManifest,
+    pub manifest: Box<SkillManifest>,
     /// The `ETag` response header; send it back with [`UpdateManifest::if_match`].
     pub etag: Option<String>,
+}
+
+/// `getSkillManifest`'s body ([`SkillManifestEnvelope`]) with its manifest decoded straight
+/// into the box [`ManifestWithEtag`] holds, so the 3 KB manifest is not copied again.
+#[derive(serde::Deserialize)]
+struct BoxedManifestEnvelope {
+    manifest: Box<SkillManifest>,
 }
 
 /// An accepted asynchronous change (update): where to follow it, and the manifest's new
@@ -170,16 +196,17 @@ impl<'a> Skills<'a> {
             .skill_id(skill_id)
             .stage(stage);
         // The hot path of every read: one send, whose body (`send_bytes`: read, not decoded)
-        // is decoded right here into the answer. Decoded inside the generated `send`, the
-        // manifest (about 3 KB) was copied at every layer on its way back. No answer is held
+        // is decoded right here, the manifest into its box: the manifest type is about 3 KB,
+        // and only the box's pointer travels back through the awaits (decoded inside the
+        // generated `send` and returned by value, it was copied at every layer). No answer is held
         // across a later await, so this future stays small; sending again after a body that
         // does not decode (`retry::resend_after`) and reading an error are boxed away.
         // (No await inside these matches: their scrutinee would stay in the future's state.)
         let first = match request.clone().send_bytes().await {
             Ok(answer) => {
                 let etag = super::header(answer.headers(), reqwest::header::ETAG);
-                match serde_json::from_slice::<SkillManifestEnvelope>(&answer) {
-                    Ok(SkillManifestEnvelope { manifest }) => {
+                match serde_json::from_slice::<BoxedManifestEnvelope>(&answer) {
+                    Ok(BoxedManifestEnvelope { manifest }) => {
                         return Ok(ManifestWithEtag { manifest, etag });
                     }
                     Err(e) => {
@@ -214,7 +241,7 @@ impl<'a> Skills<'a> {
                 Ok(answer) => {
                     let etag = super::header(answer.headers(), reqwest::header::ETAG);
                     return Ok(ManifestWithEtag {
-                        manifest: answer.into_inner().manifest,
+                        manifest: Box::new(answer.into_inner().manifest),
                         etag,
                     });
                 }
@@ -886,4 +913,39 @@ fn build_step(skill_id: SkillId, status: SkillStatus) -> Result<Step<SkillStatus
         return Ok(Step::Pending("NO_STATUS_YET".to_owned()));
     }
     Ok(Step::Done(status))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BoxedManifestEnvelope, ManifestWithEtag};
+    use crate::types::{SkillManifest, SkillManifestEnvelope};
+
+    /// What the README and `ManifestWithEtag`'s docs promise: the manifest is large, and the
+    /// answer `Skills::manifest` returns is small because it holds it boxed.
+    #[test]
+    fn the_answer_is_small_and_the_manifest_is_not() {
+        assert!(std::mem::size_of::<SkillManifest>() > 2048);
+        assert!(std::mem::size_of::<ManifestWithEtag>() <= 64);
+    }
+
+    /// The boxed envelope decodes every body exactly as the generated envelope does.
+    #[test]
+    fn the_boxed_envelope_decodes_as_the_generated_one() {
+        let bodies = [
+            r#"{"manifest":{"manifestVersion":"1.0","publishingInformation":{"locales":{"en-US":{"name":"n"}}},"futureField":{"a":[1]}}}"#,
+            r#"{"manifest":{},"envelopeExtra":true}"#,
+            r#"{"manifest":{"manifestVersion":1}}"#,
+            r#"{"notManifest":{}}"#,
+            r#"[]"#,
+        ];
+        for body in bodies {
+            let generated = serde_json::from_str::<SkillManifestEnvelope>(body);
+            let boxed = serde_json::from_str::<BoxedManifestEnvelope>(body);
+            match (generated, boxed) {
+                (Ok(g), Ok(b)) => assert_eq!(g.manifest, *b.manifest, "{body}"),
+                (Err(_), Err(_)) => {}
+                (g, b) => panic!("{body}: generated {:?}, boxed {:?}", g.is_ok(), b.is_ok()),
+            }
+        }
+    }
 }
