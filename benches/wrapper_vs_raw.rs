@@ -25,7 +25,7 @@
 //!   printed too;
 //! - a third side, the generated client ([`Smapi::raw`], the same transport without the
 //!   wrapper's layer), is measured in the same rounds: `generated/raw` is the part of the gap
-//!   that lies below the wrapper (progenitor's request building and the transport hooks);
+//!   that lies below the wrapper (progenitor's request building and the transport);
 //! - CPU per request is the CPU time of all the process's threads (`/proc/self/task/*/schedstat`,
 //!   Linux only; it includes the in-process simulator) over the requests of that side, summed
 //!   over its rounds: less disturbed by other processes than wall-clock throughput. Its ratio

@@ -536,11 +536,12 @@ fn from_status(
     }
 }
 
-/// Errors the transport hooks could not return as themselves.
+/// Errors the transport could not return as themselves.
 ///
-/// progenitor's `pre` hook can only fail with a string (`progenitor_client::Error::Custom`).
-/// So that a token provider's error reaches the caller whole (variant and `source()` chain),
-/// the hook parks it here under a number, puts the number into the string, and
+/// The generated operations turn a failure of the transport before sending into a string
+/// (`progenitor_client::Error::Custom`), the only form progenitor's error has for it. So that a
+/// token provider's error reaches the caller whole (variant and `source()` chain), the
+/// transport parks it here under a number, puts the number into the string, and
 /// [`Error::from_generated`] takes it back out. The raw client's caller, who never converts,
 /// sees the message; so that such errors cannot pile up, only the most recent
 /// [`HOOK_ERRORS_KEPT`] are kept.
@@ -550,7 +551,7 @@ static HOOK_ERROR_IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 const HOOK_ERRORS_KEPT: usize = 64;
 const HOOK_ERROR_TAG: &str = " [alexa-smapi hook error #";
 
-/// Parks `error` and returns the string the hook fails with.
+/// Parks `error` and returns the string the transport fails with.
 pub(crate) fn stash_hook_error(error: Error) -> String {
     let id = HOOK_ERROR_IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let text = format!("{error}{HOOK_ERROR_TAG}{id}]");
@@ -562,7 +563,7 @@ pub(crate) fn stash_hook_error(error: Error) -> String {
     text
 }
 
-/// The error parked for the hook failure `text`, if it is still there.
+/// The error parked for the transport failure `text`, if it is still there.
 fn take_hook_error(text: &str) -> Option<Error> {
     let (_, tail) = text.rsplit_once(HOOK_ERROR_TAG)?;
     let id: u64 = tail.strip_suffix(']')?.parse().ok()?;

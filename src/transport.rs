@@ -1,7 +1,10 @@
-//! Transport hooks: the one place every request passes through on its way out.
+//! The transport: the one place every request passes through on its way out.
 //!
-//! progenitor calls [`ClientHooks::pre`] on each request the generated client builds and
-//! [`ClientHooks::exec`] to send it. Here, and nowhere else:
+//! Every generated operation hands the request it built to `transport::send` (crate-private)
+//! and reads the response it returns. codegen's `request_building` writes that call where
+//! progenitor calls its `pre`, `exec` and `post` hooks: one future instead of three, and the
+//! request is not kept in the operation's own future while it is sent. Here, and nowhere
+//! else:
 //! - `listSkillsForVendor` sends `Accept: application/json+hal` as its page documents (the
 //!   `api-version` header progenitor would add, which SMAPI does not define, is already gone
 //!   from the generated code: codegen's `request_building` removes it);
@@ -22,7 +25,7 @@
 //! bare "could not connect", which would hide that a write may have happened). Error bodies
 //! pass through the redactor ([`crate::redact`]) before anything reads or logs them.
 //!
-//! Because these hooks sit under the generated client, the raw client
+//! Because this sits under the generated client, the raw client
 //! ([`Smapi::raw`](crate::Smapi::raw)) gets exactly the same behaviour as the wrapper, with one
 //! exception: the success body of an operation safe to repeat is neither buffered nor parsed
 //! here (the generated code reads and decodes it once, into the response type), so when it
@@ -164,6 +167,48 @@ impl Transport {
         Some(value)
     }
 
+    /// The ready-made `Authorization` value for `token`, or the failure `send` reports.
+    fn authorization_for(&self, token: &Secret) -> Result<HeaderValue, SendError> {
+        self.bearer_for(token).ok_or_else(|| {
+            SendError::Hook(
+                "authorization: the access token contains characters not allowed in a header"
+                    .to_owned(),
+            )
+        })
+    }
+
+    /// Puts the bearer token on `request` when it is at hand (or when the transport sends
+    /// none); otherwise returns the provider that must be asked, which costs a future.
+    fn authorize_now(
+        &self,
+        request: &mut reqwest::Request,
+    ) -> Result<Option<&Arc<dyn TokenProvider>>, SendError> {
+        let Some(provider) = &self.auth else {
+            return Ok(None);
+        };
+        let Some(token) = provider.token_now() else {
+            return Ok(Some(provider));
+        };
+        // The generated request carries no `Authorization` of its own: `append` adds the
+        // only one, without `insert`'s search for others.
+        let value = self.authorization_for(&token)?;
+        request.headers_mut().append(AUTHORIZATION, value);
+        Ok(None)
+    }
+
+    /// Asks `provider` for a token; its own error, whole, on failure (see
+    /// `error::stash_hook_error`).
+    async fn fetch_authorization(
+        &self,
+        provider: &Arc<dyn TokenProvider>,
+    ) -> Result<HeaderValue, SendError> {
+        let token = provider
+            .token()
+            .await
+            .map_err(|e| SendError::Hook(crate::error::stash_hook_error(e)))?;
+        self.authorization_for(&token)
+    }
+
     #[allow(
         clippy::manual_async_fn,
         reason = "an async fn keeps the request both as argument and as binding (measured: 1432 \
@@ -173,9 +218,10 @@ impl Transport {
         &'a self,
         client: &'a reqwest::Client,
         request: reqwest::Request,
+        authorized: Result<Option<&'a Arc<dyn TokenProvider>>, SendError>,
         operation: &'static str,
         span: tracing::Span,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
+    ) -> impl Future<Output = Result<reqwest::Response, SendError>> + Send + 'a {
         // An `async` block rather than an `async fn`: an `async fn` keeps its arguments in its
         // state twice (as arguments and as the bindings of its body), and the request is large.
         // For the same reason the first attempt is handed to reqwest here, outside the block:
@@ -188,12 +234,28 @@ impl Transport {
         }
         let (mut outgoing, first) = Outgoing::new(request);
         let (first, first_only) = match first {
-            Attempt::Retryable(request) => (client.execute(request), false),
+            Attempt::Retryable(request) => (request, false),
             // A streaming body cannot be replayed: one attempt only.
-            Attempt::Only(request) => (client.execute(request), true),
+            Attempt::Only(request) => (request, true),
         };
-        let mut first = Some(first);
+        let first = match authorized {
+            Ok(None) => First::Sent(client.execute(first)),
+            // Rare (a first token, a refresh): the request waits boxed, so the block stays small.
+            Ok(Some(provider)) => First::AfterToken(Box::new(first), provider),
+            Err(refused) => First::Refused(refused),
+        };
         async move {
+            let mut first = Some(match first {
+                First::Sent(pending) => pending,
+                First::Refused(refused) => return Err(refused),
+                First::AfterToken(request, provider) => {
+                    let value = self.fetch_authorization(provider).await?;
+                    let mut request = *request;
+                    request.headers_mut().append(AUTHORIZATION, value.clone());
+                    outgoing.set_authorization(value);
+                    client.execute(request)
+                }
+            });
             let idempotent = is_idempotent(operation);
             let mut retrier = Retrier::new(&self.retry);
             let mut refreshed = false;
@@ -214,7 +276,7 @@ impl Transport {
                 };
                 let sent = pending.await;
                 if only {
-                    return sent;
+                    return Ok(sent?);
                 }
                 let mut response = match sent {
                     Ok(response) => response,
@@ -239,10 +301,10 @@ impl Transport {
                             continue;
                         }
                         span.record("latency_ms", retrier.elapsed().as_millis() as u64);
-                        return Err(match ambiguous_error {
+                        return Err(SendError::Transport(match ambiguous_error {
                             Some(earlier) if outcome == AttemptOutcome::NotSent => earlier,
                             _ => e,
-                        });
+                        }));
                     }
                 };
                 let status = response.status();
@@ -315,7 +377,7 @@ impl Transport {
                             continue;
                         }
                         span.record("latency_ms", retrier.elapsed().as_millis() as u64);
-                        return Err(e);
+                        return Err(SendError::Transport(e));
                     }
                 };
 
@@ -511,65 +573,88 @@ fn normalise_error_body(
     Bytes::from(serde_json::Value::Object(value).to_string())
 }
 
-impl ClientHooks<Transport> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if info.operation_id == HAL_OPERATION {
-            request
-                .headers_mut()
-                .insert(ACCEPT, HeaderValue::from_static("application/json+hal"));
-        }
-        if let Some(provider) = &self.inner.auth {
-            // A token at hand costs no future; otherwise the provider's own error, whole: see
-            // `error::stash_hook_error`.
-            let token = match provider.token_now() {
-                Some(token) => token,
-                None => provider.token().await.map_err(|e| {
-                    progenitor_client::Error::Custom(crate::error::stash_hook_error(e))
-                })?,
-            };
-            let value = self.inner.bearer_for(&token).ok_or_else(|| {
-                progenitor_client::Error::Custom(
-                    "authorization: the access token contains characters not allowed in a header"
-                        .to_owned(),
-                )
-            })?;
-            // The generated request carries no `Authorization` of its own and `pre` runs once
-            // per request: `append` adds the only one, without `insert`'s search for others.
-            request.headers_mut().append(AUTHORIZATION, value);
-        }
-        Ok(())
-    }
+/// The first attempt of a call, as the retry loop starts it.
+enum First<'a, P> {
+    /// On its way: reqwest's pending future.
+    Sent(P),
+    /// Waiting for the token provider.
+    AfterToken(Box<reqwest::Request>, &'a Arc<dyn TokenProvider>),
+    /// Not sent: the token cannot go in a header.
+    Refused(SendError),
+}
 
-    fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
-        let span = tracing::debug_span!(
-            "smapi.request",
-            operation = spec_operation_id(info.operation_id),
-            method = %request.method(),
-            path = request.url().path(),
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        // The retry loop (its future is under 1 KB: waits and body buffering are boxed off the
-        // hot path, and the request is held once) is awaited in place: boxing it cost an
-        // allocation per request and measured no faster. It is entered on every poll only
-        // when a subscriber wants the span (a disabled span is still recorded into, which
-        // costs nothing).
-        let execute = self
-            .inner
-            .execute(self.client(), request, info.operation_id, span.clone());
-        if span.is_disabled() {
-            futures::future::Either::Left(execute)
-        } else {
-            futures::future::Either::Right(execute.instrument(span))
+/// Why [`send`] returned no response; the generated code's `?` turns it into the raw client's
+/// error.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// The token provider failed, or its token cannot be a header
+    /// (`progenitor_client::Error::Custom`, read back by `Error::from_generated`).
+    Hook(String),
+    /// The request failed on the way (`progenitor_client::Error::CommunicationError`).
+    Transport(reqwest::Error),
+}
+
+impl From<reqwest::Error> for SendError {
+    fn from(e: reqwest::Error) -> Self {
+        SendError::Transport(e)
+    }
+}
+
+impl<E> From<SendError> for progenitor_client::Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Hook(message) => progenitor_client::Error::Custom(message),
+            SendError::Transport(e) => progenitor_client::Error::CommunicationError(e),
         }
     }
 }
+
+/// Sends `request`, built by the generated operation `info`, as this module describes: the
+/// `Accept` of `listSkillsForVendor`, the bearer token, retries, the span, and error bodies
+/// the caller can always decode.
+pub(crate) fn send<'a>(
+    client: &'a Client,
+    mut request: reqwest::Request,
+    info: &OperationInfo,
+) -> impl Future<Output = Result<reqwest::Response, SendError>> + Send + 'a {
+    let transport = &client.inner;
+    let operation = info.operation_id;
+    if operation == HAL_OPERATION {
+        request
+            .headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static("application/json+hal"));
+    }
+    // The token at hand goes on now; asking the provider, or a token that cannot be a
+    // header, is left to the retry loop's future (which reports the failure, unsent).
+    let authorized = transport.authorize_now(&mut request);
+    let span = tracing::debug_span!(
+        "smapi.request",
+        operation = spec_operation_id(operation),
+        method = %request.method(),
+        path = request.url().path(),
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    // The retry loop (its future is under 1 KB: waits and body buffering are boxed off the
+    // hot path, and the request is held once) is awaited in place: boxing it cost an
+    // allocation per request and measured no faster. It is entered on every poll only when a
+    // subscriber wants the span (a disabled span is still recorded into, which costs nothing).
+    let execute = transport.execute(
+        client.client(),
+        request,
+        authorized,
+        operation,
+        span.clone(),
+    );
+    if span.is_disabled() {
+        futures::future::Either::Left(execute)
+    } else {
+        futures::future::Either::Right(execute.instrument(span))
+    }
+}
+
+/// progenitor's hooks, left at its defaults: nothing calls them, because codegen rewrites the
+/// generated operations to call [`send`] instead, which does what the hooks did (generated code
+/// still requires the impl).
+impl ClientHooks<Transport> for Client {}

@@ -147,6 +147,31 @@ async fn a_static_token_that_is_refused_gives_unauthorized_without_retrying() {
     sim.shutdown().await.unwrap();
 }
 
+/// A token that cannot be sent as a header (it holds a line break) fails the call with
+/// `Error::Auth` before anything reaches the server, and the message does not quote it.
+#[tokio::test]
+async fn a_token_that_cannot_be_a_header_fails_before_sending() {
+    let sim = sim().await;
+    let smapi = builder(&sim)
+        .access_token("Atza|broken\nsecret")
+        .build()
+        .unwrap();
+    let err = smapi
+        .skills()
+        .status("amzn1.ask.skill.x")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("not allowed in a header"), "{text}");
+    assert!(
+        !text.contains("secret") && !format!("{err:?}").contains("secret"),
+        "{text}"
+    );
+    assert_eq!(sim.counters().operation("getSkillStatus"), 0);
+    sim.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_refused_refresh_token_is_an_auth_error_naming_lwa_not_the_secret() {
     let sim = sim().await;

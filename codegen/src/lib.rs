@@ -338,8 +338,9 @@ fn settings_with_open_enums(open_enums: &[&str], open_unions: &[&str]) -> Genera
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // Auth, retries, tracing and header fix-ups live in crate::transport, behind the
-        // ClientHooks impl the crate must provide (a missing impl is a compile error).
+        // Auth, retries, tracing and header fix-ups live in crate::transport: progenitor's
+        // hook calls become one call of `crate::transport::send` (`request_building`), and
+        // the generated code still asserts the ClientHooks impl the crate provides.
         .with_inner_type(quote::quote!(crate::transport::Transport))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq")
@@ -477,6 +478,7 @@ fn generate_with(
             "ResponseValue::empty(response)",
             "crate::response_value::empty(response)",
         );
+    let (code, _) = request_building::one_transport_call(&code);
     let (code, _, unworded) = request_building::unset_without_allocating(&code);
     if !unworded.is_empty() {
         return Err(CodegenError::Generate {
@@ -498,6 +500,9 @@ fn generate_with(
             "`ResponseValue::from_response(response)`",
         ),
         ("ResponseValue::empty(", "`ResponseValue::empty(response)`"),
+        ("client.pre(", "the `pre`, `exec` and `post` hook calls"),
+        ("client.exec(", "the `pre`, `exec` and `post` hook calls"),
+        ("client.post(", "the `pre`, `exec` and `post` hook calls"),
         (
             " was not initialized\".to_string()",
             "`Err(\"<name> was not initialized\".to_string())`",

@@ -21,6 +21,12 @@
 //!   (`crate::builder_field::unset_or`), so a missing parameter still fails with
 //!   `InvalidRequest("<name> was not initialized")`.
 //!
+//! - **One transport call per send.** progenitor sends through three hooks: `pre` (which took
+//!   the request by `&mut`, so the request stayed in the operation's future), `exec` and
+//!   `post`, each a future of its own. [`one_transport_call`] replaces the three with one
+//!   call of `crate::transport::send`, which takes the request by value and does what the
+//!   hooks did (its errors become the same `Error::Custom` and `Error::CommunicationError`).
+//!
 //! [`lighten`] reports how many of each it rewrote, so generation fails when progenitor
 //! changes the shapes matched here instead of silently keeping the old cost.
 
@@ -211,6 +217,44 @@ fn to_string_argument(stream: TokenStream) -> Option<TokenTree> {
     }
 }
 
+/// progenitor's hook calls around each send, line by line as prettyplease writes them.
+const HOOK_CALLS: [&str; 4] = [
+    "client.pre(&mut request, &info).await?;",
+    "let result = client.exec(request, &info).await;",
+    "client.post(&result, &info).await?;",
+    "let response = result?;",
+];
+
+/// What replaces [`HOOK_CALLS`].
+const TRANSPORT_CALL: &str =
+    "let response = crate::transport::send(client, request, &info).await?;";
+
+/// The rewrite of progenitor's hook calls described in the module documentation, on the
+/// formatted code: returns the code and how many sends it rewrote.
+pub fn one_transport_call(code: &str) -> (String, usize) {
+    let lines: Vec<&str> = code.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut rewritten = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let block = lines.get(i..i + HOOK_CALLS.len());
+        let indent = lines[i].len() - lines[i].trim_start().len();
+        if let Some(block) = block
+            && block.iter().zip(HOOK_CALLS).all(|(line, call)| {
+                line.trim() == call && line.len() - line.trim_start().len() == indent
+            })
+        {
+            out.push(format!("{}{TRANSPORT_CALL}", &lines[i][..indent]));
+            rewritten += 1;
+            i += HOOK_CALLS.len();
+        } else {
+            out.push(lines[i].to_owned());
+            i += 1;
+        }
+    }
+    (out.join("\n"), rewritten)
+}
+
 /// The rewrite of required builder parameters described in the module documentation, on the
 /// formatted code: returns the code, how many parameters it rewrote, and the names of those
 /// whose `send` it did not find in the shape it rewrites (which would lose their message).
@@ -271,6 +315,21 @@ pub fn unset_without_allocating(code: &str) -> (String, usize, Vec<String>) {
 
 #[cfg(test)]
 mod tests {
+    /// The four hook lines become one transport call, at their indentation; anything else,
+    /// including the same lines out of order or apart, is left as it was.
+    #[test]
+    fn hook_calls_become_one_transport_call() {
+        let send = "fn send() {\n    let info = 1;\n    client.pre(&mut request, &info).await?;\n    let result = client.exec(request, &info).await;\n    client.post(&result, &info).await?;\n    let response = result?;\n    match response {}\n}\n";
+        let (code, n) = super::one_transport_call(send);
+        assert_eq!(n, 1);
+        assert_eq!(
+            code,
+            "fn send() {\n    let info = 1;\n    let response = crate::transport::send(client, request, &info).await?;\n    match response {}\n}\n"
+        );
+        let apart = send.replace("    client.post", "    other();\n    client.post");
+        assert_eq!(super::one_transport_call(&apart), (apart.clone(), 0));
+    }
+
     use super::*;
 
     #[test]

@@ -18390,10 +18390,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_discovery_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 201u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -18507,10 +18504,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_discovery_session",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -18667,10 +18661,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_skills_for_vendor",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -18778,10 +18769,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_skill_for_vendor",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 202u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -18920,10 +18908,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_resource_schema",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -19026,10 +19011,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_skill",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 204u16 => Ok(crate::response_value::empty(response)),
                 400u16 => {
@@ -19185,10 +19167,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "publish_skill",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 202u16 => Ok(crate::response_value::empty(response)),
                 400u16 => {
@@ -19324,10 +19303,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_skill_publication",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -19451,10 +19427,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_skill_manifest",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -19533,10 +19506,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_skill_manifest",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::bytes(response).await,
                 400u16 => {
@@ -19710,10 +19680,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_skill_manifest",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 202u16 => Ok(crate::response_value::empty(response)),
                 400u16 => {
@@ -19856,10 +19823,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_skill_status",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::json(response).await,
                 400u16 => {
@@ -20017,10 +19981,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "unpublish_skill",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::transport::send(client, request, &info).await?;
             match response.status().as_u16() {
                 202u16 => Ok(crate::response_value::empty(response)),
                 400u16 => {
