@@ -120,18 +120,21 @@ async fn the_refresh_form_is_properly_encoded() {
     sim.shutdown().await.unwrap();
 }
 
-#[tokio::test]
-async fn a_static_token_that_is_refused_gives_unauthorized_without_retrying() {
-    let sim = sim().await;
-    let smapi = builder(&sim)
-        .access_token("Atza|not-a-real-token")
-        .build()
-        .unwrap();
-    let err = smapi
+/// The error of `getSkillStatus` (for a skill that does not exist) sent with `token` as the
+/// static access token.
+async fn status_with_token(sim: &alexa_smapi_sim::SimHandle, token: &str) -> Error {
+    let smapi = builder(sim).access_token(token).build().unwrap();
+    smapi
         .skills()
         .status("amzn1.ask.skill.x")
         .await
-        .unwrap_err();
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_static_token_that_is_refused_gives_unauthorized_without_retrying() {
+    let sim = sim().await;
+    let err = status_with_token(&sim, "Atza|not-a-real-token").await;
     assert!(
         matches!(
             err,
@@ -152,15 +155,7 @@ async fn a_static_token_that_is_refused_gives_unauthorized_without_retrying() {
 #[tokio::test]
 async fn a_token_that_cannot_be_a_header_fails_before_sending() {
     let sim = sim().await;
-    let smapi = builder(&sim)
-        .access_token("Atza|broken\nsecret")
-        .build()
-        .unwrap();
-    let err = smapi
-        .skills()
-        .status("amzn1.ask.skill.x")
-        .await
-        .unwrap_err();
+    let err = status_with_token(&sim, "Atza|broken\nsecret").await;
     assert!(matches!(err, Error::Auth { .. }), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("not allowed in a header"), "{text}");
