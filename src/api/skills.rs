@@ -44,7 +44,8 @@ pub struct ManifestWithEtag {
 }
 
 /// `getSkillManifest`'s body ([`SkillManifestEnvelope`]) with its manifest decoded straight
-/// into the box [`ManifestWithEtag`] holds, so the 3 KB manifest is not copied again.
+/// into the box [`ManifestWithEtag`] holds, so the 3 KB manifest is not copied again (on the
+/// first read and on a read sent again).
 #[derive(serde::Deserialize)]
 struct BoxedManifestEnvelope {
     manifest: Box<SkillManifest>,
@@ -224,7 +225,7 @@ impl<'a> Skills<'a> {
                         request
                             .send_bytes()
                             .await
-                            .and_then(crate::response_value::decoded::<SkillManifestEnvelope, _>)
+                            .and_then(crate::response_value::decoded::<BoxedManifestEnvelope, _>)
                     }
                 };
                 Ok(crate::retry::resend_after(
@@ -241,7 +242,7 @@ impl<'a> Skills<'a> {
                 Ok(answer) => {
                     let etag = super::header(answer.headers(), reqwest::header::ETAG);
                     return Ok(ManifestWithEtag {
-                        manifest: Box::new(answer.into_inner().manifest),
+                        manifest: answer.into_inner().manifest,
                         etag,
                     });
                 }
