@@ -47,6 +47,16 @@ pub(crate) enum Attempt {
     Only(reqwest::Request),
 }
 
+impl Attempt {
+    /// The request, and whether it is the only attempt (a streaming body cannot be replayed).
+    pub(crate) fn into_request(self) -> (reqwest::Request, bool) {
+        match self {
+            Attempt::Retryable(request) => (request, false),
+            Attempt::Only(request) => (request, true),
+        }
+    }
+}
+
 impl Outgoing {
     /// Keeps what the attempts after the first need, and returns the first attempt's request.
     pub(crate) fn new(request: reqwest::Request) -> (Self, Attempt) {

@@ -46,7 +46,7 @@ use tracing::Instrument;
 use crate::auth::{Secret, StaticToken, TokenProvider};
 use crate::generated::Client;
 use crate::redact::{self, Redactor};
-use crate::replay::{Attempt, Outgoing};
+use crate::replay::Outgoing;
 use crate::retry::{AttemptOutcome, Retrier, RetryPolicy, is_idempotent, retry_after_of};
 
 /// Response header added by the transport: how many attempts the request took.
@@ -233,11 +233,7 @@ impl Transport {
             tracing::trace!(body = %redact::generic(&text), "request body");
         }
         let (mut outgoing, first) = Outgoing::new(request);
-        let (first, first_only) = match first {
-            Attempt::Retryable(request) => (request, false),
-            // A streaming body cannot be replayed: one attempt only.
-            Attempt::Only(request) => (request, true),
-        };
+        let (first, first_only) = first.into_request();
         let first = match authorized {
             Ok(None) => First::Sent(client.execute(first)),
             // Rare (a first token, a refresh): the request waits boxed, so the block stays small.
@@ -269,10 +265,10 @@ impl Transport {
                 span.record("attempts", attempt);
                 let (pending, only) = match first.take() {
                     Some(pending) => (pending, first_only),
-                    None => match outgoing.next_attempt() {
-                        Attempt::Retryable(request) => (client.execute(request), false),
-                        Attempt::Only(request) => (client.execute(request), true),
-                    },
+                    None => {
+                        let (request, only) = outgoing.next_attempt().into_request();
+                        (client.execute(request), only)
+                    }
                 };
                 let sent = pending.await;
                 if only {
